@@ -1,0 +1,58 @@
+# Thin wrapper over CMake. Every target installs what it needs first, so each
+# works from a bare checkout on a fresh Debian 12 machine.
+#
+#   make build   build/bin/{rampartd,rampart,rampart-idl}
+#   make test    unit, golden and interop tests, then every fuzz target under ASan/UBSan
+#   make run     start rampartd on its default endpoint (loopback, port 135)
+#   make bench   benchmarks (see BENCHMARKS.md)
+#   make fuzz    every fuzz target for FUZZ_SECONDS (default 60) each
+
+BUILD        ?= build
+FUZZ_BUILD   ?= build-fuzz
+JOBS         ?= $(shell nproc)
+FUZZ_SECONDS ?= 60
+TEST_FUZZ_SECONDS ?= 25
+RUN_ARGS     ?= --listen 127.0.0.1:135 --listen [::1]:135
+
+.PHONY: all deps build test unit-test fuzz-test fuzz fuzz-build run bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps --quiet
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+unit-test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+$(FUZZ_BUILD)/build.ninja:
+	CXX=clang++-19 cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DRAMPART_FUZZ=ON -DRAMPART_TESTS=OFF -DRAMPART_BENCH=OFF -DRAMPART_APPS=OFF
+
+fuzz-build: deps $(FUZZ_BUILD)/build.ninja
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+
+fuzz-test: fuzz-build
+	cmake -S . -B $(FUZZ_BUILD) -DFUZZ_SECONDS=$(TEST_FUZZ_SECONDS) >/dev/null
+	ctest --test-dir $(FUZZ_BUILD) --output-on-failure -j $(JOBS) -L fuzz
+
+# The fuzz run goes first so that the last summary printed is the full suite's.
+test: fuzz-test unit-test
+
+fuzz: fuzz-build
+	cmake -S . -B $(FUZZ_BUILD) -DFUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
+	ctest --test-dir $(FUZZ_BUILD) --output-on-failure -j $(JOBS) -L fuzz
+
+run: build
+	$(BUILD)/bin/rampartd $(RUN_ARGS)
+
+bench: build
+	scripts/run-bench
+
+clean:
+	rm -rf $(BUILD) $(FUZZ_BUILD)

@@ -1,0 +1,16 @@
+# ASan+UBSan for sanitizer builds; libFuzzer instrumentation for fuzz builds.
+# UBSan does not recover, so any undefined behaviour fails the test or fuzzer.
+set(RAMPART_SANITIZER_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=all
+    -fno-omit-frame-pointer)
+if(RAMPART_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "RAMPART_FUZZ needs clang (use clang++-19)")
+  endif()
+  # Asio 1.22 enables coroutines under clang + libstdc++ only when told to.
+  add_compile_definitions(ASIO_HAS_CO_AWAIT=1 ASIO_HAS_STD_COROUTINE=1)
+  add_compile_options(${RAMPART_SANITIZER_FLAGS} -fsanitize=fuzzer-no-link)
+  add_link_options(${RAMPART_SANITIZER_FLAGS})
+elseif(RAMPART_SANITIZE)
+  add_compile_options(${RAMPART_SANITIZER_FLAGS})
+  add_link_options(${RAMPART_SANITIZER_FLAGS})
+endif()
