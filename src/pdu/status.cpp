@@ -6,6 +6,7 @@ std::string_view name(std::uint32_t code) noexcept {
   switch (code) {
     case kAccessDenied: return "access_denied";
     case kOutOfMemory: return "out_of_memory";
+    case kRpcCallFailed: return "rpc_s_call_failed";
     case kRpcBadStubData: return "rpc_x_bad_stub_data";
     case kNcaOpRangeError: return "nca_s_op_rng_error";
     case kNcaUnknownInterface: return "nca_s_unk_if";

@@ -9,6 +9,7 @@ namespace rampart::pdu::status {
 
 inline constexpr std::uint32_t kAccessDenied = 0x00000005;         // ERROR_ACCESS_DENIED
 inline constexpr std::uint32_t kOutOfMemory = 0x0000000e;          // ERROR_OUTOFMEMORY
+inline constexpr std::uint32_t kRpcCallFailed = 0x000006be;        // RPC_S_CALL_FAILED
 inline constexpr std::uint32_t kRpcBadStubData = 0x000006f7;       // RPC_X_BAD_STUB_DATA
 inline constexpr std::uint32_t kNcaOpRangeError = 0x1c010002;      // nca_s_op_rng_error
 inline constexpr std::uint32_t kNcaUnknownInterface = 0x1c010003;  // nca_s_unk_if

@@ -1,0 +1,119 @@
+// Association: framing, the per-state PDU table, and reactions.
+// Binding lives in association_bind.cpp, calls in association_call.cpp.
+#include "rampart/runtime/association.hpp"
+
+#include "rampart/pdu/status.hpp"
+#include "rampart/runtime/errc.hpp"
+
+namespace rampart::runtime {
+
+Association::Association(ServerCore& core, PeerInfo peer, Poster poster)
+    : core_(core),
+      peer_(std::move(peer)),
+      poster_(std::move(poster)),
+      alive_(std::make_shared<Association*>(this)),
+      reassembler_(core.limits.fragments, false) {}
+
+Association::~Association() { on_closed(); }
+
+std::uint32_t Association::assoc_group_id() const noexcept { return group_ ? group_->id() : 0; }
+
+void Association::on_closed() noexcept {
+  state_ = State::closed;
+  pending_.clear();
+  alive_.reset();  // late completions find nothing and are dropped
+}
+
+void Association::close(Output& out) noexcept {
+  out.close = true;
+  on_closed();
+}
+
+void Association::on_bytes(std::span<const std::uint8_t> input, Output& out) {
+  while (!input.empty() && state_ != State::closed) {
+    auto progress = framer_.feed(input);
+    if (!progress) {
+      // C1: a header that breaks a framing rule ends the stream; the framer
+      // never resynchronises.
+      const Phase phase = state_ == State::awaiting_bind ? Phase::awaiting_bind : Phase::bound;
+      apply_reaction(progress.error(), phase, nullptr, out);
+      return;
+    }
+    input = input.subspan(progress->consumed);
+    if (!progress->frame_ready) continue;
+    core_.stats.pkts_in.fetch_add(1, std::memory_order_relaxed);
+    handle_pdu(framer_.frame(), out);
+    framer_.pop();
+  }
+}
+
+namespace {
+Phase phase_for(pdu::PType t, Association::State s) {
+  if (t == pdu::PType::request && s == Association::State::bound) return Phase::in_call;
+  if (s == Association::State::awaiting_bind) return t == pdu::PType::bind ? Phase::binding : Phase::awaiting_bind;
+  return Phase::bound;
+}
+}  // namespace
+
+void Association::handle_pdu(std::span<const std::uint8_t> frame, Output& out) {
+  const pdu::CommonHeader& header = framer_.header();
+  auto pdu = pdu::decode(frame, framer_.limits());
+  if (!pdu) {
+    apply_reaction(pdu.error(), phase_for(header.ptype, state_), &header, out);
+    return;
+  }
+  using pdu::PType;
+  if (state_ == State::awaiting_bind) {
+    if (pdu->ptype() == PType::bind) {
+      handle_bind(*pdu, out);
+    } else {
+      // Samba 4.17 and Windows answer a request before bind with bind_nak 4.
+      const auto code = pdu->ptype() == PType::request ? Errc::request_before_bind : Errc::unexpected_pdu;
+      apply_reaction(Error(code, "the first PDU on a connection must be a bind", 2), Phase::awaiting_bind, &header,
+                     out);
+    }
+    return;
+  }
+  switch (pdu->ptype()) {
+    case PType::request: return handle_request(*pdu, out);
+    case PType::alter_context: return handle_alter_context(*pdu, out);
+    case PType::co_cancel: return handle_cancel(*pdu, false);
+    case PType::orphaned: return handle_cancel(*pdu, true);
+    case PType::bind:
+      return apply_reaction(Error(Errc::second_bind, "a connection has exactly one bind", 2), Phase::binding,
+                            &header, out);
+    default:
+      // auth3 without a security context, shutdown (server to client only,
+      // C706 12.6.4.11), and every server-to-client PTYPE.
+      return apply_reaction(Error(Errc::unexpected_pdu, "a PTYPE a client does not send here", 2), Phase::bound,
+                            &header, out);
+  }
+}
+
+void Association::apply_reaction(const Error& error, Phase phase, const pdu::CommonHeader* header, Output& out) {
+  const Reaction r = react(error, phase);
+  core_.events->protocol_error(peer_, error, r);
+  const std::uint32_t call_id = header ? header->call_id : 0;
+  const Drep drep = header ? header->drep : Drep::little();
+  if (r.kind == Reaction::Kind::bind_nak) {
+    // C706 12.6.4.5: the reason and the protocol versions the server
+    // supports (5.0), padded to 24 octets as Windows sends it.
+    static constexpr std::uint8_t kPad[3] = {0, 0, 0};
+    pdu::Pdu nak;
+    nak.header.ptype = pdu::PType::bind_nak;
+    nak.header.call_id = call_id;
+    nak.header.drep = drep;
+    nak.body = pdu::BindNak{r.nak_reason, {{5, 0}}, kPad};
+    send(nak, out);
+  } else if (r.kind == Reaction::Kind::fault) {
+    send_fault({call_id, 0, drep}, r.fault_status, r.did_not_execute, out);
+  }
+  if (r.close_after) close(out);
+}
+
+void Association::send(const pdu::Pdu& pdu, Output& out) {
+  pdu::encode(pdu, out.send);
+  core_.stats.pkts_out.fetch_add(1, std::memory_order_relaxed);
+}
+
+}  // namespace rampart::runtime

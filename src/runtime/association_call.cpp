@@ -1,0 +1,136 @@
+// Requests: reassembly, dispatch by presentation context -> interface ->
+// opnum, completion (inline or late), cancel/orphan and call time budgets.
+#include "rampart/pdu/status.hpp"
+#include "rampart/runtime/association.hpp"
+#include "rampart/runtime/errc.hpp"
+#include "rampart/runtime/fragmenter.hpp"
+
+namespace rampart::runtime {
+
+void Association::handle_request(const pdu::Pdu& pdu, Output& out) {
+  auto call = reassembler_.add(pdu);
+  if (!call) return apply_reaction(call.error(), Phase::in_call, &pdu.header, out);
+  if (*call) dispatch(std::move(**call), out);
+}
+
+Result<void> Association::check_dispatchable(const ReassembledCall& call) const {
+  const CallIdentity& id = call.identity;
+  if (pending_.size() >= core_.limits.max_pending_calls)
+    return fail(Errc::too_many_pending_calls, "pending call cap reached", 12);
+  if (pending_.contains(id.call_id)) return fail(Errc::duplicate_call_id, "call_id still pending", 12);
+  auto it = contexts_.find(id.context_id);
+  if (it == contexts_.end() || !it->second.iface)
+    return fail(Errc::unknown_context, "request names an undefined or rejected context", 20);
+  const Interface& iface = *it->second.iface;
+  if (!core_.interfaces.contains(iface))
+    return fail(Errc::interface_unregistered, "the context's interface is no longer registered", 20);
+  if (id.opnum >= iface.operation_count()) return fail(Errc::opnum_out_of_range, "opnum out of range", 22);
+  // C14: the transport and caller are checked before anything is unmarshalled.
+  if (!iface.allows_peer(peer_, id.opnum))
+    return fail(Errc::remote_caller_refused, "interface refuses this caller", 22);
+  return {};
+}
+
+void Association::dispatch(ReassembledCall call, Output& out) {
+  const CallIdentity& id = call.identity;
+  const CallKey key{id.call_id, id.context_id, id.drep};
+  if (auto ok = check_dispatchable(call); !ok) {
+    const Reaction r = react(ok.error(), Phase::in_call);
+    core_.events->protocol_error(peer_, ok.error(), r);
+    send_fault(key, r.fault_status, r.did_not_execute, out);
+    if (r.close_after) close(out);
+    return;
+  }
+  const Context& ctx = contexts_.at(id.context_id);
+  core_.stats.calls_in.fetch_add(1, std::memory_order_relaxed);
+  auto slot = std::make_shared<Responder::Slot>();
+  const CallContext cc{peer_, *group_, id.call_id, id.context_id, id.opnum, id.object, id.drep,
+                       ctx.transfer_syntax, call.stub};
+  try {
+    ctx.iface->call(cc, Responder(slot));
+  } catch (const std::exception&) {
+    // A handler bug fails its call, never the server.
+    Responder(slot).respond(CallOutcome::fault(pdu::status::kRpcCallFailed));
+    core_.events->protocol_error(peer_, Error(Errc::handler_failed, "handler threw", 0),
+                                 react(Error(Errc::handler_failed, "handler threw", 0), Phase::in_call));
+  }
+  std::unique_lock lock(slot->mutex);
+  slot->call_returned = true;
+  if (slot->inline_outcome) {
+    CallOutcome outcome = std::move(*slot->inline_outcome);
+    lock.unlock();
+    reply(key, outcome, out);
+    return;
+  }
+  // Answered later: the outcome travels through the poster to this
+  // connection's thread; if the association is gone by then, it is dropped.
+  std::weak_ptr<Association*> weak = alive_;
+  slot->deliver = [weak, poster = poster_, key](CallOutcome outcome) {
+    if (!poster) return;
+    poster([weak, key, outcome = std::move(outcome)](Output& o) mutable {
+      if (auto self = weak.lock()) (*self)->complete_late(key, std::move(outcome), o);
+    });
+  };
+  pending_.emplace(key.call_id, PendingCall{key.context_id, key.drep, Clock::now() + core_.limits.call_timeout});
+}
+
+void Association::complete_late(const CallKey& key, CallOutcome outcome, Output& out) {
+  auto it = pending_.find(key.call_id);
+  if (it == pending_.end()) return;  // timed out or the connection moved on
+  const bool orphaned = it->second.orphaned;
+  pending_.erase(it);
+  if (!orphaned && state_ != State::closed) reply(key, outcome, out);
+}
+
+void Association::reply(const CallKey& key, const CallOutcome& outcome, Output& out) {
+  core_.stats.calls_out.fetch_add(1, std::memory_order_relaxed);
+  if (outcome.is_fault()) return send_fault(key, outcome.fault_status, outcome.did_not_execute, out);
+  pdu::Pdu response;
+  response.header.ptype = pdu::PType::response;
+  response.header.call_id = key.call_id;
+  response.header.drep = key.drep;
+  response.body = pdu::Response{0, key.context_id, 0, 0, outcome.stub};
+  fragment(response, max_xmit_, out.send);
+  core_.stats.pkts_out.fetch_add(static_cast<std::uint32_t>(fragment_count(response, max_xmit_)),
+                                 std::memory_order_relaxed);
+}
+
+void Association::send_fault(const CallKey& key, std::uint32_t status, bool did_not_execute, Output& out) {
+  pdu::Pdu fault;
+  fault.header.ptype = pdu::PType::fault;
+  fault.header.call_id = key.call_id;
+  fault.header.drep = key.drep;
+  fault.header.pfc_flags = pdu::pfc::kFirstLast | (did_not_execute ? pdu::pfc::kDidNotExecute : 0);
+  // [MS-RPCE] 2.2.2.8: servers send no stub data in a fault. alloc_hint is
+  // 24 as Samba 4.17 sends it (tests/golden/captures/raw_epm_opnum_out_of_range).
+  fault.body = pdu::Fault{24, key.context_id, 0, 0, status, 0, {}};
+  send(fault, out);
+}
+
+void Association::handle_cancel(const pdu::Pdu& pdu, bool orphaned) {
+  const std::uint32_t call_id = pdu.header.call_id;
+  // A call still reassembling is simply dropped (C706 12.4.2: the client
+  // abandons it); a dispatched one keeps running, but an orphaned call's
+  // answer is not sent ([MS-RPCE] 3.3.1.5.6).
+  reassembler_.abandon(call_id);
+  if (!orphaned) return;
+  if (auto it = pending_.find(call_id); it != pending_.end()) it->second.orphaned = true;
+}
+
+void Association::on_tick(Clock::time_point now, Output& out) {
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    if (it->second.deadline > now) {
+      ++it;
+      continue;
+    }
+    const CallKey key{it->first, it->second.context_id, it->second.drep};
+    const bool orphaned = it->second.orphaned;
+    it = pending_.erase(it);
+    const Error e(Errc::call_timed_out, "handler exceeded its time budget", 0);
+    const Reaction r = react(e, Phase::in_call);
+    core_.events->protocol_error(peer_, e, r);
+    if (!orphaned) send_fault(key, r.fault_status, r.did_not_execute, out);
+  }
+}
+
+}  // namespace rampart::runtime

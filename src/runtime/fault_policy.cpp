@@ -1,0 +1,153 @@
+// The fault policy table. Every protocol error reaches the peer through
+// react(); the choices follow C706 12.6.4.5 (bind_nak), [MS-RPCE] 3.3.2.x
+// and what Samba 4.17 and Windows are seen to answer (../shared/INTEROP.md).
+#include "rampart/runtime/fault_policy.hpp"
+
+#include <fmt/format.h>
+
+#include "rampart/pdu/errc.hpp"
+#include "rampart/pdu/status.hpp"
+#include "rampart/runtime/errc.hpp"
+#include "rampart/runtime/frag_errc.hpp"
+
+namespace rampart::runtime {
+
+namespace {
+
+using pdu::RejectReason;
+namespace st = pdu::status;
+
+constexpr Reaction nak(RejectReason r) { return {Reaction::Kind::bind_nak, r, 0, false, true}; }
+constexpr Reaction fault(std::uint32_t s, bool dne, bool close) { return {Reaction::Kind::fault, {}, s, dne, close}; }
+constexpr Reaction close_connection() { return {Reaction::Kind::close, {}, 0, false, true}; }
+
+// A malformed PDU: before bind the peer is owed a bind_nak; Samba and
+// Windows answer any unreadable first PDU with reason 4 and versions 5.0
+// (which is also what makes nmap name the service). In a call it is owed a
+// fault; elsewhere there is no reply to send, so the connection closes
+// ([MS-RPCE] 3.3.2.5.1: protocol errors end the connection).
+Reaction malformed(Phase phase, RejectReason before_bind) {
+  switch (phase) {
+    case Phase::awaiting_bind: return nak(RejectReason::protocol_version_not_supported);
+    case Phase::binding: return nak(before_bind);
+    case Phase::in_call: return fault(st::kNcaProtoError, false, true);
+    case Phase::bound: return close_connection();
+  }
+  return close_connection();
+}
+
+Reaction react_pdu(pdu::Errc e, Phase phase) {
+  using E = pdu::Errc;
+  switch (e) {
+    case E::bad_rpc_version:
+    case E::bad_rpc_version_minor:
+      // C706 12.6.4.5: an unsupported version gets reason 4 and the list
+      // of versions the server speaks.
+      return phase == Phase::in_call || phase == Phase::bound ? close_connection()
+                                                              : nak(RejectReason::protocol_version_not_supported);
+    default:
+      // C1, C4, C6: framing, auth trailer geometry and context lists.
+      return malformed(phase, RejectReason::reason_not_specified);
+  }
+}
+
+Reaction react_frag(FragErrc e) {
+  switch (e) {
+    case FragErrc::stub_too_large:
+    case FragErrc::too_many_fragments:
+      // C2: the call cannot be reassembled; the rest of its fragments are
+      // still on the way, so the connection is closed after the fault.
+      return fault(0x0000000e /* RPC_S_OUT_OF_MEMORY */, true, true);
+    case FragErrc::too_many_calls: return fault(st::kNcaServerTooBusy, true, true);
+    default:
+      // C3: fragments that disagree with their first are a protocol error.
+      return fault(st::kNcaProtoError, false, true);
+  }
+}
+
+Reaction react_runtime(Errc e, Phase phase) {
+  switch (e) {
+    case Errc::request_before_bind: return nak(RejectReason::protocol_version_not_supported);
+    case Errc::second_bind: return nak(RejectReason::reason_not_specified);
+    case Errc::unexpected_pdu: return phase == Phase::awaiting_bind ? nak(RejectReason::protocol_version_not_supported) : close_connection();
+    case Errc::auth_not_supported:
+      return phase == Phase::binding ? nak(RejectReason::authentication_type_not_recognized)
+                                     : fault(st::kAccessDenied, true, true);
+    case Errc::unknown_assoc_group: return nak(RejectReason::reason_not_specified);
+    case Errc::too_many_assoc_groups: return nak(RejectReason::local_limit_exceeded);
+    case Errc::duplicate_feature_negotiation: return nak(RejectReason::reason_not_specified);
+    case Errc::assoc_group_mismatch: return fault(st::kNcaProtoError, false, true);
+    // Samba 4.17: an unknown context id gets nca_s_unk_if with DID_NOT_EXECUTE
+    // and the connection stays; so does an opnum out of range.
+    case Errc::unknown_context:
+    case Errc::interface_unregistered: return fault(st::kNcaUnknownInterface, true, false);
+    case Errc::opnum_out_of_range: return fault(st::kNcaOpRangeError, true, false);
+    case Errc::too_many_pending_calls: return fault(st::kNcaServerTooBusy, true, false);
+    case Errc::duplicate_call_id: return fault(st::kNcaProtoError, false, true);
+    case Errc::remote_caller_refused: return fault(st::kAccessDenied, true, false);
+    case Errc::handler_failed: return fault(st::kRpcCallFailed, false, false);
+    case Errc::call_timed_out: return fault(st::kNcaServerTooBusy, false, false);
+  }
+  return close_connection();
+}
+
+}  // namespace
+
+Reaction react(const Error& error, Phase phase) noexcept {
+  switch (error.domain()) {
+    case ErrorDomain::pdu: return react_pdu(error.code_as<pdu::Errc>(), phase);
+    case ErrorDomain::frag: return react_frag(error.code_as<FragErrc>());
+    case ErrorDomain::runtime: return react_runtime(error.code_as<Errc>(), phase);
+    case ErrorDomain::ndr:
+    case ErrorDomain::base:
+      // A stub that does not unmarshal (C7, C8, C10): the call faults with
+      // RPC_X_BAD_STUB_DATA (Samba 4.17 sends 0x6f7) and the connection stays.
+      if (phase == Phase::in_call) return fault(st::kRpcBadStubData, false, false);
+      return malformed(phase, RejectReason::reason_not_specified);
+    default: return malformed(phase, RejectReason::reason_not_specified);
+  }
+}
+
+std::string Reaction::describe() const {
+  std::string what;
+  switch (kind) {
+    case Kind::bind_nak:
+      what = fmt::format("bind_nak reason={} ({})", static_cast<unsigned>(nak_reason), pdu::to_string(nak_reason));
+      break;
+    case Kind::fault: {
+      const auto name = pdu::status::name(fault_status);
+      what = fmt::format("fault status=0x{:08x}{}{}", fault_status, name.empty() ? "" : fmt::format(" ({})", name),
+                         did_not_execute ? " did_not_execute" : "");
+      break;
+    }
+    case Kind::close: return "close";
+  }
+  return close_after ? what + ", close" : what;
+}
+
+}  // namespace rampart::runtime
+
+namespace rampart {
+const char* ErrorCodeTraits<runtime::Errc>::name(runtime::Errc e) noexcept {
+  using runtime::Errc;
+  switch (e) {
+    case Errc::request_before_bind: return "request_before_bind";
+    case Errc::second_bind: return "second_bind";
+    case Errc::unexpected_pdu: return "unexpected_pdu";
+    case Errc::auth_not_supported: return "auth_not_supported";
+    case Errc::unknown_assoc_group: return "unknown_assoc_group";
+    case Errc::assoc_group_mismatch: return "assoc_group_mismatch";
+    case Errc::too_many_assoc_groups: return "too_many_assoc_groups";
+    case Errc::duplicate_feature_negotiation: return "duplicate_feature_negotiation";
+    case Errc::unknown_context: return "unknown_context";
+    case Errc::interface_unregistered: return "interface_unregistered";
+    case Errc::opnum_out_of_range: return "opnum_out_of_range";
+    case Errc::too_many_pending_calls: return "too_many_pending_calls";
+    case Errc::duplicate_call_id: return "duplicate_call_id";
+    case Errc::remote_caller_refused: return "remote_caller_refused";
+    case Errc::handler_failed: return "handler_failed";
+    case Errc::call_timed_out: return "call_timed_out";
+  }
+  return "unknown";
+}
+}  // namespace rampart

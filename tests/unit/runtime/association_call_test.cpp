@@ -1,0 +1,230 @@
+#include "association_fixture.hpp"
+
+namespace rampart::runtime {
+namespace {
+
+using namespace testing;
+using pdu::PType;
+namespace status = pdu::status;
+
+const std::vector<std::uint8_t> kStub = {1, 2, 3, 4, 5, 6, 7, 8};
+
+TEST(AssociationCall, EchoAnswersInline) {
+  Harness h;
+  h.bind_echo();
+  auto sent = h.send(h.request(0, kStub, 9));
+  ASSERT_EQ(sent.size(), 1u);
+  ASSERT_EQ(sent[0].ptype(), PType::response);
+  EXPECT_EQ(sent[0].header.call_id, 9u);
+  const auto& stub = sent[0].as<pdu::Response>()->stub;
+  EXPECT_TRUE(std::ranges::equal(stub, std::vector<std::uint8_t>(kStub.rbegin(), kStub.rend())));
+  EXPECT_EQ(h.core.stats.calls_in.load(), 1u);
+  EXPECT_EQ(h.core.stats.calls_out.load(), 1u);
+}
+
+TEST(AssociationCall, ObjectUuidReachesTheHandler) {
+  Harness h;
+  h.bind_echo();
+  const Uuid object = Uuid::from_string("00000000-0000-0000-c000-000000000046");
+  auto p = h.request(0, kStub);
+  p.header.pfc_flags |= pdu::pfc::kObjectUuid;
+  p.as<pdu::Request>()->object = object;
+  h.send(p);
+  EXPECT_EQ(h.echo->last_object, object);
+}
+
+TEST(AssociationCall, LargeResponsesAreFragmentedToTheNegotiatedSize) {
+  Harness h;
+  h.bind_echo(nullptr, 2048);
+  std::vector<std::uint8_t> big(20000);
+  for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<std::uint8_t>(i);
+  std::vector<std::uint8_t> request_bytes;
+  fragment(h.request(0, big), 2048, request_bytes);
+  auto sent = h.feed(request_bytes);
+  ASSERT_GT(sent.size(), 9u);
+  std::vector<std::uint8_t> joined;
+  for (const auto& p : sent) {
+    EXPECT_LE(p.header.frag_length, 2048);
+    const auto& s = p.as<pdu::Response>()->stub;
+    joined.insert(joined.end(), s.begin(), s.end());
+  }
+  EXPECT_TRUE(std::ranges::equal(joined, std::vector<std::uint8_t>(big.rbegin(), big.rend())));
+}
+
+TEST(AssociationCall, UnknownContextFaultsAndTheConnectionStays) {
+  Harness h;
+  h.bind_echo();
+  auto sent = h.send(h.request(0, kStub, 3, 7));
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(fault_status(sent[0]), status::kNcaUnknownInterface);
+  EXPECT_TRUE(sent[0].header.has_flag(pdu::pfc::kDidNotExecute));
+  EXPECT_FALSE(h.closed);
+  EXPECT_EQ(h.send(h.request(0, kStub, 4)).at(0).ptype(), PType::response);
+}
+
+TEST(AssociationCall, OpnumOutOfRangeFaults) {
+  Harness h;
+  h.bind_echo();
+  auto sent = h.send(h.request(9, kStub));
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(fault_status(sent[0]), status::kNcaOpRangeError);
+  EXPECT_TRUE(sent[0].header.has_flag(pdu::pfc::kDidNotExecute));
+  EXPECT_FALSE(h.closed);
+}
+
+TEST(AssociationCall, HandlerFaultsAndExceptionsBecomeFaults) {
+  Harness h;
+  h.bind_echo();
+  EXPECT_EQ(fault_status(h.send(h.request(2, kStub, 3)).at(0)), status::kRpcBadStubData);
+  EXPECT_EQ(fault_status(h.send(h.request(3, kStub, 4)).at(0)), status::kRpcCallFailed);
+  EXPECT_FALSE(h.closed);
+  EXPECT_EQ(h.send(h.request(0, kStub, 5)).at(0).ptype(), PType::response);
+}
+
+TEST(AssociationCall, LocalityIsCheckedBeforeTheHandlerRuns) {
+  Harness h;
+  h.echo->refuse_tcp_opnum2 = true;
+  h.bind_echo();
+  auto sent = h.send(h.request(2, kStub));
+  EXPECT_EQ(fault_status(sent.at(0)), status::kAccessDenied);
+}
+
+TEST(AssociationCall, UnregisteredInterfaceFaultsWithUnknownInterface) {
+  Harness h;
+  h.bind_echo();
+  h.core.interfaces.remove(kEchoSyntax);
+  EXPECT_EQ(fault_status(h.send(h.request(0, kStub)).at(0)), status::kNcaUnknownInterface);
+}
+
+TEST(AssociationCall, LateAnswersArriveThroughThePoster) {
+  Harness h;
+  h.bind_echo();
+  EXPECT_TRUE(h.send(h.request(1, kStub, 11)).empty());
+  EXPECT_EQ(h.assoc->pending_calls(), 1u);
+  h.echo->later.front().respond(CallOutcome::success({42}));
+  h.echo->later.pop_front();
+  auto sent = h.run_posted();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].header.call_id, 11u);
+  EXPECT_EQ(h.assoc->pending_calls(), 0u);
+}
+
+TEST(AssociationCall, OrphanedCallsGetNoAnswer) {
+  Harness h;
+  h.bind_echo();
+  h.send(h.request(1, kStub, 12));
+  auto orphan = make_pdu(PType::orphaned, pdu::Orphaned{});
+  orphan.header.call_id = 12;
+  EXPECT_TRUE(h.send(orphan).empty());
+  h.echo->later.front().respond(CallOutcome::success({1}));
+  EXPECT_TRUE(h.run_posted().empty());
+  EXPECT_FALSE(h.closed);
+}
+
+TEST(AssociationCall, DroppedResponderFailsTheCall) {
+  Harness h;
+  h.bind_echo();
+  h.send(h.request(1, kStub, 13));
+  h.echo->later.clear();
+  auto sent = h.run_posted();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(fault_status(sent[0]), status::kRpcCallFailed);
+}
+
+TEST(AssociationCall, CallsPastTheirBudgetFault) {
+  ServerLimits limits;
+  limits.call_timeout = std::chrono::milliseconds(10);
+  Harness h(limits);
+  h.bind_echo();
+  h.send(h.request(1, kStub, 14));
+  Output out;
+  h.assoc->on_tick(Association::Clock::now() + std::chrono::seconds(1), out);
+  auto sent = h.collect(out);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(fault_status(sent[0]), status::kNcaServerTooBusy);
+  h.echo->later.front().respond(CallOutcome::success({1}));
+  EXPECT_TRUE(h.run_posted().empty()) << "the late answer is dropped";
+}
+
+TEST(AssociationCall, PendingCallsAreCapped) {
+  ServerLimits limits;
+  limits.max_pending_calls = 3;
+  Harness h(limits);
+  h.bind_echo(nullptr, 4280, pdu::pfc::kFirstLast | pdu::pfc::kConcMpx);
+  for (std::uint32_t id = 1; id <= 3; ++id) EXPECT_TRUE(h.send(h.request(1, kStub, id)).empty());
+  auto sent = h.send(h.request(1, kStub, 4));
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(fault_status(sent[0]), status::kNcaServerTooBusy);
+}
+
+TEST(AssociationCall, DuplicatePendingCallIdIsAProtocolError) {
+  Harness h;
+  h.bind_echo(nullptr, 4280, pdu::pfc::kFirstLast | pdu::pfc::kConcMpx);
+  h.send(h.request(1, kStub, 1));
+  auto sent = h.send(h.request(1, kStub, 1));
+  EXPECT_EQ(fault_status(sent.at(0)), status::kNcaProtoError);
+  EXPECT_TRUE(h.closed);
+}
+
+TEST(AssociationCall, OversizedReassemblyIsRefusedWithoutBufferingIt) {
+  ServerLimits limits;
+  limits.fragments.max_stub = 64u << 10;
+  Harness h(limits);
+  h.bind_echo(nullptr, 5840);
+  std::vector<std::uint8_t> chunk(5800, 0xaa);
+  auto frag = h.request(0, chunk, 21);
+  frag.header.pfc_flags = pdu::pfc::kFirstFrag;
+  frag.as<pdu::Request>()->alloc_hint = 0xffffffff;
+  h.send(frag);
+  frag.header.pfc_flags = 0;
+  std::vector<pdu::Pdu> sent;
+  for (int i = 0; i < 20 && !h.closed; ++i) sent = h.send(frag);
+  ASSERT_TRUE(h.closed);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(fault_status(sent[0]), 0x0000000eu);
+}
+
+TEST(AssociationCall, FragmentThatChangesContextIsAProtocolError) {
+  Harness h;
+  h.bind_echo();
+  auto frag = h.request(0, kStub, 22);
+  frag.header.pfc_flags = pdu::pfc::kFirstFrag;
+  h.send(frag);
+  frag.header.pfc_flags = pdu::pfc::kLastFrag;
+  frag.as<pdu::Request>()->context_id = 1;
+  auto sent = h.send(frag);
+  EXPECT_EQ(fault_status(sent.at(0)), status::kNcaProtoError);
+  EXPECT_TRUE(h.closed);
+}
+
+TEST(AssociationCall, ClientSendingShutdownOrAuth3IsClosed) {
+  Harness h;
+  h.bind_echo();
+  EXPECT_TRUE(h.send(make_pdu(PType::shutdown, pdu::Shutdown{})).empty());
+  EXPECT_TRUE(h.closed);
+}
+
+TEST(AssociationCall, CoCancelDropsAReassemblingCall) {
+  Harness h;
+  h.bind_echo();
+  auto frag = h.request(0, kStub, 23);
+  frag.header.pfc_flags = pdu::pfc::kFirstFrag;
+  h.send(frag);
+  EXPECT_EQ(h.assoc->pending_calls(), 1u);
+  auto cancel = make_pdu(PType::co_cancel, pdu::CoCancel{});
+  cancel.header.call_id = 23;
+  h.send(cancel);
+  EXPECT_EQ(h.assoc->pending_calls(), 0u);
+  EXPECT_EQ(h.send(h.request(0, kStub, 24)).at(0).ptype(), PType::response);
+}
+
+TEST(AssociationCall, StatisticsCountPackets) {
+  Harness h;
+  h.bind_echo();
+  h.send(h.request(0, kStub));
+  EXPECT_EQ(h.core.stats.pkts_in.load(), 2u);
+  EXPECT_EQ(h.core.stats.pkts_out.load(), 2u);
+}
+
+}  // namespace
+}  // namespace rampart::runtime
