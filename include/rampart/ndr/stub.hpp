@@ -1,0 +1,33 @@
+// Whole-stub helpers: decode a complete request or response stub into a
+// type with `static Result<T> decode(BasicDecoder<F>&)`, requiring that
+// nothing follows the last parameter, and encode one back.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "rampart/ndr/decoder.hpp"
+#include "rampart/ndr/encoder.hpp"
+
+namespace rampart::ndr {
+
+template <class T, WireFormat F = Ndr20>
+[[nodiscard]] Result<T> decode_stub(std::span<const std::uint8_t> stub, Drep drep,
+                                    const DecodeLimits& limits = {}) {
+  BasicDecoder<F> d(stub, drep, limits);
+  auto v = RAMPART_TRY(T::decode(d));
+  RAMPART_CHECK(d.finish());
+  return v;
+}
+
+template <class T, WireFormat F = Ndr20>
+[[nodiscard]] Result<std::vector<std::uint8_t>> encode_stub(const T& v, Drep drep) {
+  std::vector<std::uint8_t> out;
+  ByteWriter w(out, drep);
+  BasicEncoder<F> e(w);
+  RAMPART_CHECK(v.encode(e));
+  return out;
+}
+
+}  // namespace rampart::ndr

@@ -1,0 +1,12 @@
+// Explicit instantiations: the NDR20 decoder and encoder are compiled once
+// here, so a template error shows up when the ndr layer builds rather than
+// in the first stub that uses a member.
+#include "rampart/ndr/decoder.hpp"
+#include "rampart/ndr/encoder.hpp"
+
+namespace rampart::ndr {
+
+template class BasicDecoder<Ndr20>;
+template class BasicEncoder<Ndr20>;
+
+}  // namespace rampart::ndr
