@@ -2,6 +2,8 @@
 // Binding lives in association_bind.cpp, calls in association_call.cpp.
 #include "rampart/runtime/association.hpp"
 
+#include <algorithm>
+
 #include "rampart/pdu/status.hpp"
 #include "rampart/runtime/errc.hpp"
 
@@ -19,9 +21,17 @@ Association::~Association() { on_closed(); }
 std::uint32_t Association::assoc_group_id() const noexcept { return group_ ? group_->id() : 0; }
 
 void Association::on_closed() noexcept {
+  if (state_ == State::closed) return;
   state_ = State::closed;
   pending_.clear();
   alive_.reset();  // late completions find nothing and are dropped
+  // Each interface hears once, however many contexts named it.
+  std::vector<Interface*> told;
+  for (auto& [id, ctx] : contexts_) {
+    if (!ctx.iface || std::ranges::find(told, ctx.iface.get()) != told.end()) continue;
+    told.push_back(ctx.iface.get());
+    ctx.iface->connection_closed(peer_);
+  }
 }
 
 void Association::close(Output& out) noexcept {

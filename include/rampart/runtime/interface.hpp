@@ -88,6 +88,11 @@ class Interface {
   [[nodiscard]] virtual bool allows_peer(const PeerInfo&, std::uint16_t /*opnum*/) const noexcept { return true; }
   /// Runs one call; answers through `responder`, now or later.
   virtual void call(const CallContext& ctx, Responder responder) = 0;
+  /// A connection that had a context bound to this interface closed.
+  /// Services that tie state to a connection (the endpoint mapper's
+  /// registrations over the local socket) release it here. Called on the
+  /// connection's thread; must not block.
+  virtual void connection_closed(const PeerInfo& /*peer*/) noexcept {}
 };
 
 }  // namespace rampart::runtime

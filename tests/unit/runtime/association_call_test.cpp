@@ -218,6 +218,19 @@ TEST(AssociationCall, CoCancelDropsAReassemblingCall) {
   EXPECT_EQ(h.send(h.request(0, kStub, 24)).at(0).ptype(), PType::response);
 }
 
+TEST(AssociationCall, InterfacesHearWhenTheirConnectionCloses) {
+  struct Counting : EchoInterface {
+    void connection_closed(const PeerInfo&) noexcept override { ++closed; }
+    int closed = 0;
+  };
+  Harness h;
+  auto counting = std::make_shared<Counting>();
+  h.core.interfaces.add(counting);
+  h.send(make_pdu(PType::bind, h.bind_body({{0, kEchoSyntax, {syntax::kNdr20}}, {1, kEchoSyntax, {syntax::kNdr20}}})));
+  h.assoc.reset();
+  EXPECT_EQ(counting->closed, 1) << "once per connection, not per context";
+}
+
 TEST(AssociationCall, StatisticsCountPackets) {
   Harness h;
   h.bind_echo();
