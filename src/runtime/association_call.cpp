@@ -66,7 +66,7 @@ void Association::dispatch(ReassembledCall call, Output& out) {
   // connection's thread; if the association is gone by then, it is dropped.
   std::weak_ptr<Association*> weak = alive_;
   slot->deliver = [weak, poster = poster_, key](CallOutcome outcome) {
-    if (!poster) return;
+    if (!poster || weak.expired()) return;  // the connection is gone
     poster([weak, key, outcome = std::move(outcome)](Output& o) mutable {
       if (auto self = weak.lock()) (*self)->complete_late(key, std::move(outcome), o);
     });

@@ -36,6 +36,9 @@ class Association {
 
   /// Runs `task` later on this connection's thread, then writes its Output.
   /// Handlers that answer asynchronously reach the association through it.
+  /// A handler may answer after the connection closed, so a Poster must
+  /// stay safe to call while any Responder lives: capture the executor and
+  /// weak references, never the connection itself.
   using Poster = std::function<void(std::function<void(Output&)> task)>;
 
   Association(ServerCore& core, PeerInfo peer, Poster poster = {});

@@ -58,8 +58,10 @@ struct Harness {
     peer.address = "127.0.0.1:50000";
     peer.source_key = "127.0.0.1";
     peer.local_endpoint = "135";
-    return std::make_unique<Association>(core, peer, [this](std::function<void(Output&)> task) {
-      posted.push_back(std::move(task));
+    // Like a real transport's, the poster outlives the connection: it holds
+    // the queue, not the harness.
+    return std::make_unique<Association>(core, peer, [queue = posted](std::function<void(Output&)> task) {
+      queue->push_back(std::move(task));
     });
   }
 
@@ -73,9 +75,9 @@ struct Harness {
 
   std::vector<pdu::Pdu> run_posted() {
     Output out;
-    while (!posted.empty()) {
-      auto task = std::move(posted.front());
-      posted.pop_front();
+    while (!posted->empty()) {
+      auto task = std::move(posted->front());
+      posted->pop_front();
       task(out);
     }
     return collect(out);
@@ -122,10 +124,11 @@ struct Harness {
     return p;
   }
 
+  std::shared_ptr<std::deque<std::function<void(Output&)>>> posted =
+      std::make_shared<std::deque<std::function<void(Output&)>>>();
   ServerCore core;
   std::shared_ptr<EchoInterface> echo;
   std::unique_ptr<Association> assoc;
-  std::deque<std::function<void(Output&)>> posted;
   std::deque<std::vector<std::uint8_t>> keep;  // decoded PDUs view these
   bool closed = false;
 };
