@@ -43,7 +43,10 @@ STATUS = {
     0x000006F7: "RPC_X_BAD_STUB_DATA",
     0x1C010002: "nca_s_op_rng_error",
     0x1C010003: "nca_s_unk_if",
-    0x1C00001A: "nca_s_proto_error",
+    0x1C01000B: "nca_s_proto_error",
+    0x1C00001A: "nca_s_fault_context_mismatch",
+    0x1C010014: "nca_s_server_too_busy",
+    0x0000000E: "RPC_S_OUT_OF_MEMORY",
     0x16C9A0D6: "ept_s_not_registered",
     0x00000005: "ERROR_ACCESS_DENIED",
     0x000006D8: "EPT_S_CANT_PERFORM_OP",
@@ -144,6 +147,32 @@ def ept_lookup_stub(drep=Drep.LE, max_ents=500, inquiry_type=0, vers_option=1,
     e = _e(drep)
     return struct.pack(e + "IIII", inquiry_type, 0, 0, vers_option) + handle + \
         struct.pack(e + "I", max_ents)
+
+
+def ept_insert_stub(entries, replace=1, drep=Drep.LE, opnum_delete=False):
+    """ept_insert (opnum 0) or, with opnum_delete, ept_delete (opnum 1) in NDR20.
+    entries: list of (object_uuid, tower_octets, annotation). Layout (C706 14.3): num_ents,
+    then the conformant array of ept_entry_t scalars (object, tower referent, annotation as
+    a varying string), then the deferred towers (twr_t: conformance, tower_length, octets)."""
+    e = _e(drep)
+    stub = struct.pack(e + "II", len(entries), len(entries))
+    for i, (obj, _, annotation) in enumerate(entries):
+        text = annotation.encode() + b"\x00"
+        stub += guid(obj, drep) + struct.pack(e + "III", 0x20000 + 4 * i, 0, len(text)) + text
+        stub = _pad4(stub)
+    for _, tower, _ in entries:
+        stub = _pad4(stub + struct.pack(e + "II", len(tower), len(tower)) + tower)
+    return stub if opnum_delete else stub + struct.pack(e + "I", replace)
+
+
+def stub_status(stub, drep=Drep.LE):
+    """The trailing error_status_t of an EPM or mgmt response stub."""
+    return struct.unpack_from(_e(drep) + "I", stub, len(stub) - 4)[0]
+
+
+def response_stub(pdu):
+    """The stub of a response PDU (no auth)."""
+    return pdu[24:]
 
 
 def parse_header(pdu):

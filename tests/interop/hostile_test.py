@@ -1,0 +1,374 @@
+#!/usr/bin/env python3
+"""Socket-level hostile-input suite against a real rampartd (HARDENING.md C1-C6, C10, C11,
+C13-C16). Each test sends the bad input over TCP, checks the documented reaction (bind_nak
+reason, fault status, or close), and then checks that a well-behaved client is still served.
+
+    hostile_test.py --rampartd build/bin/rampartd [unittest args]
+
+Every loop is bounded in count and time; traffic stays on 127.0.0.1.
+"""
+
+import argparse
+import os
+import socket
+import struct
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from rampartd import Rampartd  # noqa: E402
+from rawrpc import (ALTER_RESP, BIND, BIND_ACK, BIND_NAK, EPM_V3, FAULT, LSARPC_V0, MGMT_V1,  # noqa: E402
+                    NDR20, NDR64, PFC_DID_NOT_EXECUTE, PFC_FIRST_FRAG, PFC_LAST_FRAG, RESPONSE, Conn,
+                    alter_context, bind, ept_insert_stub, ept_lookup_stub, ept_map_stub, header,
+                    request, response_stub, stub_status, tcp_tower)
+
+RAMPARTD = None
+LIMITS = {"header_timeout_ms": 500, "pdu_timeout_ms": 800, "bind_timeout_ms": 1500,
+          "idle_timeout_ms": 5000, "max_connections_per_source": 600, "max_contexts": 16,
+          "max_lookup_handles": 4}
+EPT_NOT_REGISTERED = 0x16C9A0D6
+STATIC = [{"interface": LSARPC_V0[0], "version": "0.0", "protseq": "ncacn_ip_tcp",
+           "endpoint": "49154", "annotation": "lsarpc"},
+          {"interface": "12345678-1234-abcd-ef00-01234567cffb", "version": "1.0",
+           "protseq": "ncacn_ip_tcp", "endpoint": "49155", "annotation": "netlogon"}]
+PROTO_ERROR, BAD_STUB, OUT_OF_MEMORY, ACCESS_DENIED = 0x1C01000B, 0x6F7, 0xE, 0x5
+
+
+def u32(data, at):
+    return struct.unpack_from("<I", data, at)[0]
+
+
+class Hostile(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.d = Rampartd(RAMPARTD, limits=LIMITS, static_endpoints=STATIC).__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.d.__exit__(None, None, None)
+
+    def conn(self, timeout=5.0):
+        return Conn(port=self.d.port, timeout=timeout)
+
+    def bound(self, frag=4280, flags=PFC_FIRST_FRAG | PFC_LAST_FRAG):
+        c = self.conn()
+        ack = c.call(bind(1, [(0, EPM_V3, [NDR20])], max_xmit=frag, max_recv=frag, flags=flags))
+        self.assertEqual(ack[0][2], BIND_ACK)
+        return c
+
+    def ept_map(self, c, call_id=2, interface=LSARPC_V0):
+        reply = c.call(request(call_id, 0, 3, ept_map_stub(interface)))
+        self.assertTrue(reply, "no answer to ept_map")
+        return reply[0]
+
+    def assert_reaction_then_serving(self, replies, ptype, status=None, reason=None, closed=None, conn=None):
+        self.assertTrue(replies, "no reply")
+        self.assertEqual(replies[0][2], ptype, f"reply {replies[0].hex()}")
+        if status is not None:
+            self.assertEqual(hex(u32(replies[0], 24)), hex(status))
+        if reason is not None:
+            self.assertEqual(struct.unpack_from("<H", replies[0], 16)[0], reason)
+        if closed is not None and conn is not None:
+            self.assertEqual(conn.closed_by_peer(2.0), closed)
+        self.assert_still_serving()
+
+    def assert_still_serving(self):
+        self.assertTrue(self.d.alive(), "rampartd died:\n" + self.d.log_text()[-3000:])
+        with self.bound() as c:
+            reply = self.ept_map(c, 9)
+            self.assertEqual(reply[2], RESPONSE)
+            self.assertEqual(stub_status(response_stub(reply)), 0)
+
+    # C1 framing -------------------------------------------------------------
+    def test_c1_frag_length_below_header(self):
+        with self.conn() as c:
+            self.assert_reaction_then_serving(c.call(header(BIND, 3, 10, 1) + b"\0" * 8), BIND_NAK,
+                                              reason=4, closed=True, conn=c)
+
+    def test_c1_non_rpc_probe_gets_24_octet_bind_nak(self):
+        with self.conn() as c:
+            replies = c.call(b"GET / HTTP/1.0\r\n\r\n")
+            self.assertEqual(len(replies[0]), 24)
+            self.assert_reaction_then_serving(replies, BIND_NAK, reason=4, closed=True, conn=c)
+
+    def test_c1_fragment_above_negotiated_size_closes(self):
+        with self.bound(frag=4280) as c:
+            c.send(header(0, 3, 6000, 2) + struct.pack("<IHH", 0, 0, 3))
+            self.assertTrue(c.closed_by_peer(2.0))
+        self.assert_still_serving()
+
+    def test_c1_partial_header_times_out(self):
+        with self.conn() as c:
+            c.send(b"\x05\x00\x0b\x03\x10")
+            start = time.monotonic()
+            self.assertTrue(c.closed_by_peer(3.0))
+            self.assertLess(time.monotonic() - start, 2.5)
+        self.assert_still_serving()
+
+    def test_c1_partial_pdu_times_out(self):
+        with self.conn() as c:
+            c.send(bind(1, [(0, EPM_V3, [NDR20])])[:40])
+            self.assertTrue(c.closed_by_peer(3.0))
+        self.assert_still_serving()
+
+    # C2 reassembly size -----------------------------------------------------
+    def test_c2_fragmented_request_past_4mib_is_refused(self):
+        rss_before = self.d.rss_kib()
+        with self.bound(frag=5840) as c:
+            chunk = b"\xaa" * 5808
+            c.send(request(2, 0, 3, chunk, flags=PFC_FIRST_FRAG, alloc_hint=0xFFFFFFFF))
+            replies = []
+            for _ in range(800):  # 800 * 5808 > 4 MiB
+                try:
+                    c.send(request(2, 0, 3, chunk, flags=0))
+                except (BrokenPipeError, ConnectionResetError):
+                    break
+            replies = [p for p in iter(c.recv_pdu, None)]
+            self.assertTrue(replies, "no fault before close")
+            self.assertEqual(replies[0][2], FAULT)
+            self.assertEqual(u32(replies[0], 24), OUT_OF_MEMORY)
+        self.assertLess(self.d.rss_kib() - rss_before, 16 * 1024, "reassembly grew past its cap")
+        self.assert_still_serving()
+
+    def test_c2_alloc_hint_is_not_trusted(self):
+        rss_before = self.d.rss_kib()
+        conns = []
+        for i in range(20):
+            c = self.bound()
+            c.send(request(2, 0, 3, b"\0" * 64, flags=PFC_FIRST_FRAG, alloc_hint=0xFFFFFFF0))
+            conns.append(c)
+        time.sleep(0.2)
+        self.assertLess(self.d.rss_kib() - rss_before, 8 * 1024, "alloc_hint was trusted")
+        for c in conns:
+            c.close()
+        self.assert_still_serving()
+
+    # C3 fragment identity ---------------------------------------------------
+    def _fragment_pair(self, **later):
+        with self.bound() as c:
+            c.send(request(2, 0, 3, b"\0" * 64, flags=PFC_FIRST_FRAG))
+            second = dict(call_id=2, ctx_id=0, opnum=3)
+            second.update(later)
+            replies = c.call(request(second["call_id"], second["ctx_id"], second["opnum"], b"\0" * 8,
+                                     flags=PFC_LAST_FRAG))
+            self.assert_reaction_then_serving(replies, FAULT, status=PROTO_ERROR, closed=True, conn=c)
+
+    def test_c3_later_fragment_changes_context(self):
+        self._fragment_pair(ctx_id=1)
+
+    def test_c3_later_fragment_changes_opnum(self):
+        self._fragment_pair(opnum=2)
+
+    def test_c3_later_fragment_changes_call_id(self):
+        self._fragment_pair(call_id=3)
+
+    def test_c3_continuation_without_first_fragment(self):
+        with self.bound() as c:
+            replies = c.call(request(2, 0, 3, b"\0" * 8, flags=PFC_LAST_FRAG))
+            self.assert_reaction_then_serving(replies, FAULT, status=PROTO_ERROR, closed=True, conn=c)
+
+    # C4 auth trailer geometry -----------------------------------------------
+    def _auth_request(self, auth_length, trailer=b"", body_len=32):
+        pdu = bytearray(request(2, 0, 3, b"\0" * body_len + trailer))
+        struct.pack_into("<H", pdu, 10, auth_length)
+        return bytes(pdu)
+
+    def test_c4_auth_length_past_the_fragment(self):
+        with self.bound() as c:
+            replies = c.call(self._auth_request(200))
+            self.assert_reaction_then_serving(replies, FAULT, status=PROTO_ERROR, closed=True, conn=c)
+
+    def test_c4_misaligned_sec_trailer(self):
+        with self.bound() as c:
+            replies = c.call(self._auth_request(13))
+            self.assert_reaction_then_serving(replies, FAULT, status=PROTO_ERROR, closed=True, conn=c)
+
+    def test_c4_pad_larger_than_stub(self):
+        with self.bound() as c:
+            trailer = bytes([10, 2, 200, 0]) + b"\0" * 4 + b"\0" * 8
+            replies = c.call(self._auth_request(8, trailer, body_len=8))
+            self.assert_reaction_then_serving(replies, FAULT, status=PROTO_ERROR, closed=True, conn=c)
+
+    def test_c4_bind_with_auth_length_past_the_pdu(self):
+        with self.conn() as c:
+            pdu = bytearray(bind(1, [(0, EPM_V3, [NDR20])]))
+            struct.pack_into("<H", pdu, 10, 60)
+            self.assert_reaction_then_serving(c.call(bytes(pdu)), BIND_NAK, closed=True, conn=c)
+
+    # C5 auth state ----------------------------------------------------------
+    def test_c5_authenticated_bind_is_refused_by_name(self):
+        with self.conn() as c:
+            pdu = bytearray(bind(1, [(0, EPM_V3, [NDR20])]))
+            token = b"NTLMSSP\0" + b"\x01\0\0\0" + b"\0" * 20
+            pdu += bytes([10, 2, 0, 0]) + struct.pack("<I", 0) + token
+            struct.pack_into("<HH", pdu, 8, len(pdu), len(token))
+            self.assert_reaction_then_serving(c.call(bytes(pdu)), BIND_NAK, reason=8, closed=True, conn=c)
+
+    # C6 presentation contexts -----------------------------------------------
+    def test_c6_no_context_elements(self):
+        with self.conn() as c:
+            self.assert_reaction_then_serving(c.call(bind(1, [])), BIND_NAK, closed=True, conn=c)
+
+    def test_c6_no_transfer_syntaxes(self):
+        with self.conn() as c:
+            self.assert_reaction_then_serving(c.call(bind(1, [(0, EPM_V3, [])])), BIND_NAK, closed=True, conn=c)
+
+    def test_c6_context_id_twice_in_one_bind(self):
+        with self.conn() as c:
+            replies = c.call(bind(1, [(0, EPM_V3, [NDR20]), (0, MGMT_V1, [NDR20])]))
+            self.assert_reaction_then_serving(replies, BIND_NAK, closed=True, conn=c)
+
+    def test_c6_unknown_syntaxes_get_provider_rejections(self):
+        with self.conn() as c:
+            replies = c.call(bind(1, [(0, ("11111111-2222-3333-4444-555555555555", 1, 0), [NDR20]),
+                                      (1, EPM_V3, [NDR64]), (2, EPM_V3, [NDR20])]))
+            self.assertEqual(replies[0][2], BIND_ACK)
+            results = replies[0][-3 * 24:]
+            self.assertEqual(struct.unpack_from("<HH", results, 0), (2, 1))
+            self.assertEqual(struct.unpack_from("<HH", results, 24), (2, 2))
+            self.assertEqual(struct.unpack_from("<HH", results, 48), (0, 0))
+        self.assert_still_serving()
+
+    def test_c6_context_ids_are_immutable_and_alter_flood_is_capped(self):
+        with self.bound() as c:
+            replies = c.call(alter_context(2, [(0, MGMT_V1, [NDR20])]))
+            self.assertEqual(replies[0][2], ALTER_RESP)
+            self.assertEqual(struct.unpack_from("<H", replies[0], len(replies[0]) - 24)[0], 2)
+            rejected = 0
+            for i in range(1, 40):
+                r = c.call(alter_context(10 + i, [(i, MGMT_V1, [NDR20])]))
+                self.assertEqual(r[0][2], ALTER_RESP)
+                rejected += struct.unpack_from("<H", r[0], len(r[0]) - 24)[0] == 2
+            self.assertGreater(rejected, 0, "alter_context flood was not capped")
+            self.assertEqual(self.ept_map(c, 99)[2], RESPONSE, "connection stops serving after the cap")
+        self.assert_still_serving()
+
+    # C10 truncated stub / NULL ----------------------------------------------
+    def test_c10_truncated_stub_faults_and_connection_stays(self):
+        with self.bound() as c:
+            stub = ept_map_stub(LSARPC_V0)[:40]
+            replies = c.call(request(2, 0, 3, stub))
+            self.assertEqual(replies[0][2], FAULT)
+            self.assertEqual(u32(replies[0], 24), BAD_STUB)
+            self.assertEqual(self.ept_map(c, 3)[2], RESPONSE)
+        self.assert_still_serving()
+
+    def test_c10_null_map_tower(self):
+        with self.bound() as c:
+            stub = struct.pack("<I", 0) + struct.pack("<I", 0) + b"\0" * 20 + struct.pack("<I", 1)
+            reply = c.call(request(2, 0, 3, stub))[0]
+            if reply[2] == RESPONSE:
+                self.assertNotEqual(stub_status(response_stub(reply)), 0)
+            else:
+                self.assertEqual(reply[2], FAULT)
+        self.assert_still_serving()
+
+    # C11 no-progress loops --------------------------------------------------
+    def test_c11_counts_that_claim_more_than_is_there(self):
+        with self.bound() as c:
+            tower = struct.pack("<H", 0xFFFF) + b"\x13\x00" * 4
+            stub = struct.pack("<II", 0, 1) + struct.pack("<II", len(tower), len(tower)) + tower
+            stub += b"\0" * (-len(stub) % 4) + b"\0" * 20 + struct.pack("<I", 0xFFFFFFFF)
+            start = time.monotonic()
+            reply = c.call(request(2, 0, 3, stub))[0]
+            self.assertIn(reply[2], (RESPONSE, FAULT))
+            self.assertLess(time.monotonic() - start, 1.0)
+        self.assert_still_serving()
+
+    def test_c11_lookup_max_ents_limits_output_not_allocation(self):
+        with self.bound() as c:
+            reply = c.call(request(2, 0, 2, ept_lookup_stub(max_ents=0xFFFFFFFF)))[0]
+            self.assertIn(reply[2], (RESPONSE, FAULT))
+        self.assert_still_serving()
+
+    # C13 unbounded containers -----------------------------------------------
+    def test_c13_lookup_handles_are_capped(self):
+        with self.bound() as c:
+            statuses = []
+            for i in range(LIMITS["max_lookup_handles"] + 3):
+                reply = c.call(request(10 + i, 0, 2, ept_lookup_stub(max_ents=1)))[0]
+                self.assertEqual(reply[2], RESPONSE)
+                statuses.append(stub_status(response_stub(reply)))
+            self.assertTrue(any(s != 0 for s in statuses[LIMITS["max_lookup_handles"]:]),
+                            f"handles were not capped: {statuses}")
+        self.assert_still_serving()
+
+    def test_c13_concurrent_reassemblies_are_capped(self):
+        with self.bound(flags=PFC_FIRST_FRAG | PFC_LAST_FRAG | 0x10) as c:
+            replies = []
+            for call_id in range(1, 40):
+                c.send(request(call_id, 0, 3, b"\0" * 16, flags=PFC_FIRST_FRAG))
+            replies = [p for p in iter(c.recv_pdu, None)]
+            self.assertTrue(replies and replies[0][2] == FAULT, "no fault for too many open calls")
+        self.assert_still_serving()
+
+    # C14 locality -----------------------------------------------------------
+    def test_c14_remote_ept_insert_and_delete_are_refused(self):
+        entry = ("00000000-0000-0000-0000-000000000000", tcp_tower(("aaaaaaaa-1111-2222-3333-444444444444", 1, 0), port=5000), "x")
+        with self.bound() as c:
+            for opnum, stub in ((0, ept_insert_stub([entry])), (1, ept_insert_stub([entry], opnum_delete=True))):
+                reply = c.call(request(2 + opnum, 0, opnum, stub))[0]
+                if reply[2] == FAULT:
+                    self.assertEqual(u32(reply, 24), ACCESS_DENIED)
+                else:
+                    self.assertEqual(stub_status(response_stub(reply)), ACCESS_DENIED)
+            reply = c.call(request(9, 0, 3, ept_map_stub(("aaaaaaaa-1111-2222-3333-444444444444", 1, 0))))[0]
+            self.assertEqual(stub_status(response_stub(reply)), EPT_NOT_REGISTERED)
+        self.assert_still_serving()
+
+    # C15 lifetimes ----------------------------------------------------------
+    def test_c15_lookup_handle_belongs_to_its_association(self):
+        with self.bound() as a, self.bound() as b:
+            first = response_stub(a.call(request(2, 0, 2, ept_lookup_stub(max_ents=1)))[0])
+            handle = first[:20]
+            self.assertNotEqual(handle, b"\0" * 20, "lookup returned no handle to continue with")
+            stolen = response_stub(b.call(request(2, 0, 2, ept_lookup_stub(max_ents=1, handle=handle)))[0])
+            self.assertNotEqual(stub_status(stolen), 0, "another association's handle was honoured")
+            again = response_stub(a.call(request(3, 0, 2, ept_lookup_stub(max_ents=1, handle=handle)))[0])
+            self.assertEqual(stub_status(again), 0, "the owner could not continue its lookup")
+        self.assert_still_serving()
+
+    # C16 blocking -----------------------------------------------------------
+    def test_c16_half_open_connections_do_not_stop_service(self):
+        half_open = []
+        try:
+            for _ in range(500):
+                s = socket.create_connection(("127.0.0.1", self.d.port), timeout=5)
+                s.sendall(b"\x05\x00")
+                half_open.append(s)
+            start = time.monotonic()
+            with self.bound() as c:
+                self.assertEqual(self.ept_map(c)[2], RESPONSE)
+            self.assertLess(time.monotonic() - start, 1.0, "a new client waited behind half-open ones")
+        finally:
+            for s in half_open:
+                s.close()
+        self.assert_still_serving()
+
+    def test_c16_client_that_never_reads_is_dropped_alone(self):
+        with self.bound() as c:
+            c.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            deadline = time.monotonic() + 10
+            sent = 0
+            try:
+                c.sock.settimeout(0.5)
+                while time.monotonic() < deadline and sent < 200000:
+                    c.send(request(sent + 2, 0, 2, ept_lookup_stub(max_ents=500)))
+                    sent += 1
+            except (socket.timeout, BrokenPipeError, ConnectionResetError):
+                pass
+            self.assert_still_serving()
+
+
+def main():
+    global RAMPARTD
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rampartd", required=True)
+    args, rest = parser.parse_known_args()
+    RAMPARTD = os.path.abspath(args.rampartd)
+    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
+
+
+if __name__ == "__main__":
+    main()
