@@ -9,12 +9,13 @@
 
 namespace rampart::runtime {
 
-Association::Association(ServerCore& core, PeerInfo peer, Poster poster)
+Association::Association(ServerCore& core, PeerInfo peer, Poster poster, std::shared_ptr<const ServerLimits> limits)
     : core_(core),
+      limits_(limits ? std::move(limits) : std::make_shared<const ServerLimits>(core.limits)),
       peer_(std::move(peer)),
       poster_(std::move(poster)),
       alive_(std::make_shared<Association*>(this)),
-      reassembler_(core.limits.fragments, false) {}
+      reassembler_(limits_->fragments, false) {}
 
 Association::~Association() { on_closed(); }
 

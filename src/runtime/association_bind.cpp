@@ -60,7 +60,7 @@ ContextResultEntry Association::negotiate_one(const pdu::PresentationContext& c)
     if (same && old.iface) return {ContextResult::acceptance, 0, old.transfer_syntax};
     return rejection(ProviderReason::reason_not_specified);
   }
-  if (contexts_.size() >= core_.limits.max_contexts) return rejection(ProviderReason::local_limit_exceeded);
+  if (contexts_.size() >= limits_->max_contexts) return rejection(ProviderReason::local_limit_exceeded);
   auto iface = core_.interfaces.find(c.abstract_syntax);
   ContextResultEntry result;
   if (!iface) {
@@ -112,8 +112,8 @@ void Association::handle_bind(const pdu::Pdu& pdu, Output& out) {
   auto results = negotiate_contexts(bind, true);
   if (!results) return apply_reaction(results.error(), Phase::binding, &pdu.header, out);
 
-  max_xmit_ = negotiate_size(bind.max_recv_frag, core_.limits);
-  max_recv_ = negotiate_size(bind.max_xmit_frag, core_.limits);
+  max_xmit_ = negotiate_size(bind.max_recv_frag, *limits_);
+  max_recv_ = negotiate_size(bind.max_xmit_frag, *limits_);
   conc_mpx_ = pdu.header.has_flag(pdu::pfc::kConcMpx);
   framer_.set_max_frag_length(max_recv_);
   reassembler_.set_concurrent(conc_mpx_);

@@ -15,7 +15,7 @@ void Association::handle_request(const pdu::Pdu& pdu, Output& out) {
 
 Result<void> Association::check_dispatchable(const ReassembledCall& call) const {
   const CallIdentity& id = call.identity;
-  if (pending_.size() >= core_.limits.max_pending_calls)
+  if (pending_.size() >= limits_->max_pending_calls)
     return fail(Errc::too_many_pending_calls, "pending call cap reached", 12);
   if (pending_.contains(id.call_id)) return fail(Errc::duplicate_call_id, "call_id still pending", 12);
   auto it = contexts_.find(id.context_id);
@@ -71,7 +71,7 @@ void Association::dispatch(ReassembledCall call, Output& out) {
       if (auto self = weak.lock()) (*self)->complete_late(key, std::move(outcome), o);
     });
   };
-  pending_.emplace(key.call_id, PendingCall{key.context_id, key.drep, Clock::now() + core_.limits.call_timeout});
+  pending_.emplace(key.call_id, PendingCall{key.context_id, key.drep, Clock::now() + limits_->call_timeout});
 }
 
 void Association::complete_late(const CallKey& key, CallOutcome outcome, Output& out) {

@@ -45,6 +45,9 @@ Result<void> Framer::on_header_complete() {
 void Framer::pop() noexcept {
   if (state_ != State::frame_ready) return;
   buffer_.clear();
+  // An idle connection should hold almost nothing: after a large PDU the
+  // buffer is released (the next one reserves exactly its frag_length).
+  if (buffer_.capacity() > kKeptCapacity) buffer_ = {};
   state_ = State::header;
 }
 

@@ -41,7 +41,10 @@ class Association {
   /// weak references, never the connection itself.
   using Poster = std::function<void(std::function<void(Output&)> task)>;
 
-  Association(ServerCore& core, PeerInfo peer, Poster poster = {});
+  /// `limits` is the snapshot this connection lives by (a configuration
+  /// reload changes it for new connections only); null means core.limits.
+  Association(ServerCore& core, PeerInfo peer, Poster poster = {},
+              std::shared_ptr<const ServerLimits> limits = nullptr);
   ~Association();
   Association(const Association&) = delete;
   Association& operator=(const Association&) = delete;
@@ -97,6 +100,7 @@ class Association {
   void close(Output& out) noexcept;
 
   ServerCore& core_;
+  std::shared_ptr<const ServerLimits> limits_;
   PeerInfo peer_;
   Poster poster_;
   std::shared_ptr<Association*> alive_;  // weak copies let late completions find us

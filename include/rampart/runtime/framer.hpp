@@ -50,6 +50,10 @@ class Framer {
  private:
   Result<void> on_header_complete();
 
+  /// Buffer capacity kept between PDUs: every ept_map request fits, so the
+  /// hot path does not reallocate; anything larger is released after use.
+  static constexpr std::size_t kKeptCapacity = 512;
+
   pdu::DecodeLimits limits_;
   State state_ = State::header;
   pdu::CommonHeader header_;

@@ -1,0 +1,31 @@
+// rampartd's command line (CLI11). Options override the configuration file;
+// --listen replaces the configured TCP listeners rather than adding to them.
+#pragma once
+
+#include <expected>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "config.hpp"
+
+namespace rampartd {
+
+struct CliOptions {
+  std::optional<std::string> config_path;
+  std::vector<std::string> listen;
+  std::optional<std::string> local_socket;
+  std::optional<std::size_t> threads;
+  std::optional<std::string> log_format;
+  std::optional<std::string> log_level;
+};
+
+/// The options, or the exit status when the program should stop here
+/// (--help, --version, or a usage error already printed).
+[[nodiscard]] std::variant<CliOptions, int> parse_cli(int argc, const char* const* argv, const std::string& version);
+
+/// Applies the command-line overrides to `config`.
+[[nodiscard]] std::expected<void, std::string> apply_cli(const CliOptions& cli, Config& config);
+
+}  // namespace rampartd

@@ -1,0 +1,210 @@
+#include "config.hpp"
+
+#include <array>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include "config_limits.hpp"
+#include "config_util.hpp"
+
+namespace rampartd {
+
+using namespace rampart;
+using cfg::error_at;
+using cfg::Status;
+
+namespace {
+
+constexpr std::array<std::string_view, 7> kLevels{"trace", "debug", "info", "warn", "error", "critical", "off"};
+// C706 ept_entry_t: annotation is char[64], NUL included.
+constexpr std::size_t kMaxAnnotation = 63;
+// An ncalrpc or named-pipe endpoint name; Windows caps pipe names at 256.
+constexpr std::size_t kMaxEndpointName = 256;
+
+Status parse_listeners(const toml::node& node, Config& out) {
+  const auto* array = node.as_array();
+  if (array == nullptr) return error_at(node.source(), "'listeners' must be an array of \"ADDR:PORT\" strings");
+  out.listeners.clear();
+  for (const auto& item : *array) {
+    const std::string text = CFG_TRY(cfg::string(item, "listeners"));
+    auto address = transport::parse_tcp_address(text);
+    if (!address) return error_at(item.source(), "bad listener '" + text + "': " + address.error().to_string());
+    out.listeners.push_back(*address);
+  }
+  return {};
+}
+
+Status parse_server(const toml::table& t, Config& out) {
+  CFG_CHECK(cfg::check_keys(t, "[server]", {"listeners", "local_socket", "threads", "drain_timeout_ms"}));
+  if (const auto* n = t.get("listeners")) CFG_CHECK(parse_listeners(*n, out));
+  if (const auto* n = t.get("local_socket")) {
+    out.local_socket = CFG_TRY(cfg::string(*n, "local_socket"));
+    if (!out.local_socket.empty()) {
+      if (auto a = transport::local_address(out.local_socket); !a) {
+        return error_at(n->source(), "bad local_socket: " + a.error().to_string());
+      }
+    }
+  }
+  if (const auto* n = t.get("threads")) out.threads = static_cast<std::size_t>(CFG_TRY(cfg::integer(*n, "threads", 0, 1024)));
+  if (const auto* n = t.get("drain_timeout_ms")) {
+    out.drain_timeout = std::chrono::milliseconds(CFG_TRY(cfg::integer(*n, "drain_timeout_ms", 0, 3600000)));
+  }
+  return {};
+}
+
+Status parse_logging(const toml::table& t, Config& out) {
+  CFG_CHECK(cfg::check_keys(t, "[logging]", {"format", "level"}));
+  if (const auto* n = t.get("format")) {
+    const auto text = CFG_TRY(cfg::string(*n, "format"));
+    const auto format = parse_log_format(text);
+    if (!format) return error_at(n->source(), "format must be \"text\" or \"json\", not \"" + text + "\"");
+    out.log_format = *format;
+  }
+  if (const auto* n = t.get("level")) {
+    out.log_level = CFG_TRY(cfg::string(*n, "level"));
+    if (!valid_log_level(out.log_level)) {
+      return error_at(n->source(), "level must be one of trace, debug, info, warn, error, critical, off");
+    }
+  }
+  return {};
+}
+
+Status parse_registration(const toml::table& t, Config& out) {
+  CFG_CHECK(cfg::check_keys(t, "[registration]", {"allow_loopback_tcp"}));
+  if (const auto* n = t.get("allow_loopback_tcp")) out.allow_loopback_tcp = CFG_TRY(cfg::boolean(*n, "allow_loopback_tcp"));
+  return {};
+}
+
+std::expected<std::uint16_t, std::string> version_part(std::string_view text) {
+  unsigned v = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc{} || ptr != text.data() + text.size() || v > 65535) {
+    return std::unexpected(std::string("bad version"));
+  }
+  return static_cast<std::uint16_t>(v);
+}
+
+Status parse_version(const toml::node& node, SyntaxId& out) {
+  const auto text = CFG_TRY(cfg::string(node, "version"));
+  const auto dot = text.find('.');
+  auto major = version_part(std::string_view(text).substr(0, dot));
+  auto minor = dot == std::string::npos ? version_part("") : version_part(std::string_view(text).substr(dot + 1));
+  if (!major || !minor) return error_at(node.source(), "version must be \"MAJOR.MINOR\", e.g. \"3.0\"");
+  out.major = *major;
+  out.minor = *minor;
+  return {};
+}
+
+std::expected<Uuid, std::string> parse_uuid(const toml::node& node, std::string_view key) {
+  const auto text = CFG_TRY(cfg::string(node, key));
+  auto uuid = Uuid::parse(text);
+  if (!uuid) return error_at(node.source(), "'" + std::string(key) + "' is not a UUID: " + text);
+  return *uuid;
+}
+
+Status check_endpoint(const toml::node& node, const binding::ProtseqInfo& p, const std::string& endpoint) {
+  if (p.endpoint_kind == binding::EndpointKind::port) {
+    unsigned port = 0;
+    const auto [ptr, ec] = std::from_chars(endpoint.data(), endpoint.data() + endpoint.size(), port);
+    if (endpoint.empty() || ec != std::errc{} || ptr != endpoint.data() + endpoint.size() || port == 0 ||
+        port > 65535) {
+      return error_at(node.source(), std::string(p.name) + " needs a port 1..65535 as endpoint");
+    }
+    return {};
+  }
+  const bool printable = std::all_of(endpoint.begin(), endpoint.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+  if (endpoint.empty() || endpoint.size() > kMaxEndpointName || !printable) {
+    return error_at(node.source(), "endpoint must be 1.." + std::to_string(kMaxEndpointName) +
+                                       " printable characters without spaces");
+  }
+  return {};
+}
+
+std::expected<StaticEndpoint, std::string> parse_static_endpoint(const toml::table& t) {
+  CFG_CHECK(cfg::check_keys(t, "[[static_endpoint]]",
+                            {"interface", "version", "protseq", "endpoint", "annotation", "object"}));
+  for (const char* required : {"interface", "version", "protseq", "endpoint"}) {
+    if (!t.contains(required)) {
+      return error_at(t.source(), "[[static_endpoint]] needs '" + std::string(required) + "'");
+    }
+  }
+  StaticEndpoint out;
+  out.interface.uuid = CFG_TRY(parse_uuid(*t.get("interface"), "interface"));
+  CFG_CHECK(parse_version(*t.get("version"), out.interface));
+  const auto& protseq_node = *t.get("protseq");
+  const auto protseq = CFG_TRY(cfg::string(protseq_node, "protseq"));
+  const auto* info = binding::find_protseq(protseq);
+  if (info == nullptr) return error_at(protseq_node.source(), "unknown protseq '" + protseq + "'");
+  out.protseq = info->id;
+  out.endpoint = CFG_TRY(cfg::string(*t.get("endpoint"), "endpoint"));
+  CFG_CHECK(check_endpoint(*t.get("endpoint"), *info, out.endpoint));
+  if (const auto* n = t.get("annotation")) {
+    out.annotation = CFG_TRY(cfg::string(*n, "annotation"));
+    if (out.annotation.size() > kMaxAnnotation) {
+      return error_at(n->source(), "annotation is longer than " + std::to_string(kMaxAnnotation) + " octets");
+    }
+  }
+  if (const auto* n = t.get("object")) out.object = CFG_TRY(parse_uuid(*n, "object"));
+  return out;
+}
+
+Status parse_static_endpoints(const toml::node& node, Config& out) {
+  const auto* array = node.as_array();
+  if (array == nullptr || !array->is_array_of_tables()) {
+    return error_at(node.source(), "static_endpoint must be an array of tables: [[static_endpoint]]");
+  }
+  for (const auto& item : *array) out.static_endpoints.push_back(CFG_TRY(parse_static_endpoint(*item.as_table())));
+  return {};
+}
+
+std::expected<Config, std::string> parse_document(const toml::table& root, std::string_view source) {
+  Config out = Config::defaults();
+  out.source = std::string(source);
+  CFG_CHECK(cfg::check_keys(root, "the top level", {"server", "limits", "logging", "registration", "static_endpoint"}));
+  if (const auto* t = CFG_TRY(cfg::table_at(root, "server"))) CFG_CHECK(parse_server(*t, out));
+  if (const auto* t = CFG_TRY(cfg::table_at(root, "limits"))) CFG_CHECK(cfg::parse_limits(*t, out.limits));
+  if (const auto* t = CFG_TRY(cfg::table_at(root, "logging"))) CFG_CHECK(parse_logging(*t, out));
+  if (const auto* t = CFG_TRY(cfg::table_at(root, "registration"))) CFG_CHECK(parse_registration(*t, out));
+  if (const auto* n = root.get("static_endpoint")) CFG_CHECK(parse_static_endpoints(*n, out));
+  return out;
+}
+
+}  // namespace
+
+Config Config::defaults() {
+  Config c;
+  c.listeners = {*transport::parse_tcp_address("0.0.0.0:135"), *transport::parse_tcp_address("[::]:135")};
+  c.local_socket = "/run/rampart/epmapper.sock";
+  return c;
+}
+
+bool valid_log_level(std::string_view level) {
+  return std::find(kLevels.begin(), kLevels.end(), level) != kLevels.end();
+}
+
+std::optional<LogFormat> parse_log_format(std::string_view text) {
+  if (text == "text") return LogFormat::text;
+  if (text == "json") return LogFormat::json;
+  return std::nullopt;
+}
+
+std::expected<Config, std::string> parse_config(std::string_view text, std::string_view source) {
+  try {
+    const toml::table root = toml::parse(text, source);
+    return parse_document(root, source);
+  } catch (const toml::parse_error& e) {
+    return std::unexpected(cfg::located(e.source(), e.description()));
+  }
+}
+
+std::expected<Config, std::string> load_config_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::unexpected(path + ": cannot open the configuration file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return std::unexpected(path + ": cannot read the configuration file");
+  return parse_config(text.str(), path);
+}
+
+}  // namespace rampartd

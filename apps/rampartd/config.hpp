@@ -1,0 +1,75 @@
+// rampartd's configuration: the TOML file (documented key by key in
+// rampartd.toml and rampartd(8)) merged with command-line overrides.
+// Parsing is strict: an unknown key, a wrong type or an out-of-range value
+// is an error naming the file, line and column, never silently ignored.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <expected>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rampart/base/uuid.hpp"
+#include "rampart/binding/protseq.hpp"
+#include "rampart/runtime/server_limits.hpp"
+#include "rampart/transport/listen_address.hpp"
+
+namespace rampartd {
+
+enum class LogFormat : std::uint8_t { text, json };
+
+/// One [[static_endpoint]]: a mapping the endpoint mapper serves without a
+/// server having registered it (ept_insert), e.g. for a service that is
+/// started on demand. The EPM service consumes the list.
+struct StaticEndpoint {
+  rampart::SyntaxId interface;         // uuid + "major.minor"
+  rampart::binding::Protseq protseq;   // ncacn_ip_tcp, ncalrpc, ...
+  std::string endpoint;                // "135", or a name for ncalrpc / ncacn_np
+  std::string annotation;              // at most 64 octets (C706 ept_entry_t annotation)
+  std::optional<rampart::Uuid> object;
+  friend bool operator==(const StaticEndpoint&, const StaticEndpoint&) = default;
+};
+
+struct Config {
+  /// Where the configuration came from (for messages); empty for defaults.
+  std::string source;
+
+  // [server]
+  std::vector<rampart::transport::ListenAddress> listeners;  // TCP only
+  std::string local_socket;  // empty: no local socket
+  std::size_t threads = 0;   // 0: one per hardware thread
+  std::chrono::milliseconds drain_timeout{10000};
+
+  // [limits]
+  rampart::runtime::ServerLimits limits;
+
+  // [logging]
+  LogFormat log_format = LogFormat::text;
+  std::string log_level = "info";
+
+  // [registration]
+  /// Whether loopback TCP callers may use ept_insert / ept_delete. Off by
+  /// default: local servers register over the local socket, whose callers
+  /// are identified by SO_PEERCRED (HARDENING C14).
+  bool allow_loopback_tcp = false;
+
+  std::vector<StaticEndpoint> static_endpoints;
+
+  /// The built-in defaults: 0.0.0.0:135, [::]:135 and
+  /// /run/rampart/epmapper.sock.
+  [[nodiscard]] static Config defaults();
+};
+
+/// Parses TOML text; `source` names it in error messages.
+[[nodiscard]] std::expected<Config, std::string> parse_config(std::string_view text, std::string_view source);
+/// Reads and parses a file. Errors read "FILE:LINE:COLUMN: what".
+[[nodiscard]] std::expected<Config, std::string> load_config_file(const std::string& path);
+
+/// The log levels rampartd accepts (spdlog's names).
+[[nodiscard]] bool valid_log_level(std::string_view level);
+[[nodiscard]] std::optional<LogFormat> parse_log_format(std::string_view text);
+
+}  // namespace rampartd

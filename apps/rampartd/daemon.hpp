@@ -1,0 +1,49 @@
+// Daemon: rampartd's life cycle. Builds the ServerCore and the transport,
+// starts the listeners, then waits for signals on the main thread:
+// SIGTERM/SIGINT drain and exit 0; SIGHUP reloads the configuration file
+// without dropping connections or registrations.
+#pragma once
+
+#include <memory>
+
+#include <asio/io_context.hpp>
+#include <asio/signal_set.hpp>
+
+#include "cli.hpp"
+#include "config.hpp"
+#include "log_events.hpp"
+#include "rampart/runtime/server_core.hpp"
+#include "rampart/transport/server.hpp"
+
+namespace rampartd {
+
+class Daemon {
+ public:
+  Daemon(Config config, CliOptions cli);
+  ~Daemon();
+
+  /// Runs until SIGTERM or SIGINT; returns the process exit status.
+  int run();
+  /// The configuration in force (the endpoint mapper reads static
+  /// endpoints and the registration policy from it).
+  [[nodiscard]] const Config& config() const noexcept { return config_; }
+
+ private:
+  void wait_for_signal();
+  void on_signal(int signal);
+  void reload();
+  /// Starts and stops listeners until the running set is `config`'s.
+  /// Returns false when a listener that must exist could not be started.
+  bool apply_listeners(const Config& config, bool startup);
+  void apply_limits(const Config& fresh);
+
+  Config config_;
+  CliOptions cli_;
+  std::shared_ptr<LogEvents> events_;
+  std::unique_ptr<rampart::runtime::ServerCore> core_;
+  std::unique_ptr<rampart::transport::Server> server_;
+  asio::io_context signal_context_{1};
+  asio::signal_set signals_;
+};
+
+}  // namespace rampartd

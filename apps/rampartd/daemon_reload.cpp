@@ -1,0 +1,78 @@
+// SIGHUP: re-read the configuration file and apply what can change without
+// dropping connections or registrations. A bad file is logged and the old
+// configuration stays in force.
+#include <string>
+#include <vector>
+
+#include "daemon.hpp"
+#include "log.hpp"
+
+namespace rampartd {
+
+using rampart::runtime::ServerLimits;
+using spdlog::level::level_enum;
+
+namespace {
+
+// Every connection lives by the limits snapshot it was accepted under, so a
+// reload changes them for new connections. Only the association-group
+// table's caps are fixed when the server starts.
+std::vector<std::string> restart_only_changes(const ServerLimits& a, const ServerLimits& b) {
+  std::vector<std::string> out;
+  if (a.max_association_groups != b.max_association_groups) out.emplace_back("max_association_groups");
+  if (a.max_lookup_handles != b.max_lookup_handles) out.emplace_back("max_lookup_handles");
+  return out;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
+  return out;
+}
+
+}  // namespace
+
+void Daemon::apply_limits(const Config& fresh) {
+  ServerLimits next = fresh.limits;
+  const ServerLimits& running = core_->limits;
+  if (const auto skipped = restart_only_changes(running, next); !skipped.empty()) {
+    log::event(level_enum::warn, "limits that need a restart were not changed", {{"limits", join(skipped)}});
+    next.max_association_groups = running.max_association_groups;
+    next.max_lookup_handles = running.max_lookup_handles;
+  }
+  server_->set_limits(next);
+  config_.limits = next;
+}
+
+void Daemon::reload() {
+  if (!cli_.config_path) {
+    log::event(level_enum::info, "SIGHUP without --config: nothing to reload");
+    return;
+  }
+  auto fresh = load_config_file(*cli_.config_path);
+  if (fresh) {
+    if (auto ok = apply_cli(cli_, *fresh); !ok) fresh = std::unexpected(ok.error());
+  }
+  if (!fresh) {
+    log::event(level_enum::err, "reload failed; keeping the running configuration", {{"error", fresh.error()}});
+    return;
+  }
+  log::configure(fresh->log_format, fresh->log_level);
+  if (fresh->threads != config_.threads) {
+    log::event(level_enum::warn, "a new thread count needs a restart",
+               {log::num("running", server_->thread_count()), log::num("configured", fresh->threads)});
+  }
+  apply_limits(*fresh);
+  apply_listeners(*fresh, false);
+  config_.listeners = fresh->listeners;
+  config_.local_socket = fresh->local_socket;
+  config_.drain_timeout = fresh->drain_timeout;
+  config_.log_format = fresh->log_format;
+  config_.log_level = fresh->log_level;
+  config_.allow_loopback_tcp = fresh->allow_loopback_tcp;
+  config_.static_endpoints = fresh->static_endpoints;
+  log::event(level_enum::info, "configuration reloaded",
+             {{"config", *cli_.config_path}, log::num("static_endpoints", config_.static_endpoints.size())});
+}
+
+}  // namespace rampartd

@@ -1,0 +1,34 @@
+// rampartd: see rampartd(8).
+#include <cstdio>
+#include <exception>
+
+#include "cli.hpp"
+#include "config.hpp"
+#include "daemon.hpp"
+#include "log.hpp"
+
+int main(int argc, char** argv) {
+  using namespace rampartd;
+  auto parsed = parse_cli(argc, argv, RAMPART_VERSION);
+  if (const int* status = std::get_if<int>(&parsed)) return *status;
+  const auto& cli = std::get<CliOptions>(parsed);
+
+  auto config = cli.config_path ? load_config_file(*cli.config_path) : std::expected<Config, std::string>(Config::defaults());
+  if (config) {
+    if (auto ok = apply_cli(cli, *config); !ok) config = std::unexpected(ok.error());
+  }
+  if (!config) {
+    std::fprintf(stderr, "rampartd: %s\n", config.error().c_str());
+    return 2;
+  }
+  try {
+    log::configure(config->log_format, config->log_level);
+    Daemon daemon(std::move(*config), cli);
+    return daemon.run();
+  } catch (const std::exception& e) {
+    // Start-up failures only (threads, signal handlers): the data path does
+    // not throw (docs/design.md).
+    std::fprintf(stderr, "rampartd: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,52 @@
+#include <gtest/gtest.h>
+
+#include "cli.hpp"
+
+namespace rampartd {
+namespace {
+
+std::variant<CliOptions, int> parse(std::vector<const char*> args) {
+  args.insert(args.begin(), "rampartd");
+  return parse_cli(static_cast<int>(args.size()), args.data(), "test");
+}
+
+TEST(Cli, ListenReplacesTheDefaultListeners) {
+  auto parsed = parse({"--listen", "127.0.0.1:1135", "--listen", "[::1]:1135", "--threads", "2"});
+  ASSERT_TRUE(std::holds_alternative<CliOptions>(parsed));
+  Config c = Config::defaults();
+  ASSERT_TRUE(apply_cli(std::get<CliOptions>(parsed), c));
+  ASSERT_EQ(c.listeners.size(), 2u);
+  EXPECT_EQ(c.listeners[0].to_string(), "127.0.0.1:1135");
+  EXPECT_EQ(c.threads, 2u);
+  EXPECT_EQ(c.local_socket, "/run/rampart/epmapper.sock") << "untouched without --local-socket";
+}
+
+TEST(Cli, OverridesLoggingAndLocalSocket) {
+  auto parsed = parse({"--log-format", "json", "--log-level", "debug", "--local-socket", ""});
+  ASSERT_TRUE(std::holds_alternative<CliOptions>(parsed));
+  Config c = Config::defaults();
+  ASSERT_TRUE(apply_cli(std::get<CliOptions>(parsed), c));
+  EXPECT_EQ(c.log_format, LogFormat::json);
+  EXPECT_EQ(c.log_level, "debug");
+  EXPECT_TRUE(c.local_socket.empty());
+  EXPECT_EQ(c.listeners.size(), 2u);
+}
+
+TEST(Cli, BadValuesAreRefused) {
+  auto bad_listen = parse({"--listen", "localhost:135"});
+  ASSERT_TRUE(std::holds_alternative<CliOptions>(bad_listen));
+  Config c = Config::defaults();
+  auto applied = apply_cli(std::get<CliOptions>(bad_listen), c);
+  ASSERT_FALSE(applied);
+  EXPECT_NE(applied.error().find("--listen localhost:135"), std::string::npos);
+  ::testing::internal::CaptureStderr();
+  ::testing::internal::CaptureStdout();
+  auto bad_format = parse({"--log-format", "xml"});
+  ::testing::internal::GetCapturedStdout();
+  ::testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(std::holds_alternative<int>(bad_format));
+  EXPECT_NE(std::get<int>(bad_format), 0);
+}
+
+}  // namespace
+}  // namespace rampartd

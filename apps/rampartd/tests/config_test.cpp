@@ -1,0 +1,165 @@
+#include <gtest/gtest.h>
+
+#include "config.hpp"
+
+namespace rampartd {
+namespace {
+
+using namespace std::chrono_literals;
+
+Config parse_ok(std::string_view text) {
+  auto c = parse_config(text, "test.toml");
+  EXPECT_TRUE(c.has_value()) << (c ? "" : c.error());
+  return c.value_or(Config{});
+}
+
+std::string parse_error(std::string_view text) {
+  auto c = parse_config(text, "test.toml");
+  EXPECT_FALSE(c.has_value());
+  return c ? "" : c.error();
+}
+
+TEST(Config, EmptyFileGivesTheDefaults) {
+  const Config c = parse_ok("");
+  ASSERT_EQ(c.listeners.size(), 2u);
+  EXPECT_EQ(c.listeners[0].to_string(), "0.0.0.0:135");
+  EXPECT_EQ(c.listeners[1].to_string(), "[::]:135");
+  EXPECT_EQ(c.local_socket, "/run/rampart/epmapper.sock");
+  EXPECT_EQ(c.threads, 0u);
+  EXPECT_EQ(c.log_format, LogFormat::text);
+  EXPECT_EQ(c.log_level, "info");
+  EXPECT_FALSE(c.allow_loopback_tcp);
+  EXPECT_EQ(c.limits.idle_timeout, rampart::runtime::ServerLimits{}.idle_timeout);
+}
+
+TEST(Config, ExampleFileParsesAndMatchesTheDefaults) {
+  auto c = load_config_file(RAMPARTD_EXAMPLE_CONFIG);
+  ASSERT_TRUE(c) << c.error();
+  const Config d = Config::defaults();
+  EXPECT_EQ(c->listeners, d.listeners);
+  EXPECT_EQ(c->local_socket, d.local_socket);
+  const rampart::runtime::ServerLimits l;
+  EXPECT_EQ(c->limits.max_connections, l.max_connections);
+  EXPECT_EQ(c->limits.max_send_queue, l.max_send_queue);
+  EXPECT_EQ(c->limits.call_timeout, l.call_timeout);
+  EXPECT_EQ(c->limits.fragments.max_stub, l.fragments.max_stub);
+  EXPECT_EQ(c->limits.min_frag, l.min_frag);
+}
+
+TEST(Config, ReadsEverySection) {
+  const Config c = parse_ok(R"(
+[server]
+listeners = ["127.0.0.1:1135", "[::1]:1135"]
+local_socket = ""
+threads = 3
+drain_timeout_ms = 500
+[limits]
+idle_timeout_ms = 1500
+max_connections_per_source = 8
+max_frag = 4280
+[limits.fragments]
+max_stub = 65536
+[logging]
+format = "json"
+level = "debug"
+[registration]
+allow_loopback_tcp = true
+[[static_endpoint]]
+interface = "12345778-1234-abcd-ef00-0123456789ac"
+version = "1.2"
+protseq = "ncacn_ip_tcp"
+endpoint = "49700"
+annotation = "sam"
+[[static_endpoint]]
+interface = "12345778-1234-abcd-ef00-0123456789ab"
+version = "0.0"
+protseq = "ncalrpc"
+endpoint = "lsasspirpc"
+object = "00000000-0000-0000-0000-000000000001"
+)");
+  ASSERT_EQ(c.listeners.size(), 2u);
+  EXPECT_EQ(c.listeners[1].to_string(), "[::1]:1135");
+  EXPECT_TRUE(c.local_socket.empty());
+  EXPECT_EQ(c.threads, 3u);
+  EXPECT_EQ(c.drain_timeout, 500ms);
+  EXPECT_EQ(c.limits.idle_timeout, 1500ms);
+  EXPECT_EQ(c.limits.max_connections_per_source, 8u);
+  EXPECT_EQ(c.limits.max_frag, 4280);
+  EXPECT_EQ(c.limits.fragments.max_stub, 65536u);
+  EXPECT_EQ(c.log_format, LogFormat::json);
+  EXPECT_EQ(c.log_level, "debug");
+  EXPECT_TRUE(c.allow_loopback_tcp);
+  ASSERT_EQ(c.static_endpoints.size(), 2u);
+  EXPECT_EQ(c.static_endpoints[0].interface.major, 1);
+  EXPECT_EQ(c.static_endpoints[0].interface.minor, 2);
+  EXPECT_EQ(c.static_endpoints[0].protseq, rampart::binding::Protseq::ncacn_ip_tcp);
+  EXPECT_EQ(c.static_endpoints[0].annotation, "sam");
+  EXPECT_FALSE(c.static_endpoints[0].object);
+  EXPECT_EQ(c.static_endpoints[1].protseq, rampart::binding::Protseq::ncalrpc);
+  ASSERT_TRUE(c.static_endpoints[1].object);
+  EXPECT_EQ(c.static_endpoints[1].object->to_string(), "00000000-0000-0000-0000-000000000001");
+}
+
+TEST(Config, SyntaxErrorNamesFileLineAndColumn) {
+  const auto e = parse_error("[server]\nthreads = = 3\n");
+  EXPECT_EQ(e.rfind("test.toml:2:", 0), 0u) << e;
+}
+
+TEST(Config, UnknownKeyNamesItsLine) {
+  EXPECT_EQ(parse_error("[server]\nthreads = 1\nthread = 2\n"), "test.toml:3:1: unknown key 'thread' in [server]");
+  EXPECT_EQ(parse_error("\n[limits]\nidle_timeout = 5\n"), "test.toml:3:1: unknown key 'idle_timeout' in [limits]");
+  EXPECT_EQ(parse_error("[limits.fragments]\nmax_stubs = 1\n"),
+            "test.toml:2:1: unknown key 'max_stubs' in [limits.fragments]");
+  EXPECT_EQ(parse_error("[serve]\n"), "test.toml:1:2: unknown key 'serve' in the top level");
+}
+
+TEST(Config, WrongTypesAndRangesNameTheValue) {
+  EXPECT_EQ(parse_error("[server]\nthreads = \"4\"\n"), "test.toml:2:11: 'threads' must be an integer");
+  EXPECT_EQ(parse_error("[limits]\n\nidle_timeout_ms = 0\n"),
+            "test.toml:3:19: 'idle_timeout_ms' must be between 1 and 86400000, not 0");
+  EXPECT_EQ(parse_error("[limits]\nmax_frag = 100\n"), "test.toml:2:12: 'max_frag' must be between 1432 and 65535, not 100");
+  EXPECT_NE(parse_error("[limits]\nmin_frag = 5000\nmax_frag = 4000\n").find("min_frag must not exceed max_frag"),
+            std::string::npos);
+  EXPECT_EQ(parse_error("[registration]\nallow_loopback_tcp = 1\n"),
+            "test.toml:2:22: 'allow_loopback_tcp' must be true or false");
+  EXPECT_EQ(parse_error("server = 1\n"), "test.toml:1:10: 'server' must be a table");
+}
+
+TEST(Config, BadListenersAndLoggingAreRefused) {
+  EXPECT_NE(parse_error("[server]\nlisteners = [\"127.0.0.1:1\", \"localhost:135\"]\n").find("test.toml:2:29: bad listener 'localhost:135'"),
+            std::string::npos);
+  EXPECT_NE(parse_error("[server]\nlocal_socket = \"relative\"\n").find("test.toml:2:16: bad local_socket"),
+            std::string::npos);
+  EXPECT_EQ(parse_error("[logging]\nformat = \"xml\"\n"), "test.toml:2:10: format must be \"text\" or \"json\", not \"xml\"");
+  EXPECT_NE(parse_error("[logging]\nlevel = \"loud\"\n").find("test.toml:2:9: level must be one of"), std::string::npos);
+}
+
+TEST(Config, StaticEndpointsAreValidated) {
+  const std::string head = "[[static_endpoint]]\ninterface = \"12345778-1234-abcd-ef00-0123456789ac\"\n";
+  EXPECT_EQ(parse_error(head + "version = \"1.0\"\nprotseq = \"ncacn_ip_tcp\"\n"),
+            "test.toml:1:1: [[static_endpoint]] needs 'endpoint'");
+  EXPECT_EQ(parse_error(head + "version = \"1\"\nprotseq = \"ncacn_ip_tcp\"\nendpoint = \"135\"\n"),
+            "test.toml:3:11: version must be \"MAJOR.MINOR\", e.g. \"3.0\"");
+  EXPECT_EQ(parse_error(head + "version = \"1.0\"\nprotseq = \"ncacn_ip_tpc\"\nendpoint = \"135\"\n"),
+            "test.toml:4:11: unknown protseq 'ncacn_ip_tpc'");
+  EXPECT_EQ(parse_error(head + "version = \"1.0\"\nprotseq = \"ncacn_ip_tcp\"\nendpoint = \"70000\"\n"),
+            "test.toml:5:12: ncacn_ip_tcp needs a port 1..65535 as endpoint");
+  EXPECT_EQ(parse_error(head + "version = \"1.0\"\nprotseq = \"ncalrpc\"\nendpoint = \"a b\"\n"),
+            "test.toml:5:12: endpoint must be 1..256 printable characters without spaces");
+  EXPECT_EQ(parse_error(head + "version = \"1.0\"\nprotseq = \"ncalrpc\"\nendpoint = \"x\"\nannotation = \"" +
+                        std::string(64, 'a') + "\"\n"),
+            "test.toml:6:14: annotation is longer than 63 octets");
+  EXPECT_EQ(parse_error(head + "version = \"1.0\"\nprotseq = \"ncalrpc\"\nendpoint = \"x\"\nport = 1\n"),
+            "test.toml:6:1: unknown key 'port' in [[static_endpoint]]");
+  EXPECT_EQ(parse_error("[[static_endpoint]]\ninterface = \"not-a-uuid\"\nversion = \"1.0\"\nprotseq = \"ncalrpc\"\nendpoint = \"x\"\n"),
+            "test.toml:2:13: 'interface' is not a UUID: not-a-uuid");
+}
+
+TEST(Config, MissingFileIsAClearError) {
+  auto c = load_config_file("/nonexistent/rampartd.toml");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error(), "/nonexistent/rampartd.toml: cannot open the configuration file");
+}
+
+}  // namespace
+}  // namespace rampartd

@@ -1,0 +1,90 @@
+// Connection: one accepted socket and the Association it feeds. Lives on
+// one worker thread; the Association is never touched from another.
+//
+// Reading waits for readiness (async_wait) and then reads into the worker's
+// shared buffer, so an idle connection owns no read buffer. Output is
+// written in order; a peer that stops reading is closed once its queue
+// passes ServerLimits::max_send_queue or a write makes no progress for
+// pdu_timeout.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include <asio/generic/stream_protocol.hpp>
+
+#include "admission.hpp"
+#include "rampart/transport/pdu_clock.hpp"
+#include "rampart/runtime/association.hpp"
+#include "rampart/transport/events.hpp"
+
+namespace rampart::transport {
+
+class Worker;
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  using Socket = asio::generic::stream_protocol::socket;
+  using Clock = std::chrono::steady_clock;
+
+  Connection(Worker& worker, Socket socket, std::shared_ptr<const runtime::ServerLimits> limits,
+             Admission::Ticket ticket);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  /// Creates the Association and starts reading. On the worker's thread.
+  void start(runtime::PeerInfo peer);
+  /// Periodic check: deadlines (header, PDU, bind, idle, write stall) and
+  /// Association::on_tick for call budgets (C16).
+  void sweep(Clock::time_point now);
+  /// Finish pending calls, then close (stop()).
+  void drain();
+  /// Closes now without flushing.
+  void abort(CloseReason why);
+
+ private:
+  void arm_read();
+  void on_readable(const std::error_code& ec);
+  bool read_some_and_feed();
+  void feed(std::span<const std::uint8_t> bytes);
+  void run_posted(const std::function<void(runtime::Output&)>& task);
+  void apply(runtime::Output& out);
+  void start_write();
+  void on_written(const std::error_code& ec, std::size_t n);
+  void begin_close(CloseReason why);
+  void finish_close();
+  void close_socket(CloseReason why, bool reset);
+  void report_closed(CloseReason why);
+  void check_drained();
+  [[nodiscard]] std::optional<CloseReason> expired(Clock::time_point now) const;
+  [[nodiscard]] bool quiescent() const;
+  [[nodiscard]] runtime::Association::Poster make_poster();
+
+  Worker& worker_;
+  Socket socket_;
+  std::shared_ptr<const runtime::ServerLimits> limits_;
+  Admission::Ticket ticket_;
+  std::optional<runtime::Association> association_;
+  PduClock pdu_clock_;
+  std::vector<std::uint8_t> writing_;  // in flight, from write_offset_
+  std::vector<std::uint8_t> queued_;   // waits for the write in flight
+  std::size_t write_offset_ = 0;
+  Clock::time_point created_;
+  Clock::time_point last_activity_;
+  Clock::time_point last_write_progress_;
+  Clock::time_point linger_until_{};
+  CloseReason close_reason_ = CloseReason::protocol;
+  bool reading_ = false;    // an async_wait is outstanding
+  bool writing_active_ = false;
+  bool closing_ = false;    // no more input is fed; close after the flush
+  bool lingering_ = false;  // our side is shut down; discarding input until EOF
+  bool draining_ = false;
+  bool closed_ = false;
+  bool reported_ = false;
+};
+
+}  // namespace rampart::transport

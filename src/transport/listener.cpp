@@ -1,0 +1,213 @@
+#include "listener.hpp"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include <asio/generic/stream_protocol.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/ip/v6_only.hpp>
+#include <asio/local/stream_protocol.hpp>
+#include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
+
+#include "peer_info.hpp"
+#include "worker.hpp"
+
+namespace rampart::transport {
+
+namespace {
+
+// accept() failing with EMFILE, ENFILE or ENOBUFS fails again at once;
+// waiting a little keeps the loop from spinning while descriptors free up.
+constexpr std::chrono::milliseconds kAcceptBackoff{100};
+
+// True when a server answers on the socket file: another rampartd owns it
+// and must not have it unlinked from under it. Non-blocking, so a full
+// backlog (EAGAIN) counts as "in use" instead of stalling start-up.
+bool socket_in_use(const std::string& path) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_un sa{};
+  sa.sun_family = AF_UNIX;
+  std::memcpy(sa.sun_path, path.c_str(), path.size() + 1);
+  const int rc = ::connect(fd, reinterpret_cast<const sockaddr*>(&sa), sizeof sa);
+  const int err = errno;
+  ::close(fd);
+  return rc == 0 || err == EAGAIN || err == EINPROGRESS;
+}
+
+template <class Protocol>
+class BasicListener final : public Listener, public std::enable_shared_from_this<BasicListener<Protocol>> {
+ public:
+  BasicListener(asio::io_context& home, SharedState& shared, WorkerPicker pick)
+      : home_(home), acceptor_(home), backoff_(home), shared_(shared), pick_(std::move(pick)) {}
+
+  std::error_code bind(const ListenAddress& address);
+  void start() override { accept_next(); }
+  void close() override;
+  asio::io_context& context() noexcept override { return home_; }
+
+ private:
+  void accept_next() {
+    Worker& worker = pick_();
+    // The new socket belongs to the worker's io_context from the start.
+    const asio::any_io_executor target = worker.context().get_executor();
+    acceptor_.async_accept(target, [self = this->shared_from_this(), &worker](
+                                                 const std::error_code& ec, auto socket) {
+      self->on_accept(ec, std::move(socket), worker);
+    });
+  }
+
+  template <class Socket>
+  void on_accept(const std::error_code& ec, Socket socket, Worker& worker) {
+    if (!acceptor_.is_open() || ec == asio::error::operation_aborted) return;
+    if (ec) {
+      shared_.events->accept_failed(requested_.to_string(), ec);
+      backoff_.expires_after(kAcceptBackoff);
+      backoff_.async_wait([self = this->shared_from_this()](const std::error_code& wait_ec) {
+        if (!wait_ec && self->acceptor_.is_open()) self->accept_next();
+      });
+      return;
+    }
+    hand_over(std::move(socket), worker);
+    accept_next();
+  }
+
+  template <class Socket>
+  void hand_over(Socket socket, Worker& worker);
+  template <class Socket>
+  std::optional<runtime::PeerInfo> describe(Socket& socket);
+
+  asio::io_context& home_;
+  typename Protocol::acceptor acceptor_;
+  asio::steady_timer backoff_;
+  SharedState& shared_;
+  WorkerPicker pick_;
+  struct stat socket_file_ {};  // Kind::local: what we created, so close() unlinks only that
+};
+
+template <>
+std::error_code BasicListener<asio::ip::tcp>::bind(const ListenAddress& address) {
+  std::error_code ec;
+  const auto& ep = address.tcp;
+  if (acceptor_.open(ep.protocol(), ec); ec) return ec;
+  if (acceptor_.set_option(asio::socket_base::reuse_address(true), ec); ec) return ec;
+  // So that 0.0.0.0:135 and [::]:135 can both be bound.
+  if (ep.address().is_v6() && (acceptor_.set_option(asio::ip::v6_only(true), ec), ec)) return ec;
+  if (acceptor_.bind(ep, ec); ec) return ec;
+  if (acceptor_.listen(asio::socket_base::max_listen_connections, ec); ec) return ec;
+  requested_ = address;
+  bound_ = address;
+  bound_.tcp = acceptor_.local_endpoint(ec);
+  return ec;
+}
+
+template <>
+std::error_code BasicListener<asio::local::stream_protocol>::bind(const ListenAddress& address) {
+  const auto& path = address.path;
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0) {
+    // Replace only a stale socket: never a regular file, never a live server.
+    if (!S_ISSOCK(st.st_mode)) return std::make_error_code(std::errc::file_exists);
+    if (socket_in_use(path)) return std::make_error_code(std::errc::address_in_use);
+    ::unlink(path.c_str());
+  }
+  std::error_code ec;
+  const asio::local::stream_protocol::endpoint ep(path);
+  if (acceptor_.open(ep.protocol(), ec); ec) return ec;
+  if (acceptor_.bind(ep, ec); ec) return ec;
+  if (acceptor_.listen(asio::socket_base::max_listen_connections, ec); ec) return ec;
+  if (::chmod(path.c_str(), static_cast<mode_t>(shared_.options.local_socket_mode)) != 0 ||
+      ::lstat(path.c_str(), &socket_file_) != 0) {
+    return {errno, std::generic_category()};
+  }
+  requested_ = address;
+  bound_ = address;
+  return {};
+}
+
+template <class Protocol>
+void BasicListener<Protocol>::close() {
+  std::error_code ec;
+  acceptor_.close(ec);
+  backoff_.cancel();
+  if constexpr (std::is_same_v<Protocol, asio::local::stream_protocol>) {
+    struct stat st {};
+    const auto& path = requested_.path;
+    if (!path.empty() && ::lstat(path.c_str(), &st) == 0 && st.st_dev == socket_file_.st_dev &&
+        st.st_ino == socket_file_.st_ino) {
+      ::unlink(path.c_str());
+    }
+  }
+}
+
+template <class Protocol>
+template <class Socket>
+std::optional<runtime::PeerInfo> BasicListener<Protocol>::describe(Socket& socket) {
+  if constexpr (std::is_same_v<Protocol, asio::ip::tcp>) {
+    std::error_code ec;
+    const auto remote = socket.remote_endpoint(ec);
+    if (ec) return std::nullopt;  // already gone
+    return tcp_peer(remote, bound_.tcp.port());
+  } else {
+    return local_peer(socket.native_handle(), bound_.path);
+  }
+}
+
+template <class Protocol>
+template <class Socket>
+void BasicListener<Protocol>::hand_over(Socket socket, Worker& worker) {
+  auto peer = describe(socket);
+  if (!peer) return;
+  peer->connection_id = shared_.next_connection_id.fetch_add(1);
+  const auto limits = shared_.limits();
+  Admission::Ticket ticket;
+  const auto verdict =
+      shared_.admission.admit(peer->source_key, limits->max_connections, limits->max_connections_per_source, ticket);
+  std::error_code ec;
+  if (verdict != Admission::Verdict::admitted) {
+    // Refused by closing at once, with a reset so no state lingers.
+    socket.set_option(asio::socket_base::linger(true, 0), ec);
+    socket.close(ec);
+    shared_.events->refused(*peer, verdict == Admission::Verdict::too_many ? RefuseReason::too_many_connections
+                                                                           : RefuseReason::too_many_from_source);
+    return;
+  }
+  if constexpr (std::is_same_v<Protocol, asio::ip::tcp>) {
+    // RPC is request/response with small PDUs: Nagle would delay each reply.
+    socket.set_option(asio::ip::tcp::no_delay(true), ec);
+  }
+  asio::generic::stream_protocol::socket generic(std::move(socket));
+  asio::post(worker.context(), [&worker, generic = std::move(generic), peer = std::move(*peer),
+                                ticket = std::move(ticket)]() mutable {
+    worker.adopt(std::move(generic), std::move(peer), std::move(ticket));
+  });
+}
+
+template <class Protocol>
+std::expected<std::shared_ptr<Listener>, std::error_code> open_as(const ListenAddress& address,
+                                                                   asio::io_context& home, SharedState& shared,
+                                                                   Listener::WorkerPicker pick) {
+  auto listener = std::make_shared<BasicListener<Protocol>>(home, shared, std::move(pick));
+  if (const auto ec = listener->bind(address)) {
+    listener->close();
+    return std::unexpected(ec);
+  }
+  return listener;
+}
+
+}  // namespace
+
+std::expected<std::shared_ptr<Listener>, std::error_code> Listener::open(const ListenAddress& address,
+                                                                         asio::io_context& home,
+                                                                         SharedState& shared, WorkerPicker pick) {
+  if (address.kind == ListenAddress::Kind::tcp) return open_as<asio::ip::tcp>(address, home, shared, std::move(pick));
+  return open_as<asio::local::stream_protocol>(address, home, shared, std::move(pick));
+}
+
+}  // namespace rampart::transport
