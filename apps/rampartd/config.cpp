@@ -71,8 +71,9 @@ Status parse_logging(const toml::table& t, Config& out) {
 }
 
 Status parse_registration(const toml::table& t, Config& out) {
-  CFG_CHECK(cfg::check_keys(t, "[registration]", {"allow_loopback_tcp"}));
+  CFG_CHECK(cfg::check_keys(t, "[registration]", {"allow_loopback_tcp", "static_socket"}));
   if (const auto* n = t.get("allow_loopback_tcp")) out.allow_loopback_tcp = CFG_TRY(cfg::boolean(*n, "allow_loopback_tcp"));
+  if (const auto* n = t.get("static_socket")) out.static_socket = CFG_TRY(cfg::string(*n, "static_socket"));
   return {};
 }
 
@@ -176,6 +177,7 @@ Config Config::defaults() {
   Config c;
   c.listeners = {*transport::parse_tcp_address("0.0.0.0:135"), *transport::parse_tcp_address("[::]:135")};
   c.local_socket = "/run/rampart/epmapper.sock";
+  c.static_socket = "/run/rampart/epmapper-static.sock";
   return c;
 }
 

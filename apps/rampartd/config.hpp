@@ -55,11 +55,14 @@ struct Config {
   /// default: local servers register over the local socket, whose callers
   /// are identified by SO_PEERCRED (HARDENING C14).
   bool allow_loopback_tcp = false;
+  /// A second local socket, root-only (mode 0600), whose registrations are
+  /// static: they outlive the connection that made them. Empty disables it.
+  std::string static_socket;
 
   std::vector<StaticEndpoint> static_endpoints;
 
-  /// The built-in defaults: 0.0.0.0:135, [::]:135 and
-  /// /run/rampart/epmapper.sock.
+  /// The built-in defaults: 0.0.0.0:135, [::]:135, /run/rampart/epmapper.sock
+  /// and /run/rampart/epmapper-static.sock.
   [[nodiscard]] static Config defaults();
 };
 

@@ -18,6 +18,7 @@ namespace {
 std::vector<ListenAddress> wanted_listeners(const Config& c) {
   std::vector<ListenAddress> out = c.listeners;
   if (!c.local_socket.empty()) out.push_back(*rampart::transport::local_address(c.local_socket));
+  if (!c.static_socket.empty()) out.push_back(*rampart::transport::local_address(c.static_socket));
   return out;
 }
 
@@ -52,6 +53,7 @@ Daemon::Daemon(Config config, CliOptions cli)
       cli_(std::move(cli)),
       events_(std::make_shared<LogEvents>()),
       core_(std::make_unique<rampart::runtime::ServerCore>(config_.limits, events_)),
+      endpoints_(std::make_unique<EndpointMap>(*core_, config_)),
       server_(std::make_unique<rampart::transport::Server>(*core_, server_options(config_), events_)),
       signals_(signal_context_, SIGINT, SIGTERM, SIGHUP) {}
 
@@ -66,6 +68,7 @@ int Daemon::run() {
     server_->stop();
     return 1;
   }
+  publish_endpoints();
   log::event(level_enum::info, "rampartd started",
              {{"version", RAMPART_VERSION}, log::num("threads", server_->thread_count()),
               log::num("static_endpoints", config_.static_endpoints.size()),
@@ -110,6 +113,9 @@ bool Daemon::apply_listeners(const Config& config, bool startup) {
     if (address.kind == ListenAddress::Kind::local) ec = ensure_parent_directory(address.path);
     auto bound = ec ? std::expected<ListenAddress, std::error_code>(std::unexpected(ec)) : server_->listen(address);
     if (bound) {
+      // Only root may make static registrations (HARDENING C14).
+      if (address.kind == ListenAddress::Kind::local && address.path == config.static_socket)
+        ::chmod(address.path.c_str(), 0600);
       log::event(level_enum::info, "listening", {{"address", bound->to_string()}});
       continue;
     }
@@ -123,6 +129,12 @@ bool Daemon::apply_listeners(const Config& config, bool startup) {
     return !startup;
   }
   return ok;
+}
+
+void Daemon::publish_endpoints() {
+  for (const auto& problem : endpoints_->publish(config_, server_->listeners()))
+    log::event(level_enum::warn, "endpoint not registered", {{"entry", problem}});
+  log::event(level_enum::info, "endpoint map", {log::num("entries", endpoints_->database().size())});
 }
 
 }  // namespace rampartd

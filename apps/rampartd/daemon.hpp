@@ -11,6 +11,7 @@
 
 #include "cli.hpp"
 #include "config.hpp"
+#include "endpoint_map.hpp"
 #include "log_events.hpp"
 #include "rampart/runtime/server_core.hpp"
 #include "rampart/transport/server.hpp"
@@ -36,11 +37,13 @@ class Daemon {
   /// Returns false when a listener that must exist could not be started.
   bool apply_listeners(const Config& config, bool startup);
   void apply_limits(const Config& fresh);
+  void publish_endpoints();
 
   Config config_;
   CliOptions cli_;
   std::shared_ptr<LogEvents> events_;
   std::unique_ptr<rampart::runtime::ServerCore> core_;
+  std::unique_ptr<EndpointMap> endpoints_;
   std::unique_ptr<rampart::transport::Server> server_;
   asio::io_context signal_context_{1};
   asio::signal_set signals_;

@@ -62,6 +62,12 @@ void Daemon::reload() {
     log::event(level_enum::warn, "a new thread count needs a restart",
                {log::num("running", server_->thread_count()), log::num("configured", fresh->threads)});
   }
+  // The endpoint mapper's registration policy is fixed at start.
+  if (fresh->allow_loopback_tcp != config_.allow_loopback_tcp || fresh->static_socket != config_.static_socket) {
+    log::event(level_enum::warn, "[registration] changes need a restart");
+    fresh->allow_loopback_tcp = config_.allow_loopback_tcp;
+    fresh->static_socket = config_.static_socket;
+  }
   apply_limits(*fresh);
   apply_listeners(*fresh, false);
   config_.listeners = fresh->listeners;
@@ -69,8 +75,8 @@ void Daemon::reload() {
   config_.drain_timeout = fresh->drain_timeout;
   config_.log_format = fresh->log_format;
   config_.log_level = fresh->log_level;
-  config_.allow_loopback_tcp = fresh->allow_loopback_tcp;
   config_.static_endpoints = fresh->static_endpoints;
+  publish_endpoints();
   log::event(level_enum::info, "configuration reloaded",
              {{"config", *cli_.config_path}, log::num("static_endpoints", config_.static_endpoints.size())});
 }

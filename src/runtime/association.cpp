@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "rampart/base/byte_reader.hpp"
 #include "rampart/pdu/status.hpp"
 #include "rampart/runtime/errc.hpp"
 
@@ -40,14 +41,40 @@ void Association::close(Output& out) noexcept {
   on_closed();
 }
 
+namespace {
+
+// The call_id and drep of a request header that failed validation, when
+// its PTYPE and data representation are still legible.
+std::optional<pdu::CommonHeader> request_header_of(std::span<const std::uint8_t> raw) {
+  if (raw.size() < pdu::kHeaderSize || raw[2] != static_cast<std::uint8_t>(pdu::PType::request)) return std::nullopt;
+  auto drep = Drep::decode({raw[4], raw[5], raw[6], raw[7]});
+  if (!drep) return std::nullopt;
+  pdu::CommonHeader h;
+  h.drep = *drep;
+  ByteReader r(raw.subspan(12, 4), *drep);
+  h.call_id = *r.u32();
+  return h;
+}
+
+Phase phase_for(pdu::PType t, Association::State s) {
+  if (t == pdu::PType::request && s == Association::State::bound) return Phase::in_call;
+  if (s == Association::State::awaiting_bind) return t == pdu::PType::bind ? Phase::binding : Phase::awaiting_bind;
+  return Phase::bound;
+}
+}  // namespace
+
 void Association::on_bytes(std::span<const std::uint8_t> input, Output& out) {
   while (!input.empty() && state_ != State::closed) {
     auto progress = framer_.feed(input);
     if (!progress) {
       // C1: a header that breaks a framing rule ends the stream; the framer
-      // never resynchronises.
-      const Phase phase = state_ == State::awaiting_bind ? Phase::awaiting_bind : Phase::bound;
-      apply_reaction(progress.error(), phase, nullptr, out);
+      // never resynchronises. A request whose call_id can still be read is
+      // answered with a fault for that call before the close.
+      const auto salvaged = request_header_of(framer_.frame());
+      const Phase phase = state_ == State::awaiting_bind ? Phase::awaiting_bind
+                          : salvaged                     ? Phase::in_call
+                                                         : Phase::bound;
+      apply_reaction(progress.error(), phase, salvaged ? &*salvaged : nullptr, out);
       return;
     }
     input = input.subspan(progress->consumed);
@@ -58,13 +85,6 @@ void Association::on_bytes(std::span<const std::uint8_t> input, Output& out) {
   }
 }
 
-namespace {
-Phase phase_for(pdu::PType t, Association::State s) {
-  if (t == pdu::PType::request && s == Association::State::bound) return Phase::in_call;
-  if (s == Association::State::awaiting_bind) return t == pdu::PType::bind ? Phase::binding : Phase::awaiting_bind;
-  return Phase::bound;
-}
-}  // namespace
 
 void Association::handle_pdu(std::span<const std::uint8_t> frame, Output& out) {
   const pdu::CommonHeader& header = framer_.header();

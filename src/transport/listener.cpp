@@ -153,7 +153,9 @@ std::optional<runtime::PeerInfo> BasicListener<Protocol>::describe(Socket& socke
     std::error_code ec;
     const auto remote = socket.remote_endpoint(ec);
     if (ec) return std::nullopt;  // already gone
-    return tcp_peer(remote, bound_.tcp.port());
+    const auto local = socket.local_endpoint(ec);
+    if (ec) return std::nullopt;
+    return tcp_peer(remote, local);
   } else {
     return local_peer(socket.native_handle(), bound_.path);
   }

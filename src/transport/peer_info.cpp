@@ -17,7 +17,7 @@ std::string source_key_of(const asio::ip::address& addr) {
 
 }  // namespace
 
-runtime::PeerInfo tcp_peer(const asio::ip::tcp::endpoint& remote, std::uint16_t local_port) {
+runtime::PeerInfo tcp_peer(const asio::ip::tcp::endpoint& remote, const asio::ip::tcp::endpoint& local) {
   auto addr = remote.address();
   // Listeners set IPV6_V6ONLY, but a mapped address would otherwise escape
   // the IPv4 per-source key and the loopback check.
@@ -29,7 +29,10 @@ runtime::PeerInfo tcp_peer(const asio::ip::tcp::endpoint& remote, std::uint16_t 
   const auto port = std::to_string(remote.port());
   peer.address = addr.is_v6() ? "[" + addr.to_string() + "]:" + port : addr.to_string() + ":" + port;
   peer.source_key = source_key_of(addr);
-  peer.local_endpoint = std::to_string(local_port);
+  peer.local_endpoint = std::to_string(local.port());
+  auto here = local.address();
+  if (here.is_v6() && here.to_v6().is_v4_mapped()) here = asio::ip::make_address_v4(asio::ip::v4_mapped, here.to_v6());
+  if (here.is_v4()) peer.local_ipv4 = here.to_v4().to_bytes();
   peer.loopback = addr.is_loopback();
   return peer;
 }

@@ -13,7 +13,7 @@ namespace rampart::transport {
 /// A TCP peer. IPv6 sources share a per-source key per /64, the smallest
 /// prefix a single host is usually given, so one host cannot dodge
 /// max_connections_per_source by rotating interface identifiers.
-[[nodiscard]] runtime::PeerInfo tcp_peer(const asio::ip::tcp::endpoint& remote, std::uint16_t local_port);
+[[nodiscard]] runtime::PeerInfo tcp_peer(const asio::ip::tcp::endpoint& remote, const asio::ip::tcp::endpoint& local);
 
 /// A local-socket peer, with SO_PEERCRED read from `fd` when available.
 /// Its per-source key is its uid.

@@ -2,6 +2,7 @@
 // checks of HARDENING C14 read it before unmarshalling anything.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,6 +21,10 @@ struct PeerInfo {
   /// The secondary address the bind_ack names: the listening port as text
   /// for TCP ("135"), the socket path for the local transport.
   std::string local_endpoint;
+  /// The server's own IPv4 address on this connection, when it has one: the
+  /// endpoint mapper answers with it in place of a registered 0.0.0.0, as
+  /// Windows and Samba do, so clients get an address they can reach.
+  std::optional<std::array<std::uint8_t, 4>> local_ipv4;
   bool loopback = false;
   /// SO_PEERCRED of a local-socket peer.
   struct Credentials {

@@ -47,7 +47,8 @@ class Rampartd:
         lines += ["[limits]"] + [f"{k} = {_toml_value(v)}" for k, v in (limits or {}).items()] + [""]
         if fragments:
             lines += ["[limits.fragments]"] + [f"{k} = {_toml_value(v)}" for k, v in fragments.items()] + [""]
-        lines += ["[registration]"] + [f"{k} = {_toml_value(v)}" for k, v in (registration or {}).items()] + [""]
+        registration = {"static_socket": self.static_socket_path, **(registration or {})}
+        lines += ["[registration]"] + [f"{k} = {_toml_value(v)}" for k, v in registration.items()] + [""]
         for entry in static_endpoints:
             lines += ["[[static_endpoint]]"] + [f"{k} = {_toml_value(v)}" for k, v in entry.items()] + [""]
         with open(self.config_path, "w") as f:

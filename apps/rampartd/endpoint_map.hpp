@@ -1,0 +1,38 @@
+// rampartd's endpoint map: the endpoint mapper and management interfaces in
+// the server's registry, and the entries the configuration owns (rampartd's
+// own endpoints and every [[static_endpoint]]).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "rampart/runtime/server_core.hpp"
+#include "rampart/services/endpoint_database.hpp"
+#include "rampart/transport/listen_address.hpp"
+
+namespace rampartd {
+
+class EndpointMap {
+ public:
+  /// Registers the EPM and mgmt interfaces with `core`. The registration
+  /// switches ([registration]) are fixed for the life of the process.
+  EndpointMap(rampart::runtime::ServerCore& core, const Config& config);
+
+  /// Replaces the configuration's entries with those of `config` for the
+  /// listeners actually running. Returns a message per entry that could not
+  /// be registered (empty when all were).
+  std::vector<std::string> publish(const Config& config, const std::vector<rampart::transport::ListenAddress>& listening);
+
+  [[nodiscard]] const rampart::services::EndpointDatabase& database() const noexcept { return *db_; }
+
+ private:
+  std::shared_ptr<rampart::services::EndpointDatabase> db_;
+};
+
+/// Entries owned by the configuration carry this owner; connection ids
+/// start at 1, so no connection's close ever removes them.
+inline constexpr std::uint64_t kConfigurationOwner = 0;
+
+}  // namespace rampartd

@@ -1,0 +1,211 @@
+// Endpoint mapper queries: ept_lookup, ept_map, ept_map_auth and
+// ept_lookup_handle_free, with paging through lookup context handles held
+// in the caller's association group ([MS-RPCE] 2.2.1.2.4-5; HARDENING
+// "Endpoint mapper": max_ents and max_towers limit output, not allocation;
+// each lookup handle belongs to its association and is capped).
+#include "rampart/interfaces/epm.hpp"
+#include "rampart/runtime/association_group.hpp"
+#include "rampart/services/epm_service.hpp"
+#include "stub_util.hpp"
+
+namespace rampart::services {
+
+using runtime::CallContext;
+using runtime::CallOutcome;
+
+namespace {
+
+/// The state behind one ept_lookup_handle_t: the snapshot being paged, the
+/// selection and where the next page starts. Calls on two connections of
+/// one association group may share a handle, so the cursor has a lock.
+struct Cursor {
+  enum class Kind : std::uint8_t { lookup, map };
+  explicit Cursor(Kind k) : kind(k) {}
+  const Kind kind;
+  std::mutex mutex;
+  std::shared_ptr<const EndpointDatabase::Snapshot> snapshot;
+  LookupQuery lookup;
+  MapQuery map;
+  std::size_t next = 0;
+};
+
+/// One page's bookkeeping. A call without a handle works on the current
+/// snapshot and allocates a Cursor only if more pages remain, so the common
+/// one-page ept_map costs no handle and no cursor.
+struct Page {
+  std::shared_ptr<Cursor> cursor;  // the handle's; null for a fresh query
+  std::unique_lock<std::mutex> lock;
+  std::shared_ptr<const EndpointDatabase::Snapshot> snapshot;
+  LookupQuery lookup;
+  MapQuery map;
+  std::size_t start = 0;
+  [[nodiscard]] bool fresh() const noexcept { return !cursor; }
+};
+
+/// Finds the caller's cursor of this kind; nullptr for another group's
+/// handle, a freed one, or one of the other operation (C15).
+std::shared_ptr<Cursor> find_cursor(const CallContext& ctx, const ndr::ContextHandle& h, Cursor::Kind kind) {
+  auto state = std::static_pointer_cast<Cursor>(ctx.group.find_handle(epm::kInterface.uuid, h.uuid));
+  return state && state->kind == kind ? state : nullptr;
+}
+
+/// Starts a page: from the handle if one came in, else on the current
+/// snapshot. False when the handle is not the caller's.
+bool begin_page(const CallContext& ctx, const ndr::ContextHandle& h, Cursor::Kind kind, EndpointDatabase& db,
+                Page& page) {
+  if (h.is_null()) {
+    page.snapshot = db.snapshot();
+    return true;
+  }
+  page.cursor = find_cursor(ctx, h, kind);
+  if (!page.cursor) return false;
+  page.lock = std::unique_lock(page.cursor->mutex);
+  page.snapshot = page.cursor->snapshot;
+  page.lookup = page.cursor->lookup;
+  page.map = page.cursor->map;
+  page.start = page.cursor->next;
+  return true;
+}
+
+/// Finishes a page that returned `returned` items and stopped before
+/// index `next`: keeps, creates or closes the handle and gives the status.
+/// Status 0 while items are returned; ept_s_not_registered only with none.
+std::uint32_t end_page(const CallContext& ctx, Page& page, Cursor::Kind kind, const ndr::ContextHandle& in,
+                       std::size_t returned, std::size_t next, ndr::ContextHandle& out) {
+  out = {};
+  if (returned == 0 || next == EndpointDatabase::npos) {
+    if (!page.fresh()) ctx.group.close_handle(epm::kInterface.uuid, in.uuid);
+    return returned == 0 ? ept_status::kNotRegistered : ept_status::kOk;
+  }
+  if (!page.fresh()) {
+    page.cursor->next = next;
+    out = in;
+    return ept_status::kOk;
+  }
+  auto cursor = std::make_shared<Cursor>(kind);
+  cursor->snapshot = page.snapshot;
+  cursor->lookup = page.lookup;
+  cursor->map = page.map;
+  cursor->next = next;
+  auto id = ctx.group.create_handle(epm::kInterface.uuid, std::move(cursor));
+  if (!id) return ept_status::kCantPerformOp;  // ServerLimits::max_lookup_handles
+  out = ndr::ContextHandle{0, *id};
+  return ept_status::kOk;
+}
+
+/// The validated selection of a fresh ept_lookup, or nullopt for an
+/// inquiry_type or vers_option outside C706's tables or a missing Ifid.
+std::optional<LookupQuery> lookup_query(const epm::EptLookupRequest& r) {
+  if (r.inquiry_type > static_cast<std::uint32_t>(Inquiry::match_by_both)) return std::nullopt;
+  LookupQuery q;
+  q.inquiry = static_cast<Inquiry>(r.inquiry_type);
+  q.object = r.object.value_or(Uuid{});  // a NULL object means the nil UUID
+  if (q.inquiry == Inquiry::match_by_if || q.inquiry == Inquiry::match_by_both) {
+    if (!r.interface_id) return std::nullopt;  // C10: required here
+    if (r.vers_option < 1 || r.vers_option > static_cast<std::uint32_t>(VersOption::upto)) return std::nullopt;
+    q.interface = SyntaxId{r.interface_id->uuid, r.interface_id->vers_major, r.interface_id->vers_minor};
+    q.vers = static_cast<VersOption>(r.vers_option);
+  }
+  return q;
+}
+
+/// The selection a map tower asks for: nullopt when it does not decode or
+/// names no known protseq (answered ept_s_not_registered, as Samba does).
+std::optional<MapQuery> map_query(std::span<const std::uint8_t> octets) {
+  auto tower = binding::Tower::decode(octets);
+  if (!tower) return std::nullopt;
+  auto b = tower->binding();
+  if (!b) return std::nullopt;
+  return MapQuery{b->interface, b->transfer, b->protseq, {}};
+}
+
+}  // namespace
+
+CallOutcome EndpointMapper::ept_lookup(const CallContext& ctx) {
+  auto req = ndr::decode_stub<epm::EptLookupRequest>(ctx.stub, ctx.drep, limits_);
+  if (!req) return detail::bad_stub(req.error());
+  epm::EptLookupResponse resp;
+  resp.max_ents = req->max_ents;  // size_is(max_ents); range-checked to 500
+  Page page;
+  if (!begin_page(ctx, req->entry_handle, Cursor::Kind::lookup, *db_, page))
+    return CallOutcome::fault(kFaultContextMismatch);
+  if (page.fresh()) {
+    auto q = lookup_query(*req);
+    if (!q) {
+      resp.status = ept_status::kCantPerformOp;
+      return detail::reply(resp, ctx.drep);
+    }
+    page.lookup = *q;
+  }
+  resp.entries.reserve(std::min<std::size_t>(req->max_ents, page.snapshot->entries.size()));
+  const auto add = [&](const Entry& e) {
+    resp.entries.push_back(epm::EptEntry{e.object, epm::Twr{e.tower_for(ctx.peer)}, e.annotation});
+  };
+  const std::size_t next = EndpointDatabase::page(*page.snapshot, page.lookup, page.start, req->max_ents, add);
+  resp.status =
+      end_page(ctx, page, Cursor::Kind::lookup, req->entry_handle, resp.entries.size(), next, resp.entry_handle);
+  if (resp.status != ept_status::kOk) resp.entries.clear();
+  return detail::reply(resp, ctx.drep);
+}
+
+namespace {
+
+/// ept_map and ept_map_auth share everything after decoding.
+CallOutcome map_common(const CallContext& ctx, EndpointDatabase& db, const Uuid& object,
+                       std::span<const std::uint8_t> tower, const ndr::ContextHandle& handle,
+                       std::uint32_t max_towers, epm::EptMapResponse& resp) {
+  resp.max_towers = max_towers;  // size_is(max_towers); range-checked to 500
+  Page page;
+  if (!begin_page(ctx, handle, Cursor::Kind::map, db, page)) return CallOutcome::fault(kFaultContextMismatch);
+  if (page.fresh()) {
+    auto q = map_query(tower);
+    if (!q) {
+      resp.status = ept_status::kNotRegistered;
+      return {};
+    }
+    EndpointDatabase::resolve_map_object(*page.snapshot, *q, object);
+    page.map = *q;
+  }
+  resp.towers.reserve(std::min<std::size_t>(max_towers, 8));
+  const auto add = [&](const Entry& e) { resp.towers.emplace_back(epm::Twr{e.tower_for(ctx.peer)}); };
+  const std::size_t next = EndpointDatabase::page(*page.snapshot, page.map, page.start, max_towers, add);
+  resp.status = end_page(ctx, page, Cursor::Kind::map, handle, resp.towers.size(), next, resp.entry_handle);
+  if (resp.status != ept_status::kOk) resp.towers.clear();
+  return {};
+}
+
+}  // namespace
+
+CallOutcome EndpointMapper::ept_map(const CallContext& ctx) {
+  auto req = ndr::decode_stub<epm::EptMapRequest>(ctx.stub, ctx.drep, limits_);
+  if (!req) return detail::bad_stub(req.error());
+  epm::EptMapResponse resp;
+  static const std::vector<std::uint8_t> kNoTower;
+  const auto& octets = req->map_tower ? req->map_tower->octets : kNoTower;
+  auto fault = map_common(ctx, *db_, req->object.value_or(Uuid{}), octets, req->entry_handle, req->max_towers, resp);
+  if (fault.is_fault()) return fault;
+  return detail::reply(resp, ctx.drep);
+}
+
+CallOutcome EndpointMapper::ept_map_auth(const CallContext& ctx) {
+  auto req = ndr::decode_stub<epm::EptMapAuthRequest>(ctx.stub, ctx.drep, limits_);
+  if (!req) return detail::bad_stub(req.error());
+  // The caller's SID is not consulted: without security providers there is
+  // no authenticated identity to hold it against.
+  epm::EptMapAuthResponse resp;
+  auto fault = map_common(ctx, *db_, req->object, req->map_tower.octets, req->entry_handle, req->max_towers,
+                          resp.result);
+  if (fault.is_fault()) return fault;
+  return detail::reply(resp, ctx.drep);
+}
+
+CallOutcome EndpointMapper::ept_lookup_handle_free(const CallContext& ctx) {
+  auto req = ndr::decode_stub<epm::EptLookupHandleFreeRequest>(ctx.stub, ctx.drep, limits_);
+  if (!req) return detail::bad_stub(req.error());
+  epm::EptLookupHandleFreeResponse resp;  // the handle goes back nil
+  if (!req->entry_handle.is_null() && !ctx.group.close_handle(epm::kInterface.uuid, req->entry_handle.uuid))
+    return CallOutcome::fault(kFaultContextMismatch);  // not this group's (C15)
+  return detail::reply(resp, ctx.drep);
+}
+
+}  // namespace rampart::services

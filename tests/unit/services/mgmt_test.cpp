@@ -1,0 +1,75 @@
+// The management interface through a real Association (mgmt_service.hpp).
+#include "services_fixture.hpp"
+
+namespace rampart::services::testing {
+namespace {
+
+struct Mgmt : ::testing::Test {
+  Mgmt() { client.bind(); }
+  Server server;
+  Client client{server, tcp_peer()};
+};
+
+TEST_F(Mgmt, InqIfIdsListsTheRegistry) {
+  auto r = client.rpc<mgmt::InqIfIdsResponse>(0, mgmt::InqIfIdsRequest{}, 1);
+  EXPECT_EQ(r.status, 0u);
+  ASSERT_TRUE(r.if_id_vector);
+  ASSERT_EQ(r.if_id_vector->size(), 2u);
+  EXPECT_EQ((*r.if_id_vector)[0]->uuid, epm::kInterface.uuid);
+  EXPECT_EQ((*r.if_id_vector)[1]->uuid, mgmt::kInterface.uuid);
+}
+
+TEST_F(Mgmt, InqStatsBoundedByCount) {
+  auto four = client.rpc<mgmt::InqStatsResponse>(1, mgmt::InqStatsRequest{10}, 1);
+  ASSERT_EQ(four.statistics.size(), 4u);
+  EXPECT_GE(four.statistics[0], 1u);  // this call is counted in
+  EXPECT_EQ(client.rpc<mgmt::InqStatsResponse>(1, mgmt::InqStatsRequest{2}, 1).statistics.size(), 2u);
+  EXPECT_TRUE(client.rpc<mgmt::InqStatsResponse>(1, mgmt::InqStatsRequest{0}, 1).statistics.empty());
+}
+
+TEST_F(Mgmt, InqStatsAcceptsSambasTwoWordRequestOnly) {
+  const std::vector<std::uint8_t> samba{4, 0, 0, 0, 0, 0, 0, 0};  // max_count, unknown
+  auto p = client.call(1, samba, 1);
+  ASSERT_EQ(p.ptype(), pdu::PType::response);
+  auto r = ndr::decode_stub<mgmt::InqStatsResponse>(p.as<pdu::Response>()->stub, p.header.drep);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->statistics.size(), 4u);
+  EXPECT_EQ(client.fault_of(1, std::vector<std::uint8_t>{4, 0, 0, 0, 0, 0}, 1), 0x6f7u);
+  EXPECT_EQ(client.fault_of(1, std::vector<std::uint8_t>(12, 0), 1), 0x6f7u);
+  EXPECT_EQ(client.fault_of(1, std::vector<std::uint8_t>{4, 0}, 1), 0x6f7u);
+}
+
+TEST_F(Mgmt, IsServerListeningFollowsTheCore) {
+  auto r = client.rpc<mgmt::IsServerListeningResponse>(2, mgmt::IsServerListeningRequest{}, 1);
+  EXPECT_EQ(r.status, 0u);
+  EXPECT_EQ(r.listening, 1u);
+  server.core.listening = false;
+  EXPECT_EQ(client.rpc<mgmt::IsServerListeningResponse>(2, mgmt::IsServerListeningRequest{}, 1).listening, 0u);
+}
+
+TEST_F(Mgmt, StopServerListeningIsRefusedAndStopsNothing) {
+  auto r = client.rpc<mgmt::StopServerListeningResponse>(3, mgmt::StopServerListeningRequest{}, 1);
+  EXPECT_EQ(r.status, kRpcAccessDenied);
+  EXPECT_TRUE(server.core.listening.load());
+}
+
+TEST_F(Mgmt, InqPrincNameRespectsTheRequestedSize) {
+  for (std::uint32_t size : {1u, 16u, 1025u}) {
+    auto r = client.rpc<mgmt::InqPrincNameResponse>(4, mgmt::InqPrincNameRequest{10, size}, 1);
+    EXPECT_EQ(r.princ_name_size, size);
+    EXPECT_EQ(r.princ_name, "");
+    EXPECT_EQ(r.status, kRpcUnknownAuthnService);
+  }
+  auto zero = ndr::encode_stub(mgmt::InqPrincNameRequest{10, 0}, Drep::little()).value();
+  EXPECT_EQ(client.fault_of(4, zero, 1), kRpcInvalidBound);
+}
+
+TEST_F(Mgmt, TruncatedStubsFaultAndOpnumsAreBounded) {
+  EXPECT_EQ(client.fault_of(4, std::vector<std::uint8_t>{1, 0, 0, 0}, 1), 0x6f7u);
+  EXPECT_EQ(client.fault_of(0, std::vector<std::uint8_t>{1}, 1), 0x6f7u);
+  EXPECT_EQ(client.fault_of(5, {}, 1), pdu::status::kNcaOpRangeError);
+  EXPECT_FALSE(client.closed);
+}
+
+}  // namespace
+}  // namespace rampart::services::testing
