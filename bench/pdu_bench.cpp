@@ -3,28 +3,17 @@
 // stream of requests, and encoding a response.
 #include <benchmark/benchmark.h>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
-#include "rampart/base/hex.hpp"
+#include "golden_capture.hpp"
 #include "rampart/pdu/pdu.hpp"
 
 namespace {
 
 using namespace rampart;
 
-std::vector<std::uint8_t> capture(const char* relative) {
-  std::ifstream in(std::filesystem::path(RAMPART_SOURCE_DIR) / "tests/golden/captures" / relative);
-  std::stringstream s;
-  s << in.rdbuf();
-  auto bytes = parse_hex(s.str());
-  if (!bytes || bytes->empty()) std::abort();
-  return *bytes;
-}
+using bench::golden_capture;
 
 void BM_DecodePdu(benchmark::State& state, const char* file) {
-  const auto bytes = capture(file);
+  const auto bytes = golden_capture(file);
   for (auto _ : state) {
     auto pdu = pdu::decode(bytes);
     if (!pdu) std::abort();

@@ -2,11 +2,7 @@
 // server reads them) and the reassembler's single-fragment path.
 #include <benchmark/benchmark.h>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
-#include "rampart/base/hex.hpp"
+#include "golden_capture.hpp"
 #include "rampart/runtime/framer.hpp"
 #include "rampart/runtime/reassembler.hpp"
 
@@ -14,17 +10,10 @@ namespace {
 
 using namespace rampart;
 
-std::vector<std::uint8_t> capture(const char* relative) {
-  std::ifstream in(std::filesystem::path(RAMPART_SOURCE_DIR) / "tests/golden/captures" / relative);
-  std::stringstream s;
-  s << in.rdbuf();
-  auto bytes = parse_hex(s.str());
-  if (!bytes || bytes->empty()) std::abort();
-  return *bytes;
-}
+using bench::golden_capture;
 
 void BM_FrameAndReassemble(benchmark::State& state) {
-  const auto request = capture("impacket_ept_map_registered/03-c2s-request.hex");
+  const auto request = golden_capture("impacket_ept_map_registered/03-c2s-request.hex");
   std::vector<std::uint8_t> stream;
   for (int i = 0; i < 64; ++i) stream.insert(stream.end(), request.begin(), request.end());
   for (auto _ : state) {

@@ -267,6 +267,21 @@ Result<Pdu> decode_checked(std::span<const std::uint8_t> bytes, const DecodeLimi
 
 }  // namespace
 
+Result<std::vector<std::span<const std::uint8_t>>> split_pdus(std::span<const std::uint8_t> bytes) {
+  std::vector<std::span<const std::uint8_t>> out;
+  std::size_t at = 0;
+  while (at < bytes.size()) {
+    if (bytes.size() - at < kHeaderSize) return fail(Errc::frag_length_too_small, "a PDU shorter than its header", at);
+    const bool little = (bytes[at + 4] & 0x10) != 0;
+    const std::size_t len = little ? (bytes[at + 8] | bytes[at + 9] << 8) : (bytes[at + 8] << 8 | bytes[at + 9]);
+    if (len < kHeaderSize) return fail(Errc::frag_length_too_small, "frag_length below the header", at + 8);
+    if (len > bytes.size() - at) return fail(Errc::truncated_body, "a PDU runs past the octets given", at + 8);
+    out.push_back(bytes.subspan(at, len));
+    at += len;
+  }
+  return out;
+}
+
 Result<Pdu> decode(std::span<const std::uint8_t> bytes, const DecodeLimits& limits) {
   auto r = decode_checked(bytes, limits);
   // A field that runs into the sec_trailer or the end of the PDU is a

@@ -35,15 +35,12 @@ class FuzzInterface : public Interface {
   std::deque<Responder> later;
 };
 
-void check_output(const Output& out) {
-  std::span<const std::uint8_t> rest(out.send);
-  while (!rest.empty()) {
-    if (rest.size() < 16) std::abort();
-    const bool le = rest[4] & 0x10;
-    const std::size_t len = le ? (rest[8] | rest[9] << 8) : (rest[8] << 8 | rest[9]);
-    if (len > rest.size() || !pdu::decode(rest.first(len))) std::abort();
-    rest = rest.subspan(len);
-  }
+// Every octet the server sends must be whole, decodable PDUs.
+void check_output(const runtime::Output& out) {
+  auto pdus = pdu::split_pdus(out.send);
+  if (!pdus) std::abort();
+  for (auto p : *pdus)
+    if (!pdu::decode(p)) std::abort();
 }
 
 }  // namespace

@@ -5,7 +5,6 @@ refused with an error naming its line; SIGTERM drains and exits 0.
 
     daemon_test.py --rampartd build/bin/rampartd
 """
-import argparse
 import os
 import signal
 import subprocess
@@ -15,7 +14,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from rampartd import Rampartd  # noqa: E402
+from rampartd import Rampartd, run_suite  # noqa: E402
 from rawrpc import BIND_ACK, EPM_V3, NDR20, RESPONSE, Conn, bind, ept_map_stub, request, response_stub, stub_status  # noqa: E402
 
 RAMPARTD = None
@@ -81,14 +80,5 @@ class Daemon(unittest.TestCase):
             os.unlink(f.name)
 
 
-def main():
-    global RAMPARTD
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rampartd", required=True)
-    args, rest = parser.parse_known_args()
-    RAMPARTD = os.path.abspath(args.rampartd)
-    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    run_suite(globals())

@@ -8,7 +8,6 @@ reason, fault status, or close), and then checks that a well-behaved client is s
 Every loop is bounded in count and time; traffic stays on 127.0.0.1.
 """
 
-import argparse
 import os
 import socket
 import struct
@@ -17,7 +16,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from rampartd import Rampartd  # noqa: E402
+from rampartd import Rampartd, run_suite  # noqa: E402
 from rawrpc import (ALTER_RESP, BIND, BIND_ACK, BIND_NAK, EPM_V3, FAULT, LSARPC_V0, MGMT_V1,  # noqa: E402
                     NDR20, NDR64, PFC_DID_NOT_EXECUTE, PFC_FIRST_FRAG, PFC_LAST_FRAG, RESPONSE, Conn,
                     alter_context, bind, ept_insert_stub, ept_lookup_stub, ept_map_stub, header,
@@ -362,14 +361,5 @@ class Hostile(unittest.TestCase):
             self.assert_still_serving()
 
 
-def main():
-    global RAMPARTD
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rampartd", required=True)
-    args, rest = parser.parse_known_args()
-    RAMPARTD = os.path.abspath(args.rampartd)
-    unittest.main(argv=[sys.argv[0], *rest], verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    run_suite(globals())

@@ -59,7 +59,9 @@ check() {  # check NAME FILE PATTERN: FILE must match PATTERN (grep -E)
 # A local server registers through the local socket and stays registered while it runs.
 coproc REG { interop_python "$here/lib/local_register.py" "$work/epmapper.sock" \
   aaaaaaaa-1111-2222-3333-444444444444 5000 "rampart local test"; }
-read -r -t 10 line <&"${REG[0]}" || true
+# bash unsets REG and REG_PID once the coprocess exits: keep what is needed.
+reg_pid=$REG_PID reg_out=${REG[0]} reg_in=${REG[1]}
+read -r -t 10 line <&"$reg_out" || true
 [[ ${line:-} == registered ]] || interop_die "local registration failed"
 
 netns_exec "$ns" env PYTHONDONTWRITEBYTECODE=1 "$INTEROP_PYTHON" \
@@ -101,8 +103,8 @@ check "mgmt inq_if_ids lists the endpoint mapper" "$work/lib.txt" "if_id: E1AF83
 check "mgmt is_server_listening" "$work/lib.txt" "listening: 0"
 
 # The local server exits: its entry goes with its connection.
-exec {REG[1]}>&-
-wait "$REG_PID" 2>/dev/null || true
+exec {reg_in}>&-
+wait "$reg_pid" 2>/dev/null || true
 gone=1
 for _ in $(seq 50); do
   netns_exec "$ns" env PYTHONDONTWRITEBYTECODE=1 "$INTEROP_PYTHON" \

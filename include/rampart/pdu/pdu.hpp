@@ -44,6 +44,12 @@ void encode(const Pdu& pdu, std::vector<std::uint8_t>& out);
 /// `rampart explain` prints it and the golden tests pin it.
 [[nodiscard]] std::string describe(const Pdu& pdu);
 
+/// Splits octets holding whole PDUs back to back (what a server writes, a
+/// capture's stream) at each frag_length, read in its PDU's drep. Fails with
+/// frag_length_too_small / truncated_body when a PDU is cut short; the PDUs
+/// themselves are not validated (decode does that).
+[[nodiscard]] Result<std::vector<std::span<const std::uint8_t>>> split_pdus(std::span<const std::uint8_t> bytes);
+
 /// Names for the well-known transfer syntaxes in describe output
 /// ("NDR20", "NDR64", "bind-time features 0x0003"), empty when unknown.
 [[nodiscard]] std::string syntax_label(const SyntaxId& s);

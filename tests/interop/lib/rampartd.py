@@ -6,12 +6,15 @@ given), a private local socket, and its log captured. Used as a context manager:
         d.rss_kib()
 """
 
+import argparse
 import os
 import signal
+import sys
 import socket
 import subprocess
 import tempfile
 import time
+import unittest
 
 
 def free_port():
@@ -102,3 +105,13 @@ class Rampartd:
                 return f.read().decode(errors="replace")
         except OSError:
             return ""
+
+
+def run_suite(module_globals):
+    """main() of a unittest suite that drives rampartd: --rampartd PATH sets the module's
+    RAMPARTD; the remaining arguments go to unittest."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rampartd", required=True)
+    args, rest = parser.parse_known_args()
+    module_globals["RAMPARTD"] = os.path.abspath(args.rampartd)
+    unittest.main(module=module_globals["__name__"], argv=[sys.argv[0], *rest], verbosity=2)

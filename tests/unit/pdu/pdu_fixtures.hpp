@@ -19,6 +19,19 @@ inline std::vector<std::uint8_t> impacket_epm_bind() {
       "04 5d 88 8a eb 1c c9 11 9f e8 08 00 2b 10 48 60 02 00 00 00");
 }
 
+/// Decodes PDUs written back to back; the views in the result point into
+/// `keep`, which must outlive them.
+inline std::vector<Pdu> decode_stream(const std::vector<std::uint8_t>& keep) {
+  std::vector<Pdu> out;
+  auto pieces = split_pdus(keep);
+  if (!pieces) return out;
+  for (auto p : *pieces) {
+    auto pdu = decode(p);
+    if (pdu) out.push_back(*pdu);
+  }
+  return out;
+}
+
 inline const SyntaxId kEpm{Uuid::from_string("e1af8308-5d1f-11c9-91a4-08002b14a0fa"), 3, 0};
 inline const SyntaxId kMgmt{Uuid::from_string("afa8bd80-7d8a-11c9-bef4-08002b102989"), 1, 0};
 

@@ -124,3 +124,36 @@ TEST(PduDecode, FaultDescribeNamesStatus) {
 
 }  // namespace
 }  // namespace rampart::pdu
+
+namespace rampart::pdu {
+namespace {
+
+TEST(SplitPdus, CutsAStreamAtEachFragLengthInItsOwnDrep) {
+  auto stream = testing::impacket_epm_bind();
+  Pdu be = *decode(testing::impacket_epm_bind());
+  be.header.drep = Drep::big();
+  const auto be_bytes = encode(be);
+  stream.insert(stream.end(), be_bytes.begin(), be_bytes.end());
+  auto pieces = split_pdus(stream);
+  ASSERT_TRUE(pieces) << pieces.error().to_string();
+  ASSERT_EQ(pieces->size(), 2u);
+  EXPECT_EQ((*pieces)[1].size(), 72u);
+  EXPECT_TRUE(split_pdus({}) && split_pdus({})->empty());
+}
+
+TEST(SplitPdus, RefusesCutAndUndersizedPdus) {
+  auto bind = testing::impacket_epm_bind();
+  bind.pop_back();
+  auto cut = split_pdus(bind);
+  ASSERT_FALSE(cut);
+  EXPECT_TRUE(cut.error().is(Errc::truncated_body));
+  bind = testing::impacket_epm_bind();
+  bind[8] = 4;
+  bind[9] = 0;
+  auto tiny = split_pdus(bind);
+  ASSERT_FALSE(tiny);
+  EXPECT_TRUE(tiny.error().is(Errc::frag_length_too_small));
+}
+
+}  // namespace
+}  // namespace rampart::pdu

@@ -87,13 +87,13 @@ struct Harness {
     closed = closed || out.close;
     keep.push_back(out.send);
     std::vector<pdu::Pdu> pdus;
-    const auto& bytes = keep.back();
-    for (std::size_t at = 0; at + 16 <= bytes.size();) {
-      const std::size_t len = bytes[at + 4] & 0x10 ? (bytes[at + 8] | bytes[at + 9] << 8) : (bytes[at + 8] << 8 | bytes[at + 9]);
-      auto p = pdu::decode(std::span(bytes).subspan(at, len));
+    auto pieces = pdu::split_pdus(keep.back());
+    EXPECT_TRUE(pieces) << "server output is not whole PDUs";
+    if (!pieces) return pdus;
+    for (auto piece : *pieces) {
+      auto p = pdu::decode(piece);
       EXPECT_TRUE(p) << "server sent an undecodable PDU: " << p.error().to_string();
       if (p) pdus.push_back(*p);
-      at += len;
     }
     return pdus;
   }

@@ -9,26 +9,13 @@ namespace {
 
 using namespace pdu::testing;
 
-std::vector<pdu::Pdu> split(const std::vector<std::uint8_t>& all, std::vector<std::vector<std::uint8_t>>& keep) {
-  std::vector<pdu::Pdu> out;
-  keep.clear();
-  for (std::size_t at = 0; at < all.size();) {
-    const std::size_t len = all[at + 8] | all[at + 9] << 8;
-    keep.emplace_back(all.begin() + static_cast<std::ptrdiff_t>(at), all.begin() + static_cast<std::ptrdiff_t>(at + len));
-    at += len;
-  }
-  for (const auto& k : keep) out.push_back(*pdu::decode(k));
-  return out;
-}
-
 TEST(Fragmenter, HonoursSizeFlagsAlignmentAndAllocHint) {
   for (std::size_t n : {0u, 1u, 7u, 8u, 2023u, 2024u, 2025u, 10000u, 65536u}) {
     std::vector<std::uint8_t> stub(n, 0x5a);
     const auto whole = make_pdu(pdu::PType::response, pdu::Response{0, 0, 0, 0, stub});
     std::vector<std::uint8_t> all;
     fragment(whole, 2048, all);
-    std::vector<std::vector<std::uint8_t>> keep;
-    const auto frags = split(all, keep);
+    const auto frags = decode_stream(all);
     ASSERT_EQ(frags.size(), fragment_count(whole, 2048)) << n;
     std::size_t seen = 0;
     for (std::size_t i = 0; i < frags.size(); ++i) {
@@ -54,8 +41,7 @@ TEST(Fragmenter, RequestFragmentsAllCarryTheObject) {
                               pdu::pfc::kFirstLast | pdu::pfc::kObjectUuid);
   std::vector<std::uint8_t> all;
   fragment(whole, 2048, all);
-  std::vector<std::vector<std::uint8_t>> keep;
-  for (const auto& f : split(all, keep)) {
+  for (const auto& f : decode_stream(all)) {
     EXPECT_TRUE(f.header.has_flag(pdu::pfc::kObjectUuid));
     EXPECT_EQ(f.as<pdu::Request>()->object, object);
   }

@@ -17,21 +17,10 @@ std::vector<std::uint8_t> make_stub(std::size_t n) {
 }
 
 // Splits a whole request into decoded fragments (their bytes kept in `storage`).
-std::vector<pdu::Pdu> fragments_of(const pdu::Pdu& whole, std::uint16_t max_frag,
-                                   std::vector<std::vector<std::uint8_t>>& storage) {
-  std::vector<std::uint8_t> all;
-  fragment(whole, max_frag, all);
-  std::vector<pdu::Pdu> out;
+std::vector<pdu::Pdu> fragments_of(const pdu::Pdu& whole, std::uint16_t max_frag, std::vector<std::uint8_t>& storage) {
   storage.clear();
-  storage.reserve(all.size() / 16 + 1);
-  for (std::size_t at = 0; at < all.size();) {
-    const std::size_t len = all[at + 8] | all[at + 9] << 8;
-    storage.emplace_back(all.begin() + static_cast<std::ptrdiff_t>(at),
-                         all.begin() + static_cast<std::ptrdiff_t>(at + len));
-    at += len;
-  }
-  for (const auto& bytes : storage) out.push_back(*pdu::decode(bytes));
-  return out;
+  fragment(whole, max_frag, storage);
+  return decode_stream(storage);
 }
 
 pdu::Pdu request(std::span<const std::uint8_t> stub, std::uint32_t call_id = 7) {
@@ -52,7 +41,7 @@ TEST(Reassembler, SingleFragmentIsNotCopied) {
 
 TEST(Reassembler, FragmentedStubComesBackWhole) {
   const auto stub = make_stub(20000);
-  std::vector<std::vector<std::uint8_t>> storage;
+  std::vector<std::uint8_t> storage;
   const auto frags = fragments_of(request(stub), 2048, storage);
   ASSERT_GT(frags.size(), 9u);
   Reassembler r;
@@ -90,7 +79,7 @@ class LaterFragmentMustMatch : public ::testing::TestWithParam<Mutation> {};
 
 TEST_P(LaterFragmentMustMatch, OrIsRefused) {
   const auto stub = make_stub(5000);
-  std::vector<std::vector<std::uint8_t>> storage;
+  std::vector<std::uint8_t> storage;
   auto frags = fragments_of(request(stub), 2048, storage);
   Reassembler r;
   ASSERT_TRUE(r.add(frags[0]));
@@ -148,7 +137,7 @@ TEST(Reassembler, OneCallAtATimeWithoutConcMpx) {
 
 TEST(Reassembler, InterleavedCallsWithConcMpx) {
   const auto a = make_stub(3000), b = make_stub(4000);
-  std::vector<std::vector<std::uint8_t>> sa, sb;
+  std::vector<std::uint8_t> sa, sb;
   const auto fa = fragments_of(request(a, 1), 2048, sa);
   const auto fb = fragments_of(request(b, 2), 2048, sb);
   Reassembler r({}, true);
