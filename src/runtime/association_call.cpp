@@ -50,9 +50,10 @@ void Association::dispatch(ReassembledCall call, Output& out) {
     ctx.iface->call(cc, Responder(slot));
   } catch (const std::exception&) {
     // A handler bug fails its call, never the server.
-    Responder(slot).respond(CallOutcome::fault(pdu::status::kRpcCallFailed));
-    core_.events->protocol_error(peer_, Error(Errc::handler_failed, "handler threw", 0),
-                                 react(Error(Errc::handler_failed, "handler threw", 0), Phase::in_call));
+    const Error e(Errc::handler_failed, "handler threw", 0);
+    const Reaction r = react(e, Phase::in_call);
+    core_.events->protocol_error(peer_, e, r);
+    Responder(slot).respond(CallOutcome::fault(r.fault_status, r.did_not_execute));
   }
   std::unique_lock lock(slot->mutex);
   slot->call_returned = true;
