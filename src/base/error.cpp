@@ -14,6 +14,7 @@ std::string_view to_string(ErrorDomain d) noexcept {
     case ErrorDomain::runtime: return "runtime";
     case ErrorDomain::transport: return "transport";
     case ErrorDomain::service: return "service";
+    case ErrorDomain::client: return "client";
   }
   return "unknown";
 }

@@ -29,6 +29,7 @@ enum class ErrorDomain : std::uint8_t {
   runtime,
   transport,
   service,
+  client,
 };
 
 std::string_view to_string(ErrorDomain d) noexcept;
