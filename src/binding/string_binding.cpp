@@ -39,11 +39,17 @@ std::string unescape(std::string_view s) {
   return out;
 }
 
+// Escapes the special characters. A backslash needs it only where it would
+// otherwise escape what follows: before a special character, or last (a
+// delimiter follows it in the formatted binding). So Windows-style pipe
+// names keep their form: \pipe\lsarpc formats as written.
 std::string escape(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (const char c : s) {
-    if (is_special(c)) out += '\\';
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const bool needs = c == '\\' ? (i + 1 == s.size() || is_special(s[i + 1])) : is_special(c);
+    if (needs) out += '\\';
     out += c;
   }
   return out;

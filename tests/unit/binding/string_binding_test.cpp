@@ -36,7 +36,8 @@ TEST(StringBinding, NamedPipeWithEscapedBackslashes) {
   const auto b = parsed(R"(ncacn_np:\\\\server[\\pipe\\epmapper])");
   EXPECT_EQ(b.host, R"(\\server)");
   EXPECT_EQ(b.endpoint, R"(\pipe\epmapper)");
-  EXPECT_EQ(b.format(), R"(ncacn_np:\\\\server[\\pipe\\epmapper])");
+  // Canonical form: a backslash is escaped only before a special character.
+  EXPECT_EQ(b.format(), R"(ncacn_np:\\\server[\pipe\epmapper])");
 }
 
 TEST(StringBinding, BackslashBeforeOrdinaryCharacterIsLiteral) {
@@ -44,7 +45,7 @@ TEST(StringBinding, BackslashBeforeOrdinaryCharacterIsLiteral) {
   const auto b = parsed(R"(ncacn_np:\\HOST[\pipe\lsass])");
   EXPECT_EQ(b.host, R"(\HOST)");  // "\\" is an escaped backslash
   EXPECT_EQ(b.endpoint, R"(\pipe\lsass)");
-  EXPECT_EQ(b.format(), R"(ncacn_np:\\HOST[\\pipe\\lsass])");
+  EXPECT_EQ(b.format(), R"(ncacn_np:\HOST[\pipe\lsass])");
 }
 
 TEST(StringBinding, LocalRpcWithoutHost) {
@@ -110,7 +111,7 @@ TEST(StringBinding, CanonicalFormDropsEmptyGroupsAndEscapes) {
 TEST(StringBinding, RoundTripsForEveryProtseq) {
   for (const char* s :
        {"ncacn_ip_tcp:10.0.0.1[49664]", "ncadg_ip_udp:10.0.0.1[135]",
-        R"(ncacn_np:\\\\SRV[\\PIPE\\lsass])", "ncalrpc:[LRPC-0123abcd]", "ncacn_http:web[593]",
+        R"(ncacn_np:\\\SRV[\PIPE\lsass])", "ncalrpc:[LRPC-0123abcd]", "ncacn_http:web[593]",
         "00000000-0000-0000-c000-000000000046@ncalrpc:[x,security=y]"}) {
     const auto b = parsed(s);
     EXPECT_EQ(b.format(), s);
@@ -197,7 +198,7 @@ TEST(StringBindingRules, Options) {
 TEST(StringBinding, ToAndFromTowers) {
   const SyntaxId epm{Uuid::from_string("e1af8308-5d1f-11c9-91a4-08002b14a0fa"), 3, 0};
   for (const char* s : {"ncacn_ip_tcp:192.168.0.1[135]", "ncadg_ip_udp:10.0.0.1[135]",
-                        R"(ncacn_np:\\\\SRV[\\PIPE\\epmapper])", "ncalrpc:[epmapper]",
+                        R"(ncacn_np:\\\SRV[\PIPE\epmapper])", "ncalrpc:[epmapper]",
                         "ncacn_http:127.0.0.1[593]"}) {
     const auto b = parsed(s);
     auto tower = Tower::build(b.to_tower_binding(epm));

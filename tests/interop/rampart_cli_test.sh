@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# The rampart command-line tool against two endpoint mappers it did not write
+# the answers of, each in a private network namespace on 127.0.0.1:135:
+#   Samba's samba-dcerpcd with rpcd_epmapper and rpcd_lsad: `rampart dump`
+#   lists the same interfaces as Samba's own `rpcclient -c epmlookup` (also
+#   when paging 2 entries at a time), `rampart map lsarpc` gives the port Samba
+#   reports, ping and ifids answer;
+#   rampartd with static endpoints: the same tools, paging 1 entry at a time.
+# tshark records each session and `rampart explain` must accept every PDU in it.
+#   rampart_cli_test.sh RAMPART RAMPARTD
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib/samba.sh"
+source "$here/lib/capture.sh"
+interop_require_root
+(($# == 2)) || interop_die "usage: $0 RAMPART RAMPARTD"
+rampart=$(realpath "$1")
+rampartd=$(realpath "$2")
+work=$(mktemp -d /tmp/rampart-cli.XXXXXX)
+interop_at_exit rm -rf "$work"
+py=/usr/bin/python3
+
+fail=0
+pass() { interop_log "ok: $*"; }
+flunk() { interop_log "FAIL: $*"; fail=1; }
+# expect_exit CODE NAME CMD...: CMD must exit with CODE; its output is kept in $work/NAME.out.
+expect_exit() {
+  local want=$1 name=$2 rc=0
+  shift 2
+  timeout 60 "$@" >"$work/$name.out" 2>&1 || rc=$?
+  if ((rc == want)); then pass "$name (exit $rc)"; else
+    flunk "$name: exit $rc, expected $want"
+    cat "$work/$name.out" >&2
+  fi
+}
+# check NAME FILE PATTERN: FILE must match PATTERN (grep -E).
+check() {
+  if grep -qE "$3" "$2"; then pass "$1"; else flunk "$1"; cat "$2" >&2; fi
+}
+# The interface UUIDs of a `rampart dump --json`, one per line, sorted.
+dump_uuids() {
+  "$py" -c 'import json,sys; print("\n".join(sorted({e["interface"]["uuid"] for e in json.load(open(sys.argv[1]))["entries"] if "interface" in e})))' "$1"
+}
+json_field() {  # json_field FILE KEY
+  "$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"
+}
+# explain over a capture: every PDU accepted.
+explain_capture() {
+  local name=$1 cap=$2
+  capture_stop "$cap"
+  expect_exit 0 "$name" "$rampart" explain --violations-only "$cap"
+  check "$name: nothing rejected" "$work/$name.out" " [1-9][0-9]* accepted, 0 rejected"
+}
+
+lsarpc=12345778-1234-abcd-ef00-0123456789ab
+epm=e1af8308-5d1f-11c9-91a4-08002b14a0fa
+mgmt=afa8bd80-7d8a-11c9-bef4-08002b102989
+
+# ---- Samba ----
+sns=rampart-cli-s-$$
+samba_start "$sns" "$work/samba" rpcd_lsad || interop_die "samba-dcerpcd did not start"
+capture_start "$sns" "$work/samba.pcapng" "tcp"
+in_samba=(ip netns exec "$sns" "$rampart")
+
+expect_exit 0 samba-dump "${in_samba[@]}" dump 127.0.0.1 --json
+expect_exit 0 samba-dump-paged "${in_samba[@]}" dump 127.0.0.1 --page-size 2 --json
+samba_rpcclient "$sns" -c epmlookup >"$work/epmlookup.txt" 2>&1 || true
+grep -oE 'abstract_syntax=[0-9a-f-]{36}' "$work/epmlookup.txt" | cut -d= -f2 | sort -u >"$work/samba-uuids.txt"
+dump_uuids "$work/samba-dump.out" >"$work/rampart-uuids.txt" || true
+dump_uuids "$work/samba-dump-paged.out" >"$work/rampart-uuids-paged.txt" || true
+if [[ -s $work/samba-uuids.txt ]] && cmp -s "$work/samba-uuids.txt" "$work/rampart-uuids.txt"; then
+  pass "dump lists the interfaces rpcclient epmlookup lists ($(wc -l <"$work/samba-uuids.txt"))"
+else
+  flunk "dump and rpcclient epmlookup disagree"
+  diff "$work/samba-uuids.txt" "$work/rampart-uuids.txt" >&2 || true
+fi
+if cmp -s "$work/rampart-uuids.txt" "$work/rampart-uuids-paged.txt" &&
+  (($(json_field "$work/samba-dump-paged.out" pages) > 1)); then
+  pass "paged dump (2 per call, $(json_field "$work/samba-dump-paged.out" pages) pages) finds the same interfaces"
+else
+  flunk "paged dump differs or did not page"
+fi
+
+samba_port=$(grep -oE "ncacn_ip_tcp:127\.0\.0\.1\[[0-9]+,abstract_syntax=$lsarpc/" "$work/epmlookup.txt" |
+  head -n1 | sed -E 's/.*\[([0-9]+),.*/\1/' || true)
+expect_exit 0 samba-map "${in_samba[@]}" map 127.0.0.1 lsarpc --json
+if [[ -n $samba_port && $(json_field "$work/samba-map.out" endpoint) == "$samba_port" ]]; then
+  pass "map lsarpc gives port $samba_port, as Samba reports"
+else
+  flunk "map lsarpc: got '$(cat "$work/samba-map.out")', Samba reports '${samba_port:-nothing}'"
+fi
+expect_exit 0 samba-map-uuid "${in_samba[@]}" map 127.0.0.1 "$lsarpc:0.0"
+check "map by UUID prints the binding" "$work/samba-map-uuid.out" "^ncacn_ip_tcp:127\.0\.0\.1\[$samba_port\]$"
+expect_exit 1 samba-map-unregistered "${in_samba[@]}" map 127.0.0.1 svcctl
+check "map of an unregistered interface says why" "$work/samba-map-unregistered.out" "endpoint_not_found"
+expect_exit 0 samba-ping "${in_samba[@]}" ping 127.0.0.1 --count 3
+check "ping: listening, with a round trip" "$work/samba-ping.out" "listening, status ok .*round trip [0-9.]+ ms"
+expect_exit 0 samba-ifids "${in_samba[@]}" ifids "ncacn_ip_tcp:127.0.0.1[135]"
+check "ifids lists the endpoint mapper" "$work/samba-ifids.out" "^$epm v3\.0 +epm"
+check "ifids lists mgmt" "$work/samba-ifids.out" "^$mgmt v1\.0 +mgmt"
+explain_capture samba-explain "$work/samba.pcapng"
+samba_stop "$sns"
+
+# ---- rampartd ----
+rns=rampart-cli-r-$$
+netns_create "$rns"
+interop_at_exit netns_delete "$rns"
+cat >"$work/rampartd.toml" <<CONF
+[server]
+listeners = ["127.0.0.1:135"]
+local_socket = "$work/epmapper.sock"
+threads = 2
+[registration]
+static_socket = "$work/epmapper-static.sock"
+[[static_endpoint]]
+interface = "$lsarpc"
+version = "0.0"
+protseq = "ncacn_ip_tcp"
+endpoint = "49154"
+annotation = "lsarpc"
+[[static_endpoint]]
+interface = "12345678-1234-abcd-ef00-01234567cffb"
+version = "1.0"
+protseq = "ncacn_ip_tcp"
+endpoint = "49155"
+annotation = "netlogon"
+CONF
+capture_start "$rns" "$work/rampartd.pcapng" "tcp port 135"
+# ip netns exec execs rampartd itself, so $! is rampartd's pid.
+ip netns exec "$rns" "$rampartd" --config "$work/rampartd.toml" >"$work/rampartd.log" 2>&1 &
+rampartd_pid=$!
+interop_at_exit kill "$rampartd_pid"
+interop_wait_until 10 netns_exec "$rns" bash -c 'exec 3<>/dev/tcp/127.0.0.1/135' 2>/dev/null ||
+  { cat "$work/rampartd.log" >&2; interop_die "rampartd did not listen"; }
+in_rampartd=(ip netns exec "$rns" "$rampart")
+
+expect_exit 0 rampartd-dump "${in_rampartd[@]}" dump 127.0.0.1
+check "dump lists lsarpc with its port" "$work/rampartd-dump.out" "ncacn_ip_tcp:127\.0\.0\.1\[49154\]"
+check "dump names netlogon" "$work/rampartd-dump.out" "12345678-1234-abcd-ef00-01234567cffb v1\.0 +netlogon"
+check "dump lists the endpoint mapper" "$work/rampartd-dump.out" "^$epm v3\.0 +epm"
+expect_exit 0 rampartd-dump-json "${in_rampartd[@]}" dump 127.0.0.1 --json
+expect_exit 0 rampartd-dump-paged "${in_rampartd[@]}" dump 127.0.0.1 --page-size 1 --json
+if cmp -s <(dump_uuids "$work/rampartd-dump-json.out") <(dump_uuids "$work/rampartd-dump-paged.out") &&
+  (($(json_field "$work/rampartd-dump-paged.out" pages) > 1)); then
+  pass "paged dump (1 per call, $(json_field "$work/rampartd-dump-paged.out" pages) pages) finds the same interfaces"
+else
+  flunk "paged dump against rampartd differs or did not page"
+fi
+expect_exit 0 rampartd-map "${in_rampartd[@]}" map 127.0.0.1 lsarpc
+check "map lsarpc gives the static endpoint" "$work/rampartd-map.out" "^ncacn_ip_tcp:127\.0\.0\.1\[49154\]$"
+expect_exit 1 rampartd-map-unregistered "${in_rampartd[@]}" map 127.0.0.1 svcctl --json
+check "map of an unregistered interface, as JSON" "$work/rampartd-map-unregistered.out" '"ok": false'
+expect_exit 0 rampartd-ping "${in_rampartd[@]}" ping 127.0.0.1 -c 3
+check "ping rampartd" "$work/rampartd-ping.out" "listening, status ok .*round trip [0-9.]+ ms"
+expect_exit 0 rampartd-ifids "${in_rampartd[@]}" ifids 127.0.0.1
+check "ifids lists the endpoint mapper" "$work/rampartd-ifids.out" "^$epm v3\.0 +epm"
+check "ifids lists mgmt" "$work/rampartd-ifids.out" "^$mgmt v1\.0 +mgmt"
+# rampartd has no security providers yet: it answers rpc_s_unknown_authn_service.
+expect_exit 1 rampartd-princ "${in_rampartd[@]}" princ 127.0.0.1
+check "princ gets an answer with a status" "$work/rampartd-princ.out" "principal name: .*status"
+expect_exit 2 usage "$rampart" map
+expect_exit 1 refused "${in_rampartd[@]}" ping 127.0.0.1 --port 1 --timeout 2
+explain_capture rampartd-explain "$work/rampartd.pcapng"
+
+for f in samba-dump samba-ping samba-ifids samba-map rampartd-dump rampartd-ping rampartd-ifids rampartd-princ; do
+  printf '==== %s\n' "$f" >&2
+  head -n 40 "$work/$f.out" >&2
+done
+if ((fail)); then interop_die "some checks failed"; fi
+interop_log "all checks passed"

@@ -1,0 +1,13 @@
+// The subcommands: each adds itself to the CLI11 app and, when chosen,
+// leaves the work to run in `action`.
+#pragma once
+
+#include "cli_common.hpp"
+
+namespace rampart::cli {
+
+void add_explain_command(CLI::App& app, CommonOptions& common, Action& action);
+/// dump, map, ping, ifids, princ.
+void add_network_commands(CLI::App& app, CommonOptions& common, Action& action);
+
+}  // namespace rampart::cli
