@@ -10,7 +10,7 @@
 #   impacket_test.sh RAMPARTD
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-source "$here/lib/samba.sh"
+source "$here/lib/rampartd.sh"
 source "$here/lib/capture.sh"
 source "$here/lib/python.sh"
 interop_require_root
@@ -22,34 +22,9 @@ interop_at_exit rm -rf "$work"
 netns_create "$ns"
 interop_at_exit netns_delete "$ns"
 
-cat >"$work/rampartd.toml" <<CONF
-[server]
-listeners = ["127.0.0.1:135"]
-local_socket = "$work/epmapper.sock"
-threads = 2
-[registration]
-static_socket = "$work/epmapper-static.sock"
-[[static_endpoint]]
-interface = "12345778-1234-abcd-ef00-0123456789ab"
-version = "0.0"
-protseq = "ncacn_ip_tcp"
-endpoint = "49154"
-annotation = "lsarpc"
-[[static_endpoint]]
-interface = "12345678-1234-abcd-ef00-01234567cffb"
-version = "1.0"
-protseq = "ncacn_ip_tcp"
-endpoint = "49155"
-annotation = "netlogon"
-CONF
-
 capture_start "$ns" "$work/session.pcapng" "tcp port 135"
-# ip netns exec execs rampartd itself, so $! is rampartd's pid.
-ip netns exec "$ns" "$rampartd" --config "$work/rampartd.toml" >"$work/rampartd.log" 2>&1 &
-rampartd_pid=$!
-interop_at_exit kill "$rampartd_pid"
-interop_wait_until 10 netns_exec "$ns" bash -c 'exec 3<>/dev/tcp/127.0.0.1/135' ||
-  { cat "$work/rampartd.log"; interop_die "rampartd did not listen"; }
+rampartd_start "$ns" "$work" "$rampartd"
+rampartd_pid=$RAMPARTD_PID
 
 fail=0
 check() {  # check NAME FILE PATTERN: FILE must match PATTERN (grep -E)

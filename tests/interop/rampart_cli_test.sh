@@ -10,7 +10,7 @@
 #   rampart_cli_test.sh RAMPART RAMPARTD
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-source "$here/lib/samba.sh"
+source "$here/lib/rampartd.sh"
 source "$here/lib/capture.sh"
 interop_require_root
 (($# == 2)) || interop_die "usage: $0 RAMPART RAMPARTD"
@@ -105,33 +105,8 @@ samba_stop "$sns"
 rns=rampart-cli-r-$$
 netns_create "$rns"
 interop_at_exit netns_delete "$rns"
-cat >"$work/rampartd.toml" <<CONF
-[server]
-listeners = ["127.0.0.1:135"]
-local_socket = "$work/epmapper.sock"
-threads = 2
-[registration]
-static_socket = "$work/epmapper-static.sock"
-[[static_endpoint]]
-interface = "$lsarpc"
-version = "0.0"
-protseq = "ncacn_ip_tcp"
-endpoint = "49154"
-annotation = "lsarpc"
-[[static_endpoint]]
-interface = "12345678-1234-abcd-ef00-01234567cffb"
-version = "1.0"
-protseq = "ncacn_ip_tcp"
-endpoint = "49155"
-annotation = "netlogon"
-CONF
 capture_start "$rns" "$work/rampartd.pcapng" "tcp port 135"
-# ip netns exec execs rampartd itself, so $! is rampartd's pid.
-ip netns exec "$rns" "$rampartd" --config "$work/rampartd.toml" >"$work/rampartd.log" 2>&1 &
-rampartd_pid=$!
-interop_at_exit kill "$rampartd_pid"
-interop_wait_until 10 netns_exec "$rns" bash -c 'exec 3<>/dev/tcp/127.0.0.1/135' 2>/dev/null ||
-  { cat "$work/rampartd.log" >&2; interop_die "rampartd did not listen"; }
+rampartd_start "$rns" "$work" "$rampartd"
 in_rampartd=(ip netns exec "$rns" "$rampart")
 
 expect_exit 0 rampartd-dump "${in_rampartd[@]}" dump 127.0.0.1
