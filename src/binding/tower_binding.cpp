@@ -48,7 +48,7 @@ std::string address_text(const Floor& f) {
 
 }  // namespace
 
-Result<TowerBinding> Tower::binding() const {
+Result<TowerProtocol> Tower::protocol() const {
   const auto& f = floors_;
   if (f.size() < 4) return fail(Errc::floor_count_mismatch, "a protseq tower has 4 or 5 floors");
   if (f[0].protocol != FloorProtocol::uuid)
@@ -61,13 +61,18 @@ Result<TowerBinding> Tower::binding() const {
     return fail(Errc::floor_count_mismatch, "floor count differs from the protseq's");
   if (info->address_floor && f[4].protocol != *info->address_floor)
     return fail(Errc::unexpected_floor, "floor 5 is not the protseq's address floor");
+  return TowerProtocol{f[0].syntax, f[1].syntax, info, f[2].number};
+}
+
+Result<TowerBinding> Tower::binding() const {
+  const TowerProtocol p = RAMPART_TRY(protocol());
   TowerBinding b;
-  b.interface = f[0].syntax;
-  b.transfer = f[1].syntax;
-  b.protseq = info->id;
-  b.protocol_minor = f[2].number;
-  b.endpoint = endpoint_text(f[3]);
-  if (info->address_floor) b.address = address_text(f[4]);
+  b.interface = p.interface;
+  b.transfer = p.transfer;
+  b.protseq = p.info->id;
+  b.protocol_minor = p.protocol_minor;
+  b.endpoint = endpoint_text(floors_[3]);
+  if (p.info->address_floor) b.address = address_text(floors_[4]);
   return b;
 }
 

@@ -9,6 +9,8 @@ namespace {
 struct Split {
   std::span<const std::uint8_t> stub;
   std::size_t chunk;  // stub octets per fragment except the last
+  std::size_t fixed;  // header and body octets each fragment adds
+  [[nodiscard]] std::size_t count() const { return stub.empty() ? 1 : (stub.size() + chunk - 1) / chunk; }
 };
 
 Split plan(const pdu::Pdu& whole, std::uint16_t max_frag_length) {
@@ -23,18 +25,18 @@ Split plan(const pdu::Pdu& whole, std::uint16_t max_frag_length) {
     throw std::invalid_argument("only requests and responses are fragmented");
   }
   if (max_frag_length < fixed + 8) throw std::invalid_argument("max_frag_length too small to fragment");
-  return {stub, (max_frag_length - fixed) & ~std::size_t{7}};
+  return {stub, (max_frag_length - fixed) & ~std::size_t{7}, fixed};
 }
 
 }  // namespace
 
 std::size_t fragment_count(const pdu::Pdu& whole, std::uint16_t max_frag_length) {
-  const Split s = plan(whole, max_frag_length);
-  return s.stub.empty() ? 1 : (s.stub.size() + s.chunk - 1) / s.chunk;
+  return plan(whole, max_frag_length).count();
 }
 
 void fragment(const pdu::Pdu& whole, std::uint16_t max_frag_length, std::vector<std::uint8_t>& out) {
   const Split s = plan(whole, max_frag_length);
+  out.reserve(out.size() + s.stub.size() + s.count() * s.fixed);  // one allocation at most
   const std::uint8_t keep = whole.header.pfc_flags & static_cast<std::uint8_t>(~pdu::pfc::kFirstLast);
   pdu::Pdu frag = whole;
   std::size_t offset = 0;

@@ -114,9 +114,9 @@ std::optional<LookupQuery> lookup_query(const epm::EptLookupRequest& r) {
 std::optional<MapQuery> map_query(std::span<const std::uint8_t> octets) {
   auto tower = binding::Tower::decode(octets);
   if (!tower) return std::nullopt;
-  auto b = tower->binding();
-  if (!b) return std::nullopt;
-  return MapQuery{b->interface, b->transfer, b->protseq, {}};
+  auto p = tower->protocol();
+  if (!p) return std::nullopt;
+  return MapQuery{p->interface, p->transfer, p->info->id, {}};
 }
 
 }  // namespace

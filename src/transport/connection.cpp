@@ -58,32 +58,40 @@ void Connection::run_posted(const std::function<void(runtime::Output&)>& task) {
   check_drained();
 }
 
+// An asynchronous read, not a readiness wait: Asio re-registers the socket
+// with epoll (EPOLL_CTL_MOD) on every async_wait, but queues a read without
+// a system call once the previous read found the socket drained.
 void Connection::arm_read() {
   if (reading_ || closed_ || (closing_ && !lingering_)) return;
   reading_ = true;
-  socket_.async_wait(Socket::wait_read, [self = shared_from_this()](const std::error_code& ec) {
-    self->reading_ = false;
-    self->on_readable(ec);
-  });
+  socket_.async_read_some(asio::buffer(first_read_),
+                          [self = shared_from_this()](const std::error_code& ec, std::size_t n) {
+                            self->reading_ = false;
+                            self->on_read(ec, n);
+                          });
 }
 
-void Connection::on_readable(const std::error_code& ec) {
+void Connection::on_read(const std::error_code& ec, std::size_t n) {
   if (closed_) return;
-  if (ec) return close_socket(CloseReason::io_error, true);
-  for (int i = 0; i < kReadsPerWakeup; ++i) {
-    const bool more = read_some_and_feed();
-    if (closed_ || (closing_ && !lingering_)) return;
-    if (!more) break;
+  if (!take(ec, n, first_read_)) return;
+  if (stopped_reading()) return;
+  // A full buffer means more may be waiting: read on into the worker's large
+  // buffer, a bounded number of times (C16: one busy peer must not hold the
+  // thread), before queueing the next read.
+  if (n == first_read_.size()) {
+    for (int i = 0; i < kReadsPerWakeup; ++i) {
+      const bool more = read_some_and_feed();
+      if (stopped_reading()) return;
+      if (!more) break;
+    }
   }
   arm_read();
 }
 
-// Returns true when the buffer was filled, so more input may be waiting.
-bool Connection::read_some_and_feed() {
-  const auto buffer = worker_.read_buffer();
-  std::error_code ec;
-  const std::size_t n = socket_.read_some(asio::buffer(buffer.data(), buffer.size()), ec);
-  if (ec == asio::error::would_block || ec == asio::error::try_again) return false;
+bool Connection::stopped_reading() const { return closed_ || (closing_ && !lingering_); }
+
+// Feeds what a read returned; false when the read ended the connection.
+bool Connection::take(const std::error_code& ec, std::size_t n, std::span<const std::uint8_t> buffer) {
   if (ec == asio::error::eof) {
     close_socket(lingering_ ? close_reason_ : CloseReason::peer_closed, false);
     return false;
@@ -93,7 +101,16 @@ bool Connection::read_some_and_feed() {
     return false;
   }
   if (!lingering_) feed(buffer.first(n));  // after shutdown, input is discarded
-  return n == buffer.size();
+  return true;
+}
+
+// Returns true when the buffer was filled, so more input may be waiting.
+bool Connection::read_some_and_feed() {
+  const auto buffer = worker_.read_buffer();
+  std::error_code ec;
+  const std::size_t n = socket_.read_some(asio::buffer(buffer.data(), buffer.size()), ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) return false;
+  return take(ec, n, buffer) && n == buffer.size();
 }
 
 void Connection::feed(std::span<const std::uint8_t> bytes) {

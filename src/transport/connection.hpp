@@ -1,13 +1,17 @@
 // Connection: one accepted socket and the Association it feeds. Lives on
 // one worker thread; the Association is never touched from another.
 //
-// Reading waits for readiness (async_wait) and then reads into the worker's
-// shared buffer, so an idle connection owns no read buffer. Output is
+// Reading is an async_read_some into a small buffer of the connection's own
+// (kFirstReadSize octets: a bind or an ept_map request fits); when that fills,
+// the rest is read synchronously into the worker's shared 64 KiB buffer. So
+// an idle connection costs one small buffer, and a busy one one recv(2) per
+// request with no epoll re-registration. Output is
 // written in order; a peer that stops reading is closed once its queue
 // passes ServerLimits::max_send_queue or a write makes no progress for
 // pdu_timeout.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -48,8 +52,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
  private:
   void arm_read();
-  void on_readable(const std::error_code& ec);
+  void on_read(const std::error_code& ec, std::size_t n);
+  bool take(const std::error_code& ec, std::size_t n, std::span<const std::uint8_t> buffer);
   bool read_some_and_feed();
+  [[nodiscard]] bool stopped_reading() const;
   void feed(std::span<const std::uint8_t> bytes);
   void run_posted(const std::function<void(runtime::Output&)>& task);
   void apply(runtime::Output& out);
@@ -63,6 +69,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   [[nodiscard]] std::optional<CloseReason> expired(Clock::time_point now) const;
   [[nodiscard]] bool quiescent() const;
   [[nodiscard]] runtime::Association::Poster make_poster();
+
+  static constexpr std::size_t kFirstReadSize = 1024;
 
   Worker& worker_;
   Socket socket_;
@@ -78,7 +86,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Clock::time_point last_write_progress_;
   Clock::time_point linger_until_{};
   CloseReason close_reason_ = CloseReason::protocol;
-  bool reading_ = false;    // an async_wait is outstanding
+  std::array<std::uint8_t, kFirstReadSize> first_read_;  // the outstanding async_read_some's
+  bool reading_ = false;    // an async_read_some is outstanding
   bool writing_active_ = false;
   bool closing_ = false;    // no more input is fed; close after the flush
   bool lingering_ = false;  // our side is shut down; discarding input until EOF

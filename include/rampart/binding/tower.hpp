@@ -86,6 +86,17 @@ struct TowerBinding {
   friend bool operator==(const TowerBinding&, const TowerBinding&) = default;
 };
 
+/// What a tower says about the protocol, without its endpoint and address:
+/// enough to select endpoint-map entries (ept_map), and cheap (no text).
+struct TowerProtocol {
+  SyntaxId interface;
+  SyntaxId transfer;
+  const ProtseqInfo* info = nullptr;  // never null in a successful result
+  std::uint16_t protocol_minor = 0;   // rhs of floor 3
+
+  friend bool operator==(const TowerProtocol&, const TowerProtocol&) = default;
+};
+
 class Tower {
  public:
   Tower() = default;
@@ -108,6 +119,9 @@ class Tower {
 
   /// The typed view; fails when the floors do not form a known protseq.
   [[nodiscard]] Result<TowerBinding> binding() const;
+  /// The protocol floors checked as binding() checks them, without
+  /// formatting the endpoint and address.
+  [[nodiscard]] Result<TowerProtocol> protocol() const;
 
   [[nodiscard]] const std::vector<Floor>& floors() const noexcept { return floors_; }
 

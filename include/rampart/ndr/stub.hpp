@@ -21,9 +21,14 @@ template <class T, WireFormat F = Ndr20>
   return v;
 }
 
+/// Capacity an encoded stub starts with: most responses (an ept_map with
+/// one tower is 152 octets) then encode without growing the buffer.
+inline constexpr std::size_t kStubReserve = 256;
+
 template <class T, WireFormat F = Ndr20>
 [[nodiscard]] Result<std::vector<std::uint8_t>> encode_stub(const T& v, Drep drep) {
   std::vector<std::uint8_t> out;
+  out.reserve(kStubReserve);
   ByteWriter w(out, drep);
   BasicEncoder<F> e(w);
   RAMPART_CHECK(v.encode(e));

@@ -146,23 +146,49 @@ TEST(TowerRules, LengthsPastTheEnd) {
   expect_error(Tower::decode(tower(1, {hex("01 00 0b 09 00 00")})), Errc::tower_truncated, 5);
 }
 
-// The typed view: decoded towers whose floors do not form a known protseq.
+// The typed view and the protocol view: decoded towers whose floors do not
+// form a known protseq; both views refuse each with the same rule.
 TEST(TowerView, Rules) {
-  auto view = [](const std::vector<Bytes>& floors) {
-    auto t = Tower::decode(tower(static_cast<std::uint16_t>(floors.size()), floors));
-    EXPECT_TRUE(t) << t.error().to_string();
-    return t->binding();
+  const std::vector<std::pair<std::vector<Bytes>, Errc>> cases = {
+      {{kIfFloor, kNdrFloor, kCoFloor}, Errc::floor_count_mismatch},
+      {{kCoFloor, kNdrFloor, kCoFloor, kTcpFloor, kIpFloor}, Errc::not_a_uuid_floor},
+      {{kIfFloor, kCoFloor, kCoFloor, kTcpFloor, kIpFloor}, Errc::not_a_uuid_floor},
+      {{kIfFloor, kNdrFloor, kTcpFloor, kTcpFloor, kIpFloor}, Errc::unknown_protseq},
+      {{kIfFloor, kNdrFloor, hex("01 00 0a 02 00 00 00"), kTcpFloor, kIpFloor}, Errc::unknown_protseq},
+      {{kIfFloor, kNdrFloor, kCoFloor, kTcpFloor}, Errc::floor_count_mismatch},
+      {{kIfFloor, kNdrFloor, kCoFloor, kTcpFloor, kIpFloor, kIpFloor}, Errc::floor_count_mismatch},
+      {{kIfFloor, kNdrFloor, kCoFloor, kTcpFloor, kTcpFloor}, Errc::unexpected_floor},
   };
-  expect_error(view({kIfFloor, kNdrFloor, kCoFloor}), Errc::floor_count_mismatch);
-  expect_error(view({kCoFloor, kNdrFloor, kCoFloor, kTcpFloor, kIpFloor}), Errc::not_a_uuid_floor);
-  expect_error(view({kIfFloor, kCoFloor, kCoFloor, kTcpFloor, kIpFloor}), Errc::not_a_uuid_floor);
-  expect_error(view({kIfFloor, kNdrFloor, kTcpFloor, kTcpFloor, kIpFloor}), Errc::unknown_protseq);
-  expect_error(view({kIfFloor, kNdrFloor, hex("01 00 0a 02 00 00 00"), kTcpFloor, kIpFloor}),
-               Errc::unknown_protseq);
-  expect_error(view({kIfFloor, kNdrFloor, kCoFloor, kTcpFloor}), Errc::floor_count_mismatch);
-  expect_error(view({kIfFloor, kNdrFloor, kCoFloor, kTcpFloor, kIpFloor, kIpFloor}),
-               Errc::floor_count_mismatch);
-  expect_error(view({kIfFloor, kNdrFloor, kCoFloor, kTcpFloor, kTcpFloor}), Errc::unexpected_floor);
+  for (const auto& [floors, code] : cases) {
+    auto t = Tower::decode(tower(static_cast<std::uint16_t>(floors.size()), floors));
+    ASSERT_TRUE(t) << t.error().to_string();
+    expect_error(t->binding(), code);
+    expect_error(t->protocol(), code);
+  }
+}
+
+// protocol() is binding() without the endpoint and address text, for
+// every protseq.
+TEST(TowerView, ProtocolAgreesWithBinding) {
+  const std::vector<TowerBinding> bindings = {
+      {kEpm, syntax::kNdr20, Protseq::ncacn_ip_tcp, 0, "135", "10.0.0.1"},
+      {kEpm, syntax::kNdr20, Protseq::ncadg_ip_udp, 0, "135", ""},
+      {kEpm, syntax::kNdr20, Protseq::ncacn_np, 0, "\\PIPE\\epmapper", "\\\\HOST"},
+      {kEpm, syntax::kNdr20, Protseq::ncalrpc, 0, "epmapper", ""},
+      {kEpm, syntax::kNdr20, Protseq::ncacn_http, 0, "593", "0.0.0.0"},
+  };
+  for (const auto& want : bindings) {
+    auto t = Tower::build(want);
+    ASSERT_TRUE(t) << t.error().to_string();
+    const auto b = t->binding();
+    const auto p = t->protocol();
+    ASSERT_TRUE(b && p);
+    EXPECT_EQ(p->interface, b->interface);
+    EXPECT_EQ(p->transfer, b->transfer);
+    EXPECT_EQ(p->info->id, b->protseq);
+    EXPECT_EQ(p->info->id, want.protseq);
+    EXPECT_EQ(p->protocol_minor, b->protocol_minor);
+  }
 }
 
 TEST(TowerBuild, Rules) {
