@@ -18,7 +18,6 @@
 //
 // Output: one line "RESULT key=value ..." on stdout; progress on stderr.
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -37,11 +36,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,11 +48,14 @@
 #include "rampart/interfaces/mgmt.hpp"
 #include "rampart/ndr/stub.hpp"
 #include "rampart/pdu/pdu.hpp"
+#include "proc_sample.hpp"
 
 namespace {
 
 using namespace rampart;
 using Clock = std::chrono::steady_clock;
+using rampart::bench::ProcSample;
+using rampart::bench::sample_group;
 
 constexpr std::uint16_t kMaxRecvFrag = 4280;  // what the bind offers, as Impacket does
 constexpr std::size_t kRxCapacity = kMaxRecvFrag + 64;
@@ -159,57 +159,6 @@ Options parse(int argc, char** argv) {
   if (o.max_connecting == 0) o.max_connecting = 1;
   if (o.seconds <= 0 || o.seconds > 600) usage("--seconds must be in (0, 600]");
   return o;
-}
-
-// ---- the server's processes: CPU and RSS summed over its process group ----
-
-struct ProcSample {
-  std::uint64_t cpu_ticks = 0;  // utime+stime (+cutime+cstime) of every process in the group
-  std::uint64_t rss_kib = 0;    // sum of VmRSS
-  int processes = 0;
-};
-
-std::optional<std::vector<std::string>> stat_fields(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(in, line)) return std::nullopt;
-  auto close = line.rfind(')');
-  if (close == std::string::npos) return std::nullopt;
-  std::istringstream rest(line.substr(close + 2));
-  std::vector<std::string> f;  // f[0] is field 3 (state)
-  for (std::string w; rest >> w;) f.push_back(w);
-  if (f.size() < 15) return std::nullopt;
-  return f;
-}
-
-std::uint64_t vm_rss_kib(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::strtoull(line.c_str() + 6, nullptr, 10);
-  }
-  return 0;
-}
-
-ProcSample sample_group(int leader) {
-  ProcSample s;
-  if (leader <= 0) return s;
-  auto lf = stat_fields(leader);
-  if (!lf) return s;
-  const long pgrp = std::strtol((*lf)[2].c_str(), nullptr, 10);  // field 5
-  DIR* d = opendir("/proc");
-  if (!d) return s;
-  while (dirent* e = readdir(d)) {
-    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
-    const int pid = std::atoi(e->d_name);
-    auto f = stat_fields(pid);
-    if (!f || std::strtol((*f)[2].c_str(), nullptr, 10) != pgrp) continue;
-    // fields 14..17: utime stime cutime cstime
-    for (int i = 11; i <= 14; ++i) s.cpu_ticks += std::strtoull((*f)[static_cast<std::size_t>(i)].c_str(), nullptr, 10);
-    s.rss_kib += vm_rss_kib(pid);
-    ++s.processes;
-  }
-  closedir(d);
-  return s;
 }
 
 // ---- requests ----

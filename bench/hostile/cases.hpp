@@ -1,0 +1,33 @@
+// The malformed inputs rampart-hostile sends: every tests/golden/malformed
+// file (C1, C4, C6 framing and header rules) plus generated cases for
+// reassembly size (C2), fragment identity (C3), authentication (C5) and
+// context redefinition (C6). Each case is a byte string sent after a valid
+// bind, or alone when it is a bind itself.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rampart::bench {
+
+struct MalformedCase {
+  std::string name;
+  std::vector<std::uint8_t> bytes;
+  bool after_bind = true;  // false when `bytes` starts with its own bind
+};
+
+/// The bind every good and hostile connection opens with: EPM v3 as
+/// context 0 and mgmt v1 as context 1, NDR20, max_xmit/max_recv 4280.
+[[nodiscard]] std::vector<std::uint8_t> make_bind();
+
+/// One request fragment of frag_length 4280 on context 0, opnum 3, call_id
+/// 1: the first of a request (PFC_FIRST_FRAG only) or a middle one (no
+/// flags). Repeated, they grow one call's stub without end (C2).
+[[nodiscard]] std::vector<std::uint8_t> make_flood_fragment(bool first);
+
+/// The cases from `malformed_dir` (hex files with '#' comments) followed by
+/// the generated ones. Throws std::runtime_error on an unreadable file.
+[[nodiscard]] std::vector<MalformedCase> load_cases(const std::string& malformed_dir);
+
+}  // namespace rampart::bench
