@@ -2,19 +2,22 @@
 # works from a bare checkout on a fresh Debian 12 machine.
 #
 #   make build   build/bin/{rampartd,rampart,rampart-idl}
-#   make test    unit, golden and interop tests, then every fuzz target under ASan/UBSan
+#   make test    every fuzz target (clang, ASan/UBSan), then the unit, golden and
+#                interop tests under g++ ASan/UBSan, then all of them in the
+#                ordinary build
 #   make run     start rampartd on its default endpoint (loopback, port 135)
 #   make bench   benchmarks (see BENCHMARKS.md)
 #   make fuzz    every fuzz target for FUZZ_SECONDS (default 60) each
 
 BUILD        ?= build
 FUZZ_BUILD   ?= build-fuzz
+ASAN_BUILD   ?= build-asan
 JOBS         ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 TEST_FUZZ_SECONDS ?= 25
 RUN_ARGS     ?= --listen 127.0.0.1:135 --listen [::1]:135
 
-.PHONY: all deps build test unit-test fuzz-test fuzz fuzz-build run bench clean
+.PHONY: all deps build test unit-test asan-test asan-build fuzz-test fuzz fuzz-build run bench clean
 
 all: build
 
@@ -41,8 +44,20 @@ fuzz-test: fuzz-build
 	cmake -S . -B $(FUZZ_BUILD) -DFUZZ_SECONDS=$(TEST_FUZZ_SECONDS) >/dev/null
 	ctest --test-dir $(FUZZ_BUILD) --output-on-failure -j $(JOBS) -L fuzz
 
-# The fuzz run goes first so that the last summary printed is the full suite's.
-test: fuzz-test unit-test
+# The whole ctest suite (unit, golden, replays, interop against an ASan-built
+# rampartd) with AddressSanitizer and UndefinedBehaviorSanitizer; any report
+# aborts the process and fails its test.
+$(ASAN_BUILD)/build.ninja:
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRAMPART_SANITIZE=ON -DRAMPART_BENCH=OFF
+
+asan-build: deps $(ASAN_BUILD)/build.ninja
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+
+asan-test: asan-build
+	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+
+# The ordinary build goes last so that the last summary printed is the full suite's.
+test: fuzz-test asan-test unit-test
 
 fuzz: fuzz-build
 	cmake -S . -B $(FUZZ_BUILD) -DFUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
@@ -55,4 +70,4 @@ bench: build
 	scripts/run-bench
 
 clean:
-	rm -rf $(BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(FUZZ_BUILD) $(ASAN_BUILD)
