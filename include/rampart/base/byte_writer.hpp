@@ -59,9 +59,10 @@ class ByteWriter {
   template <class T>
   void put(T v, bool little) {
     v = ordered(v, little);
-    const auto old = out_.size();
-    out_.resize(old + sizeof(T));
-    std::memcpy(out_.data() + old, &v, sizeof(T));
+    // insert, not resize: resize zero-fills first, a call per field.
+    std::uint8_t b[sizeof(T)];
+    std::memcpy(b, &v, sizeof(T));
+    out_.insert(out_.end(), b, b + sizeof(T));
   }
   template <class T>
   void patch(std::size_t pos, T v, bool little) {
