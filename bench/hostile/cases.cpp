@@ -9,25 +9,13 @@
 #include "rampart/interfaces/epm.hpp"
 #include "rampart/interfaces/mgmt.hpp"
 #include "rampart/pdu/pdu.hpp"
+#include "requests.hpp"
 
 namespace rampart::bench {
 
 namespace {
 
-constexpr std::uint16_t kFrag = 4280;  // what make_bind offers, as Impacket does
-
-pdu::Pdu bind_pdu(std::uint32_t call_id) {
-  pdu::Pdu p;
-  p.header.ptype = pdu::PType::bind;
-  p.header.call_id = call_id;
-  pdu::Bind b;
-  b.max_xmit_frag = kFrag;
-  b.max_recv_frag = kFrag;
-  b.contexts.push_back({0, epm::kInterface, {syntax::kNdr20}});
-  b.contexts.push_back({1, mgmt::kInterface, {syntax::kNdr20}});
-  p.body = std::move(b);
-  return p;
-}
+constexpr std::uint16_t kFrag = kBenchFrag;
 
 std::vector<std::uint8_t> request(std::uint32_t call_id, std::uint8_t flags, std::uint32_t alloc_hint,
                                   std::span<const std::uint8_t> stub) {
@@ -93,8 +81,6 @@ std::vector<MalformedCase> generated() {
 }
 
 }  // namespace
-
-std::vector<std::uint8_t> make_bind() { return pdu::encode(bind_pdu(1)); }
 
 std::vector<std::uint8_t> make_flood_fragment(bool first) {
   static const std::vector<std::uint8_t> stub(kFrag - pdu::kHeaderSize - 8, 0x5a);

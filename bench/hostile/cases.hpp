@@ -17,10 +17,6 @@ struct MalformedCase {
   bool after_bind = true;  // false when `bytes` starts with its own bind
 };
 
-/// The bind every good and hostile connection opens with: EPM v3 as
-/// context 0 and mgmt v1 as context 1, NDR20, max_xmit/max_recv 4280.
-[[nodiscard]] std::vector<std::uint8_t> make_bind();
-
 /// One request fragment of frag_length 4280 on context 0, opnum 3, call_id
 /// 1: the first of a request (PFC_FIRST_FRAG only) or a middle one (no
 /// flags). Repeated, they grow one call's stub without end (C2).

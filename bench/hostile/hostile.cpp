@@ -31,7 +31,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -44,7 +43,9 @@
 #include <vector>
 
 #include "cases.hpp"
+#include "cli_number.hpp"
 #include "proc_sample.hpp"
+#include "requests.hpp"
 
 namespace {
 
@@ -83,10 +84,9 @@ struct Options {
 
 template <class T>
 T number(std::string_view s, const char* what) {
-  T v{};
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc{} || p != s.data() + s.size()) usage((std::string("bad number for ") + what).c_str());
-  return v;
+  const auto v = rampart::bench::parse_number<T>(s);
+  if (!v) usage((std::string("bad number for ") + what).c_str());
+  return *v;
 }
 
 Options parse(int argc, char** argv) {

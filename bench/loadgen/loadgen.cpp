@@ -48,7 +48,9 @@
 #include "rampart/interfaces/mgmt.hpp"
 #include "rampart/ndr/stub.hpp"
 #include "rampart/pdu/pdu.hpp"
+#include "cli_number.hpp"
 #include "proc_sample.hpp"
+#include "requests.hpp"
 
 namespace {
 
@@ -56,8 +58,9 @@ using namespace rampart;
 using Clock = std::chrono::steady_clock;
 using rampart::bench::ProcSample;
 using rampart::bench::sample_group;
+using rampart::bench::make_bind;
 
-constexpr std::uint16_t kMaxRecvFrag = 4280;  // what the bind offers, as Impacket does
+constexpr std::uint16_t kMaxRecvFrag = rampart::bench::kBenchFrag;  // what the bind offers
 constexpr std::size_t kRxCapacity = kMaxRecvFrag + 64;
 
 // Impacket's ept_map request for lsarpc 12345778-1234-abcd-ef00-0123456789ab
@@ -113,10 +116,9 @@ struct Options {
 
 template <class T>
 T number(std::string_view s, const char* what) {
-  T v{};
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc{} || p != s.data() + s.size()) usage((std::string("bad number for ") + what).c_str());
-  return v;
+  const auto v = rampart::bench::parse_number<T>(s);
+  if (!v) usage((std::string("bad number for ") + what).c_str());
+  return *v;
 }
 
 Options parse(int argc, char** argv) {
@@ -162,19 +164,6 @@ Options parse(int argc, char** argv) {
 }
 
 // ---- requests ----
-
-std::vector<std::uint8_t> make_bind() {
-  pdu::Pdu p;
-  p.header.ptype = pdu::PType::bind;
-  p.header.call_id = 1;
-  pdu::Bind b;
-  b.max_xmit_frag = kMaxRecvFrag;
-  b.max_recv_frag = kMaxRecvFrag;
-  b.contexts.push_back({0, epm::kInterface, {syntax::kNdr20}});
-  b.contexts.push_back({1, mgmt::kInterface, {syntax::kNdr20}});
-  p.body = std::move(b);
-  return pdu::encode(p);
-}
 
 std::vector<std::uint8_t> make_mgmt_request() {
   pdu::Pdu p;
