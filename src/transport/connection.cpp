@@ -62,7 +62,7 @@ void Connection::run_posted(const std::function<void(runtime::Output&)>& task) {
 // with epoll (EPOLL_CTL_MOD) on every async_wait, but queues a read without
 // a system call once the previous read found the socket drained.
 void Connection::arm_read() {
-  if (reading_ || closed_ || (closing_ && !lingering_)) return;
+  if (reading_ || stopped_reading()) return;
   reading_ = true;
   socket_.async_read_some(asio::buffer(first_read_),
                           [self = shared_from_this()](const std::error_code& ec, std::size_t n) {
