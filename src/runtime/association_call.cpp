@@ -91,9 +91,8 @@ void Association::reply(const CallKey& key, const CallOutcome& outcome, Output& 
   response.header.call_id = key.call_id;
   response.header.drep = key.drep;
   response.body = pdu::Response{0, key.context_id, 0, 0, outcome.stub};
-  fragment(response, max_xmit_, out.send);
-  core_.stats.pkts_out.fetch_add(static_cast<std::uint32_t>(fragment_count(response, max_xmit_)),
-                                 std::memory_order_relaxed);
+  const std::size_t fragments = fragment(response, max_xmit_, out.send);
+  core_.stats.pkts_out.fetch_add(static_cast<std::uint32_t>(fragments), std::memory_order_relaxed);
 }
 
 void Association::send_fault(const CallKey& key, std::uint32_t status, bool did_not_execute, Output& out) {

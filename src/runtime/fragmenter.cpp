@@ -34,7 +34,7 @@ std::size_t fragment_count(const pdu::Pdu& whole, std::uint16_t max_frag_length)
   return plan(whole, max_frag_length).count();
 }
 
-void fragment(const pdu::Pdu& whole, std::uint16_t max_frag_length, std::vector<std::uint8_t>& out) {
+std::size_t fragment(const pdu::Pdu& whole, std::uint16_t max_frag_length, std::vector<std::uint8_t>& out) {
   const Split s = plan(whole, max_frag_length);
   out.reserve(out.size() + s.stub.size() + s.count() * s.fixed);  // one allocation at most
   const std::uint8_t keep = whole.header.pfc_flags & static_cast<std::uint8_t>(~pdu::pfc::kFirstLast);
@@ -58,6 +58,7 @@ void fragment(const pdu::Pdu& whole, std::uint16_t max_frag_length, std::vector<
     pdu::encode(frag, out);
     offset += n;
   } while (offset < s.stub.size());
+  return s.count();
 }
 
 }  // namespace rampart::runtime

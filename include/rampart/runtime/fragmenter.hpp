@@ -18,7 +18,8 @@ namespace rampart::runtime {
 /// security providers. Throws std::invalid_argument if max_frag_length
 /// cannot hold the header, the fixed fields and 8 stub octets (negotiation
 /// never allows less than 2048, so only a caller bug gets here).
-void fragment(const pdu::Pdu& whole, std::uint16_t max_frag_length, std::vector<std::uint8_t>& out);
+/// Returns the number of fragments appended.
+std::size_t fragment(const pdu::Pdu& whole, std::uint16_t max_frag_length, std::vector<std::uint8_t>& out);
 
 /// Number of fragments fragment() would produce.
 [[nodiscard]] std::size_t fragment_count(const pdu::Pdu& whole, std::uint16_t max_frag_length);

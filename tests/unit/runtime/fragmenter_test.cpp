@@ -14,9 +14,10 @@ TEST(Fragmenter, HonoursSizeFlagsAlignmentAndAllocHint) {
     std::vector<std::uint8_t> stub(n, 0x5a);
     const auto whole = make_pdu(pdu::PType::response, pdu::Response{0, 0, 0, 0, stub});
     std::vector<std::uint8_t> all;
-    fragment(whole, 2048, all);
+    const std::size_t written = fragment(whole, 2048, all);
     const auto frags = decode_stream(all);
     ASSERT_EQ(frags.size(), fragment_count(whole, 2048)) << n;
+    ASSERT_EQ(frags.size(), written) << n;
     std::size_t seen = 0;
     for (std::size_t i = 0; i < frags.size(); ++i) {
       const auto& f = frags[i];
