@@ -41,11 +41,24 @@ bool socket_in_use(const std::string& path) {
   return rc == 0 || err == EAGAIN || err == EINPROGRESS;
 }
 
+using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+
+// Opens `acceptor` for `ep` with the options every TCP listener uses.
+std::error_code open_tcp(asio::ip::tcp::acceptor& acceptor, const asio::ip::tcp::endpoint& ep, bool share_port) {
+  std::error_code ec;
+  if (acceptor.open(ep.protocol(), ec); ec) return ec;
+  if (acceptor.set_option(asio::socket_base::reuse_address(true), ec); ec) return ec;
+  if (share_port && (acceptor.set_option(ReusePort(true), ec), ec)) return ec;
+  // So that 0.0.0.0:135 and [::]:135 can both be bound.
+  if (ep.address().is_v6() && (acceptor.set_option(asio::ip::v6_only(true), ec), ec)) return ec;
+  return ec;
+}
+
 template <class Protocol>
 class BasicListener final : public Listener, public std::enable_shared_from_this<BasicListener<Protocol>> {
  public:
-  BasicListener(asio::io_context& home, SharedState& shared, WorkerPicker pick)
-      : home_(home), acceptor_(home), backoff_(home), shared_(shared), pick_(std::move(pick)) {}
+  BasicListener(asio::io_context& home, SharedState& shared, WorkerPicker pick, bool share_port)
+      : home_(home), acceptor_(home), backoff_(home), shared_(shared), pick_(std::move(pick)), share_port_(share_port) {}
 
   std::error_code bind(const ListenAddress& address);
   void start() override { accept_next(); }
@@ -88,6 +101,7 @@ class BasicListener final : public Listener, public std::enable_shared_from_this
   asio::steady_timer backoff_;
   SharedState& shared_;
   WorkerPicker pick_;
+  bool share_port_;
   struct stat socket_file_ {};  // Kind::local: what we created, so close() unlinks only that
 };
 
@@ -95,10 +109,7 @@ template <>
 std::error_code BasicListener<asio::ip::tcp>::bind(const ListenAddress& address) {
   std::error_code ec;
   const auto& ep = address.tcp;
-  if (acceptor_.open(ep.protocol(), ec); ec) return ec;
-  if (acceptor_.set_option(asio::socket_base::reuse_address(true), ec); ec) return ec;
-  // So that 0.0.0.0:135 and [::]:135 can both be bound.
-  if (ep.address().is_v6() && (acceptor_.set_option(asio::ip::v6_only(true), ec), ec)) return ec;
+  if ((ec = open_tcp(acceptor_, ep, share_port_))) return ec;
   if (acceptor_.bind(ep, ec); ec) return ec;
   if (acceptor_.listen(asio::socket_base::max_listen_connections, ec); ec) return ec;
   requested_ = address;
@@ -185,6 +196,11 @@ void BasicListener<Protocol>::hand_over(Socket socket, Worker& worker) {
     socket.set_option(asio::ip::tcp::no_delay(true), ec);
   }
   asio::generic::stream_protocol::socket generic(std::move(socket));
+  if (worker.context().get_executor().running_in_this_thread()) {
+    // Accepted by the worker's own listener: no hand-over between threads.
+    worker.adopt(std::move(generic), std::move(*peer), std::move(ticket));
+    return;
+  }
   asio::post(worker.context(), [&worker, generic = std::move(generic), peer = std::move(*peer),
                                 ticket = std::move(ticket)]() mutable {
     worker.adopt(std::move(generic), std::move(peer), std::move(ticket));
@@ -194,8 +210,8 @@ void BasicListener<Protocol>::hand_over(Socket socket, Worker& worker) {
 template <class Protocol>
 std::expected<std::shared_ptr<Listener>, std::error_code> open_as(const ListenAddress& address,
                                                                    asio::io_context& home, SharedState& shared,
-                                                                   Listener::WorkerPicker pick) {
-  auto listener = std::make_shared<BasicListener<Protocol>>(home, shared, std::move(pick));
+                                                                   Listener::WorkerPicker pick, bool share_port) {
+  auto listener = std::make_shared<BasicListener<Protocol>>(home, shared, std::move(pick), share_port);
   if (const auto ec = listener->bind(address)) {
     listener->close();
     return std::unexpected(ec);
@@ -207,9 +223,22 @@ std::expected<std::shared_ptr<Listener>, std::error_code> open_as(const ListenAd
 
 std::expected<std::shared_ptr<Listener>, std::error_code> Listener::open(const ListenAddress& address,
                                                                          asio::io_context& home,
-                                                                         SharedState& shared, WorkerPicker pick) {
-  if (address.kind == ListenAddress::Kind::tcp) return open_as<asio::ip::tcp>(address, home, shared, std::move(pick));
-  return open_as<asio::local::stream_protocol>(address, home, shared, std::move(pick));
+                                                                         SharedState& shared, WorkerPicker pick,
+                                                                         bool share_port) {
+  if (address.kind == ListenAddress::Kind::tcp) {
+    return open_as<asio::ip::tcp>(address, home, shared, std::move(pick), share_port);
+  }
+  return open_as<asio::local::stream_protocol>(address, home, shared, std::move(pick), false);
+}
+
+std::error_code Listener::check_port_free(const asio::ip::tcp::endpoint& endpoint) {
+  asio::io_context scratch;
+  asio::ip::tcp::acceptor probe(scratch);
+  // Bound the way a lone listener would be, then closed without listening.
+  if (auto ec = open_tcp(probe, endpoint, false)) return ec;
+  std::error_code ec;
+  probe.bind(endpoint, ec);
+  return ec;
 }
 
 }  // namespace rampart::transport

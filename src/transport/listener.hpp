@@ -1,5 +1,8 @@
 // Listener: one bound socket that accepts connections and hands each to a
 // worker, after the admission caps (HARDENING C13, "Slow and idle peers").
+// A TCP address served by several workers has one Listener per worker, all
+// bound with SO_REUSEPORT, each accepting for its own worker: the kernel
+// spreads the connections and none crosses threads (server.cpp).
 #pragma once
 
 #include <expected>
@@ -8,6 +11,7 @@
 #include <system_error>
 
 #include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
 
 #include "rampart/transport/listen_address.hpp"
 #include "shared_state.hpp"
@@ -30,11 +34,18 @@ class Listener {
   virtual void close() = 0;
   [[nodiscard]] virtual asio::io_context& context() noexcept = 0;
 
-  /// Binds `address`; the accept loop runs on `home`.
+  /// Binds `address`; the accept loop runs on `home`. `share_port` sets
+  /// SO_REUSEPORT (TCP only), so that further listeners can bind the port.
   static std::expected<std::shared_ptr<Listener>, std::error_code> open(const ListenAddress& address,
                                                                          asio::io_context& home,
-                                                                         SharedState& shared,
-                                                                         WorkerPicker pick);
+                                                                         SharedState& shared, WorkerPicker pick,
+                                                                         bool share_port = false);
+
+  /// Whether `endpoint` can be bound by a socket that does not share its
+  /// port: not when anyone listens there, even with SO_REUSEPORT. Checked
+  /// before a group of port-sharing listeners binds, so that a second daemon
+  /// is refused instead of silently taking half the connections.
+  static std::error_code check_port_free(const asio::ip::tcp::endpoint& endpoint);
 
  protected:
   ListenAddress requested_;

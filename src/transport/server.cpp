@@ -52,14 +52,54 @@ struct Server::Impl {
     }
   }
 
+  /// One listening address: a Listener per worker for TCP with several
+  /// workers, otherwise one Listener that hands connections round robin.
+  struct Endpoint {
+    ListenAddress requested;
+    std::vector<std::shared_ptr<Listener>> acceptors;
+  };
+
+  std::expected<Endpoint, std::error_code> open_shared(const ListenAddress& address);
+  std::expected<Endpoint, std::error_code> open_single(const ListenAddress& address);
+
   SharedState shared;  // outlives the workers: connections release admission tickets into it
   std::vector<std::unique_ptr<Worker>> workers;
   std::atomic<std::size_t> next{0};
   mutable std::mutex listeners_mutex;
-  std::vector<std::shared_ptr<Listener>> listeners;
-  std::size_t listeners_started = 0;  // spreads listeners over the workers
+  std::vector<Endpoint> endpoints;
+  std::size_t listeners_started = 0;  // spreads single listeners over the workers
   bool stopped = false;
 };
+
+// Every worker accepts its own connections from one SO_REUSEPORT group, so
+// no accepted socket is handed between threads. The port is checked first:
+// SO_REUSEPORT would otherwise let a second daemon of the same user join the
+// group instead of failing with "address in use".
+std::expected<Server::Impl::Endpoint, std::error_code> Server::Impl::open_shared(const ListenAddress& address) {
+  if (address.tcp.port() != 0) {
+    if (const auto ec = Listener::check_port_free(address.tcp)) return std::unexpected(ec);
+  }
+  Endpoint endpoint{address, {}};
+  ListenAddress next_address = address;
+  for (auto& worker : workers) {
+    auto listener = Listener::open(next_address, worker->context(), shared,
+                                   [w = worker.get()]() -> Worker& { return *w; }, /*share_port=*/true);
+    if (!listener) {
+      for (const auto& opened : endpoint.acceptors) opened->close();  // not started: no handler runs
+      return std::unexpected(listener.error());
+    }
+    next_address = (*listener)->bound();  // port 0: the others join the port the first one got
+    endpoint.acceptors.push_back(std::move(*listener));
+  }
+  return endpoint;
+}
+
+std::expected<Server::Impl::Endpoint, std::error_code> Server::Impl::open_single(const ListenAddress& address) {
+  auto& home = workers[listeners_started++ % workers.size()]->context();
+  auto listener = Listener::open(address, home, shared, [this]() -> Worker& { return next_worker(); });
+  if (!listener) return std::unexpected(listener.error());
+  return Endpoint{address, {std::move(*listener)}};
+}
 
 Server::Server(runtime::ServerCore& core, ServerOptions options, std::shared_ptr<TransportEvents> events)
     : impl_(std::make_unique<Impl>(core, options, std::move(events))) {}
@@ -69,31 +109,34 @@ Server::~Server() { stop(); }
 std::expected<ListenAddress, std::error_code> Server::listen(const ListenAddress& address) {
   std::lock_guard lock(impl_->listeners_mutex);
   if (impl_->stopped || !impl_->shared.accepting) return std::unexpected(std::make_error_code(std::errc::operation_canceled));
-  auto& home = impl_->workers[impl_->listeners_started++ % impl_->workers.size()]->context();
-  auto listener = Listener::open(address, home, impl_->shared, [impl = impl_.get()]() -> Worker& {
-    return impl->next_worker();
-  });
-  if (!listener) return std::unexpected(listener.error());
-  auto started = *listener;
-  asio::post(home, [started] { started->start(); });
-  impl_->listeners.push_back(started);
-  return started->bound();
+  // Unix-domain sockets cannot share a path between sockets.
+  const bool per_worker = address.kind == ListenAddress::Kind::tcp && impl_->workers.size() > 1;
+  auto endpoint = per_worker ? impl_->open_shared(address) : impl_->open_single(address);
+  if (!endpoint) return std::unexpected(endpoint.error());
+  for (const auto& listener : endpoint->acceptors) {
+    asio::post(listener->context(), [listener] { listener->start(); });
+  }
+  const ListenAddress bound = endpoint->acceptors.front()->bound();
+  impl_->endpoints.push_back(std::move(*endpoint));
+  return bound;
 }
 
 bool Server::unlisten(const ListenAddress& address) {
-  std::shared_ptr<Listener> found;
+  Impl::Endpoint found;
   {
     std::lock_guard lock(impl_->listeners_mutex);
-    auto& all = impl_->listeners;
-    auto it = std::find_if(all.begin(), all.end(), [&](const auto& l) { return l->requested() == address; });
+    auto& all = impl_->endpoints;
+    auto it = std::find_if(all.begin(), all.end(), [&](const auto& e) { return e.requested == address; });
     if (it == all.end()) return false;
-    found = *it;
+    found = std::move(*it);
     all.erase(it);
   }
-  if (impl_->stopped) {
-    found->close();
-  } else {
-    run_on(found->context(), [&] { found->close(); });
+  for (const auto& listener : found.acceptors) {
+    if (impl_->stopped) {
+      listener->close();
+    } else {
+      run_on(listener->context(), [&] { listener->close(); });
+    }
   }
   return true;
 }
@@ -101,7 +144,7 @@ bool Server::unlisten(const ListenAddress& address) {
 std::vector<ListenAddress> Server::listeners() const {
   std::lock_guard lock(impl_->listeners_mutex);
   std::vector<ListenAddress> out;
-  for (const auto& l : impl_->listeners) out.push_back(l->requested());
+  for (const auto& e : impl_->endpoints) out.push_back(e.requested);
   return out;
 }
 

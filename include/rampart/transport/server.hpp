@@ -1,7 +1,9 @@
 // Server: the Asio transport under a runtime::ServerCore. It owns N worker
-// threads, each running its own io_context; accepted connections are spread
-// over them round-robin and stay on one thread for life, so an Association
-// is only ever touched by that thread and needs no lock per PDU.
+// threads, each running its own io_context. Each worker accepts on its own
+// SO_REUSEPORT socket of every TCP address (the kernel spreads connections);
+// a local socket's listener hands connections round robin. A connection
+// stays on one thread for life, so an Association is only ever touched by
+// that thread and needs no lock per PDU.
 //
 // Listeners (TCP over IPv4/IPv6, and a Unix-domain stream socket for the
 // local transport) can be added and removed while the server runs, which is

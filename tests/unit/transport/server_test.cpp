@@ -1,4 +1,6 @@
 // End-to-end tests of the transport over real loopback sockets.
+#include <set>
+
 #include "transport_fixture.hpp"
 
 namespace rampart::transport::testing {
@@ -36,6 +38,48 @@ TEST(Server, Ipv4AndIpv6ListenersShareAPort) {
   v4->tcp.port(v6->tcp.port());
   EXPECT_TRUE(f.server->listen(*v4).has_value());
   EXPECT_EQ(f.server->listeners().size(), 2u);
+}
+
+TEST(Server, EveryWorkerAcceptsConnectionsOnATcpPort) {
+  Fixture f;  // two workers
+  const auto address = f.listen_v4();
+  std::set<std::vector<std::uint8_t>> serving_threads;
+  std::vector<Client> clients(64);
+  for (auto& c : clients) {
+    ASSERT_TRUE(c.connect_tcp(address));
+    ASSERT_TRUE(c.bind());
+    auto thread = c.call(4, {});
+    ASSERT_TRUE(thread);
+    serving_threads.insert(*thread);
+  }
+  // The kernel spreads connections over the workers' SO_REUSEPORT sockets by
+  // a hash of the addresses: 64 connections all on one worker is a 2^-63 chance.
+  EXPECT_EQ(serving_threads.size(), 2u);
+}
+
+TEST(Server, ASecondServerCannotJoinATcpPortInUse) {
+  Fixture f;
+  const auto address = f.listen_v4();
+  Fixture other;
+  auto second = other.server->listen(address);
+  ASSERT_FALSE(second) << "bound " << second->to_string();
+  EXPECT_EQ(second.error().value(), EADDRINUSE) << second.error().message();
+  Client c;  // the first server still has every connection
+  ASSERT_TRUE(c.connect_tcp(address));
+  ASSERT_TRUE(c.bind());
+  EXPECT_EQ(c.call(0, {5}), std::vector<std::uint8_t>{5});
+}
+
+TEST(Server, OneWorkerServesATcpPortAlone) {
+  Fixture f({}, 1);
+  const auto address = f.listen_v4();
+  Client c;
+  ASSERT_TRUE(c.connect_tcp(address));
+  ASSERT_TRUE(c.bind());
+  EXPECT_EQ(c.call(0, {6}), std::vector<std::uint8_t>{6});
+  ASSERT_TRUE(f.server->unlisten(*parse_tcp_address("127.0.0.1:0")));
+  Client refused;
+  EXPECT_FALSE(refused.connect_tcp(address));
 }
 
 TEST(Server, LateAnswerFromAnotherThreadReachesTheClient) {

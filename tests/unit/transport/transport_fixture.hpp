@@ -40,7 +40,7 @@ class TestInterface : public runtime::Interface {
   ~TestInterface() override { join(); }
   const SyntaxId& syntax() const noexcept override { return kTestSyntax; }
   std::string_view name() const noexcept override { return "transport-test"; }
-  std::uint16_t operation_count() const noexcept override { return 4; }
+  std::uint16_t operation_count() const noexcept override { return 5; }
   void call(const runtime::CallContext& ctx, runtime::Responder responder) override;
   void join() {
     std::lock_guard lock(mutex_);
@@ -68,6 +68,12 @@ inline void TestInterface::call(const runtime::CallContext& ctx, runtime::Respon
     case 2: {
       const std::size_t kib = stub.size() >= 2 ? (stub[0] << 8 | stub[1]) : 1;
       return responder.respond(CallOutcome::success(std::vector<std::uint8_t>(kib * 1024)));
+    }
+    case 4: {  // which thread serves the call: a hash of its id, 8 octets
+      const std::uint64_t id = std::hash<std::thread::id>{}(std::this_thread::get_id());
+      std::vector<std::uint8_t> out(sizeof id);
+      std::memcpy(out.data(), &id, sizeof id);
+      return responder.respond(CallOutcome::success(std::move(out)));
     }
     default: {
       std::string text = ctx.peer.transport == runtime::TransportKind::local ? "local" : "tcp";
