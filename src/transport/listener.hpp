@@ -22,11 +22,11 @@ class Worker;
 
 class Listener {
  public:
-  /// Picks the worker for the next accepted connection (round-robin).
+  /// Picks the worker for the next accepted connection: the next one round
+  /// robin, or always the listener's own worker (server.cpp).
   using WorkerPicker = std::function<Worker&()>;
 
   virtual ~Listener() = default;
-  [[nodiscard]] const ListenAddress& requested() const noexcept { return requested_; }
   [[nodiscard]] const ListenAddress& bound() const noexcept { return bound_; }
   /// Starts the accept loop on the listener's own context.
   virtual void start() = 0;
