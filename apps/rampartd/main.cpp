@@ -5,6 +5,7 @@
 #include "cli.hpp"
 #include "config.hpp"
 #include "daemon.hpp"
+#include "heap_policy.hpp"
 #include "log.hpp"
 
 int main(int argc, char** argv) {
@@ -23,6 +24,10 @@ int main(int argc, char** argv) {
   }
   try {
     log::configure(config->log_format, config->log_level);
+    // Before any worker thread: reassembly buffers stay in the heap (heap_policy.hpp).
+    if (!apply_heap_thresholds(config->limits.fragments.max_stub)) {
+      log::event(spdlog::level::debug, "heap thresholds left to the allocator");
+    }
     Daemon daemon(std::move(*config), cli);
     return daemon.run();
   } catch (const std::exception& e) {
