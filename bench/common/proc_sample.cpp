@@ -37,26 +37,38 @@ std::uint64_t vm_rss_kib(int pid) {
 
 }  // namespace
 
-ProcSample sample_group(int leader) {
-  ProcSample s;
-  if (leader <= 0) return s;
+std::vector<int> group_members(int leader) {
+  std::vector<int> pids;
+  if (leader <= 0) return pids;
   auto lf = stat_fields(leader);
-  if (!lf) return s;
+  if (!lf) return pids;
   const long pgrp = std::strtol((*lf)[2].c_str(), nullptr, 10);  // field 5
   DIR* d = opendir("/proc");
-  if (!d) return s;
+  if (!d) return pids;
   while (dirent* e = readdir(d)) {
     if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
     const int pid = std::atoi(e->d_name);
     auto f = stat_fields(pid);
-    if (!f || std::strtol((*f)[2].c_str(), nullptr, 10) != pgrp) continue;
+    if (f && std::strtol((*f)[2].c_str(), nullptr, 10) == pgrp) pids.push_back(pid);
+  }
+  closedir(d);
+  return pids;
+}
+
+ProcSample sample_pids(std::span<const int> pids) {
+  ProcSample s;
+  for (const int pid : pids) {
+    auto f = stat_fields(pid);
+    if (!f) continue;
     // fields 14..17: utime stime cutime cstime
     for (std::size_t i = 11; i <= 14; ++i) s.cpu_ticks += std::strtoull((*f)[i].c_str(), nullptr, 10);
+    s.minor_faults += std::strtoull((*f)[7].c_str(), nullptr, 10);  // field 10
     s.rss_kib += vm_rss_kib(pid);
     ++s.processes;
   }
-  closedir(d);
   return s;
 }
+
+ProcSample sample_group(int leader) { return sample_pids(group_members(leader)); }
 
 }  // namespace rampart::bench

@@ -82,9 +82,13 @@ std::vector<MalformedCase> generated() {
 
 }  // namespace
 
-std::vector<std::uint8_t> make_flood_fragment(bool first) {
+std::vector<std::uint8_t> make_flood_fragments(bool first, std::size_t count) {
   static const std::vector<std::uint8_t> stub(kFrag - pdu::kHeaderSize - 8, 0x5a);
-  return request(1, first ? pdu::pfc::kFirstFrag : 0, 0, stub);
+  const auto one = request(1, first ? pdu::pfc::kFirstFrag : 0, 0, stub);
+  std::vector<std::uint8_t> out;
+  out.reserve(one.size() * count);
+  for (std::size_t i = 0; i < count; ++i) out.insert(out.end(), one.begin(), one.end());
+  return out;
 }
 
 std::vector<MalformedCase> load_cases(const std::string& malformed_dir) {

@@ -17,10 +17,11 @@ struct MalformedCase {
   bool after_bind = true;  // false when `bytes` starts with its own bind
 };
 
-/// One request fragment of frag_length 4280 on context 0, opnum 3, call_id
-/// 1: the first of a request (PFC_FIRST_FRAG only) or a middle one (no
-/// flags). Repeated, they grow one call's stub without end (C2).
-[[nodiscard]] std::vector<std::uint8_t> make_flood_fragment(bool first);
+/// `count` request fragments back to back, each of frag_length 4280 on
+/// context 0, opnum 3, call_id 1: the first of a request (PFC_FIRST_FRAG only,
+/// count 1) or middle ones (no flags). Repeated, middle fragments grow one
+/// call's stub without end (C2).
+[[nodiscard]] std::vector<std::uint8_t> make_flood_fragments(bool first, std::size_t count);
 
 /// The cases from `malformed_dir` (hex files with '#' comments) followed by
 /// the generated ones. Throws std::runtime_error on an unreadable file.

@@ -18,10 +18,18 @@
 //   flood       --floods N connections bind, then send one request's
 //               fragments (4280 octets each, never a last fragment) at
 //               --flood-rate octets/s each until the server refuses the
-//               call (C2: the 4 MiB stub cap); then they reconnect.
+//               call (C2: the 4 MiB stub cap); then they reconnect. Each
+//               tick's share goes out in one send, fragments back to back,
+//               as a sender streaming at that rate would write them.
+//
+// The generator shares the machine's cores with the server and the good
+// clients, so it wakes up as seldom as its rates allow (a 10 ms tick, plus
+// the server's answers): the attack is its rates and counts, and every
+// wake-up it spends beyond them would be taken from the good clients by the
+// scheduler rather than by the server.
 //
 // With --server-pid PID the server's RSS (its process group) is sampled every
-// 100 ms. Output: one "RESULT key=value ..." line on stdout, and the
+// 100 ms, and its minor page faults counted. Output: one "RESULT key=value ..." line on stdout, and the
 // reaction to each malformed case on stderr.
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -55,7 +63,8 @@ using Clock = std::chrono::steady_clock;
 constexpr std::size_t kMaxMalformedInFlight = 256;
 constexpr std::size_t kMaxOpensPerTick = 100;  // keeps reconnects from arriving as one burst
 constexpr auto kConnectTimeout = std::chrono::seconds(5);
-constexpr auto kTick = std::chrono::milliseconds(2);
+constexpr auto kTick = std::chrono::milliseconds(10);
+constexpr std::size_t kFloodFragmentsPerBuffer = 16;  // one send carries up to this many
 constexpr std::uint8_t kBindAck = 12, kBindNak = 13, kFault = 3, kAlterContextResp = 15;
 
 struct Options {
@@ -125,8 +134,8 @@ struct Agent {
   Clock::time_point since;
   std::vector<std::uint8_t> rx;  // server octets not yet a whole PDU
   double budget = 0;             // flood: octets it may still send now
-  std::size_t frag_offset = 0;   // flood: position in the current fragment
-  bool first_sent = false;       // flood: the first fragment went out
+  std::size_t offset = 0;        // flood: position in the buffer being sent
+  bool first_sent = false;       // flood: the first fragment went out; now middle_frags_
 };
 
 struct Counters {
@@ -141,6 +150,7 @@ struct Counters {
   std::uint64_t flood_octets = 0;
   std::uint64_t floods_refused = 0;  // fault or close from the server
   std::uint64_t rss_start_kib = 0, rss_peak_kib = 0, rss_end_kib = 0;
+  std::uint64_t server_minor_faults = 0;  // pages the server faulted in meanwhile
 };
 
 class Hostile {
@@ -149,8 +159,9 @@ class Hostile {
       : o_(std::move(o)),
         cases_(load_cases(o_.malformed_dir)),
         bind_(make_bind()),
-        first_frag_(make_flood_fragment(true)),
-        middle_frag_(make_flood_fragment(false)) {
+        first_frag_(make_flood_fragments(true, 1)),
+        middle_frags_(make_flood_fragments(false, kFloodFragmentsPerBuffer)),
+        flood_burst_(std::max(65536.0, 2 * o_.flood_rate * std::chrono::duration<double>(kTick).count())) {
     std::memset(&addr_, 0, sizeof addr_);
     addr_.sin_family = AF_INET;
     addr_.sin_port = htons(o_.port);
@@ -176,12 +187,13 @@ class Hostile {
 
   Options o_;
   std::vector<MalformedCase> cases_;
-  std::vector<std::uint8_t> bind_, first_frag_, middle_frag_;
+  std::vector<std::uint8_t> bind_, first_frag_, middle_frags_;
   sockaddr_in addr_{};
   int ep_ = -1;
   std::unordered_map<int, Agent> agents_;
   std::size_t live_[4] = {};
   std::size_t next_case_ = 0;
+  double flood_burst_;  // the most a flood may send at once: two ticks' worth
   double malformed_tokens_ = 0;
   Counters c_;
 };
@@ -344,9 +356,9 @@ void Hostile::on_event(int fd, std::uint32_t events) {
 
 void Hostile::flood(int fd, Agent& a) {
   while (a.budget > 0) {
-    const auto& frag = a.first_sent ? middle_frag_ : first_frag_;
-    const std::size_t want = std::min(frag.size() - a.frag_offset, static_cast<std::size_t>(a.budget) + 1);
-    const ssize_t n = ::send(fd, frag.data() + a.frag_offset, want, MSG_NOSIGNAL);
+    const auto& buffer = a.first_sent ? middle_frags_ : first_frag_;
+    const std::size_t want = std::min(buffer.size() - a.offset, static_cast<std::size_t>(a.budget) + 1);
+    const ssize_t n = ::send(fd, buffer.data() + a.offset, want, MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) return;
       ++c_.floods_refused;
@@ -354,9 +366,9 @@ void Hostile::flood(int fd, Agent& a) {
     }
     a.budget -= static_cast<double>(n);
     c_.flood_octets += static_cast<std::uint64_t>(n);
-    a.frag_offset += static_cast<std::size_t>(n);
-    if (a.frag_offset == frag.size()) {
-      a.frag_offset = 0;
+    a.offset += static_cast<std::size_t>(n);
+    if (a.offset == buffer.size()) {  // middle_frags_ is whole fragments: wrapping keeps the framing
+      a.offset = 0;
       a.first_sent = true;
     }
   }
@@ -384,7 +396,7 @@ void Hostile::maintain(Clock::time_point now, double dt) {
   for (auto& [fd, a] : agents_) {
     if (a.phase == Phase::connecting && now - a.since > kConnectTimeout) expired.push_back(fd);
     if (a.phase == Phase::awaiting_reaction && now - a.since > patience) expired.push_back(fd);
-    if (a.phase == Phase::flooding) a.budget = std::min(a.budget + o_.flood_rate * dt, 65536.0);
+    if (a.phase == Phase::flooding) a.budget = std::min(a.budget + o_.flood_rate * dt, flood_burst_);
   }
   for (int fd : expired) {
     auto& a = agents_.at(fd);
@@ -407,7 +419,12 @@ void Hostile::maintain(Clock::time_point now, double dt) {
 int Hostile::run() {
   const auto start = Clock::now();
   const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o_.seconds));
-  c_.rss_start_kib = c_.rss_peak_kib = sample_group(o_.server_pid).rss_kib;
+  // The group's members are found once: scanning /proc ten times a second
+  // would cost the good clients more than some of the attacks do. The last
+  // sample scans again, for a process forked meanwhile.
+  const std::vector<int> server = group_members(o_.server_pid);
+  const ProcSample first_sample = sample_pids(server);
+  c_.rss_start_kib = c_.rss_peak_kib = first_sample.rss_kib;
   auto last = start, last_sample = start;
   std::vector<epoll_event> events(1024);
   while (Clock::now() < end) {
@@ -418,11 +435,14 @@ int Hostile::run() {
     maintain(now, std::chrono::duration<double>(now - last).count());
     last = now;
     if (o_.server_pid > 0 && now - last_sample >= std::chrono::milliseconds(100)) {
-      c_.rss_peak_kib = std::max(c_.rss_peak_kib, sample_group(o_.server_pid).rss_kib);
+      c_.rss_peak_kib = std::max(c_.rss_peak_kib, sample_pids(server).rss_kib);
       last_sample = now;
     }
   }
-  c_.rss_end_kib = sample_group(o_.server_pid).rss_kib;
+  const ProcSample final_sample = sample_group(o_.server_pid);
+  c_.rss_end_kib = final_sample.rss_kib;
+  c_.server_minor_faults =
+      final_sample.minor_faults >= first_sample.minor_faults ? final_sample.minor_faults - first_sample.minor_faults : 0;
   c_.rss_peak_kib = std::max(c_.rss_peak_kib, c_.rss_end_kib);
   std::vector<int> all;
   for (const auto& [fd, a] : agents_) all.push_back(fd);
@@ -436,7 +456,7 @@ int Hostile::run() {
       "RESULT seconds=%.1f half_open_peak=%zu half_open_opened=%llu half_open_reaped=%llu bound_idle_peak=%zu "
       "malformed_sent=%llu reaction_bind_nak=%llu reaction_fault=%llu reaction_close=%llu reaction_none=%llu "
       "reaction_alter_resp=%llu reaction_other=%llu flood_mib=%.1f floods_refused=%llu bind_refused=%llu connect_failures=%llu "
-      "server_rss_start_kib=%llu server_rss_peak_kib=%llu server_rss_end_kib=%llu\n",
+      "server_rss_start_kib=%llu server_rss_peak_kib=%llu server_rss_end_kib=%llu server_minor_faults=%llu\n",
       o_.seconds, c_.peak[0], static_cast<unsigned long long>(c_.opened[0]),
       static_cast<unsigned long long>(c_.closed_by_server[0]), c_.peak[1],
       static_cast<unsigned long long>(c_.malformed_sent), static_cast<unsigned long long>(r("bind_nak")),
@@ -446,7 +466,7 @@ int Hostile::run() {
       static_cast<double>(c_.flood_octets) / (1 << 20), static_cast<unsigned long long>(c_.floods_refused),
       static_cast<unsigned long long>(c_.bind_refused), static_cast<unsigned long long>(c_.connect_failures),
       static_cast<unsigned long long>(c_.rss_start_kib), static_cast<unsigned long long>(c_.rss_peak_kib),
-      static_cast<unsigned long long>(c_.rss_end_kib));
+      static_cast<unsigned long long>(c_.rss_end_kib), static_cast<unsigned long long>(c_.server_minor_faults));
   for (const auto& [name, rs] : c_.per_case) {
     std::string line;
     for (const auto& [k, v] : rs) line += " " + k + "=" + std::to_string(v);
