@@ -23,10 +23,11 @@
 //               as a sender streaming at that rate would write them.
 //
 // The generator shares the machine's cores with the server and the good
-// clients, so it wakes up as seldom as its rates allow (a 10 ms tick, plus
-// the server's answers): the attack is its rates and counts, and every
-// wake-up it spends beyond them would be taken from the good clients by the
-// scheduler rather than by the server.
+// clients, so it wakes up as seldom as its rates allow: once per 10 ms tick,
+// when it takes every answer the server sent meanwhile, then opens, sends
+// and expires what the tick's share calls for. The attack is its rates and
+// counts; every wake-up beyond them would be taken from the good clients by
+// the scheduler rather than by the server.
 //
 // With --server-pid PID the server's RSS (its process group) is sampled every
 // 100 ms, and its minor page faults counted. Output: one "RESULT key=value ..." line on stdout, and the
@@ -47,6 +48,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -161,7 +163,7 @@ class Hostile {
         bind_(make_bind()),
         first_frag_(make_flood_fragments(true, 1)),
         middle_frags_(make_flood_fragments(false, kFloodFragmentsPerBuffer)),
-        flood_burst_(std::max(65536.0, 2 * o_.flood_rate * std::chrono::duration<double>(kTick).count())) {
+        flood_burst_(std::max(65536.0, 4 * o_.flood_rate * std::chrono::duration<double>(kTick).count())) {
     std::memset(&addr_, 0, sizeof addr_);
     addr_.sin_family = AF_INET;
     addr_.sin_port = htons(o_.port);
@@ -193,7 +195,7 @@ class Hostile {
   std::unordered_map<int, Agent> agents_;
   std::size_t live_[4] = {};
   std::size_t next_case_ = 0;
-  double flood_burst_;  // the most a flood may send at once: two ticks' worth
+  double flood_burst_;  // the most a flood may send at once: four ticks' worth, so a late tick loses nothing
   double malformed_tokens_ = 0;
   Counters c_;
 };
@@ -427,11 +429,17 @@ int Hostile::run() {
   c_.rss_start_kib = c_.rss_peak_kib = first_sample.rss_kib;
   auto last = start, last_sample = start;
   std::vector<epoll_event> events(1024);
+  auto next_tick = start;
   while (Clock::now() < end) {
-    const int n = epoll_wait(ep_, events.data(), static_cast<int>(events.size()),
-                             static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(kTick).count()));
-    for (int i = 0; i < n; ++i) on_event(events[static_cast<std::size_t>(i)].data.fd, events[static_cast<std::size_t>(i)].events);
+    next_tick += kTick;
+    std::this_thread::sleep_until(next_tick);
+    for (;;) {  // everything that is ready, without waiting
+      const int n = epoll_wait(ep_, events.data(), static_cast<int>(events.size()), 0);
+      for (int i = 0; i < n; ++i) on_event(events[static_cast<std::size_t>(i)].data.fd, events[static_cast<std::size_t>(i)].events);
+      if (n < static_cast<int>(events.size())) break;
+    }
     const auto now = Clock::now();
+    if (now - next_tick > 10 * kTick) next_tick = now;  // fell behind: do not catch up in a burst
     maintain(now, std::chrono::duration<double>(now - last).count());
     last = now;
     if (o_.server_pid > 0 && now - last_sample >= std::chrono::milliseconds(100)) {
