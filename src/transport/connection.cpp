@@ -59,8 +59,9 @@ void Connection::run_posted(const std::function<void(runtime::Output&)>& task) {
 }
 
 // An asynchronous read, not a readiness wait: Asio re-registers the socket
-// with epoll (EPOLL_CTL_MOD) on every async_wait, but queues a read without
-// a system call once the previous read found the socket drained.
+// with epoll (EPOLL_CTL_MOD) on every async_wait, while a queued read costs
+// one speculative recv(2) after a wake-up (none once the socket reported
+// EOF) and no epoll_ctl.
 void Connection::arm_read() {
   if (reading_ || stopped_reading()) return;
   reading_ = true;

@@ -4,8 +4,10 @@
 // Reading is an async_read_some into a small buffer of the connection's own
 // (kFirstReadSize octets: a bind or an ept_map request fits); when that fills,
 // the rest is read synchronously into the worker's shared 64 KiB buffer. So
-// an idle connection costs one small buffer, and a busy one one recv(2) per
-// request with no epoll re-registration. Output is
+// an idle connection costs one small buffer, and a busy one no epoll
+// re-registration: two recv(2) per wake-up, the one that takes the request
+// and the speculative one Asio (1.22) makes when the next read is queued,
+// which finds the socket empty. Output is
 // written in order; a peer that stops reading is closed once its queue
 // passes ServerLimits::max_send_queue or a write makes no progress for
 // pdu_timeout.
