@@ -30,8 +30,8 @@
 // the scheduler rather than by the server.
 //
 // With --server-pid PID the server's RSS (its process group) is sampled every
-// 100 ms, and its minor page faults counted. Output: one "RESULT key=value ..." line on stdout, and the
-// reaction to each malformed case on stderr.
+// 100 ms, and its minor page faults counted. Output: one "RESULT key=value
+// ..." line on stdout, and the reaction to each malformed case on stderr.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/epoll.h>
