@@ -13,8 +13,9 @@ constexpr std::size_t kGlibcMaxMmapThreshold = 32u << 20;  // HEAP_MAX_SIZE / 2 
 }  // namespace
 
 HeapThresholds heap_thresholds(std::size_t max_stub) noexcept {
-  const std::size_t wanted = max_stub > kGlibcMaxMmapThreshold / 2 ? kGlibcMaxMmapThreshold : 2 * max_stub;
-  const std::size_t mmap = std::clamp(wanted, kGlibcDefaultMmapThreshold, kGlibcMaxMmapThreshold);
+  // min() first: doubling a huge max_stub must not wrap around.
+  const std::size_t mmap =
+      std::max(2 * std::min(max_stub, kGlibcMaxMmapThreshold / 2), kGlibcDefaultMmapThreshold);
   return {mmap, 2 * mmap};
 }
 
