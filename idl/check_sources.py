@@ -13,8 +13,8 @@ from the specs silently. For every .idl file under the given root it checks:
   * each identifier in size_is / length_is / max_is / first_is / last_is /
     switch_is / range names a parameter of the same procedure, a field of the
     same structure, or a constant;
-  * the wire facts of WIRE_FACTS: pointer and range attributes that the
-    golden captures depend on;
+  * the wire facts of WIRE_FACTS and FIELD_FACTS: pointer, range and
+    correlation attributes that the golden captures depend on;
   * the types marked [encode, decode] are exactly PICKLED;
   * idl/README.md lists every interface UUID and every "| opnum | name |".
 
@@ -104,6 +104,20 @@ WIRE_FACTS = {
     ("IActivation", "RemoteActivation", "pwszObjectName"): ({"in", "string", "unique"}, set()),
     ("IRemoteSCMActivator", "RemoteCreateInstance", "pActProperties"): ({"in", "unique"},
                                                                         set()),
+}
+
+# (structure, field) -> attributes the field must carry: the conformance and
+# bounds of the EPM codec's structures (C706 Appendix N/O, [MS-DTYP] 2.4.2.3).
+FIELD_FACTS = {
+    ("twr_t", "tower_length"): {"range(0,twr_max_tower_octets)"},
+    ("twr_t", "tower_octet_string"): {"size_is(tower_length)"},
+    ("ept_entry_t", "annotation"): {"string"},
+    ("RPC_SID", "SubAuthorityCount"): {"range(0,15)"},
+    ("RPC_SID", "SubAuthority"): {"size_is(SubAuthorityCount)"},
+    ("rpc_if_id_vector_t", "if_id"): {"size_is(count)"},
+    ("ORPC_EXTENT", "data"): {"size_is((size+7)&~7)"},
+    ("DUALSTRINGARRAY", "aStringArray"): {"size_is(wNumEntries)"},
+    ("MInterfacePointer", "abData"): {"size_is(ulCntData)"},
 }
 
 # typedef name -> attributes its declaration must carry.
@@ -427,6 +441,13 @@ def check_types(sources, errors):
     for name in sorted(pickled - PICKLED):
         errors.append(f"{declared[name][1]}: {name} is [encode, decode] but [MS-DCOM] 2.2.22 "
                       "does not serialize it")
+    fields = {n: dict(f) for src in sources.values() for n, _, f, _ in src.types if f}
+    for (struct, field), must in FIELD_FACTS.items():
+        attrs = fields.get(struct, {}).get(field)
+        if attrs is None:
+            errors.append(f"{struct}.{field} is missing")
+        elif must - attrs:
+            errors.append(f"{struct}.{field}: needs {sorted(must - attrs)}")
     for name, must in TYPE_FACTS.items():
         if name not in declared:
             errors.append(f"typedef {name} is missing")
@@ -491,6 +512,9 @@ def mutations(files):
                                           "typedef struct tagPropsOutInfo")),
         ("an import of a missing file", edit("ms-dcom/oxid.idl", '"ms-dcom/orpc.idl"',
                                              '"ms-dcom/orpcx.idl"')),
+        ("a tower without its bound", edit("c706/nbase.idl",
+                                           "[range(0, twr_max_tower_octets)] unsigned32",
+                                           "unsigned32")),
         ("a wrong DCOM IID", edit("ms-dcom/remunknown.idl", "00000143-", "00000144-")),
         ("an object interface without its base", edit("ms-dcom/remunknown.idl",
                                                       "interface IRemUnknown2 : IRemUnknown",
