@@ -121,6 +121,21 @@ std::expected<ListenAddress, std::error_code> Server::listen(const ListenAddress
   return bound;
 }
 
+std::expected<ListenAddress, std::error_code> Server::adopt(int fd) {
+  std::lock_guard lock(impl_->listeners_mutex);
+  if (impl_->stopped || !impl_->shared.accepting) return std::unexpected(std::make_error_code(std::errc::operation_canceled));
+  // One socket, so one accept loop handing connections round robin: other
+  // sockets cannot join its SO_REUSEPORT group once rampartd runs as a user
+  // other than the one that created it (docs/privileges.md).
+  auto& home = impl_->workers[impl_->listeners_started++ % impl_->workers.size()]->context();
+  auto listener = Listener::adopt(fd, home, impl_->shared, [impl = impl_.get()]() -> Worker& { return impl->next_worker(); });
+  if (!listener) return std::unexpected(listener.error());
+  asio::post((*listener)->context(), [l = *listener] { l->start(); });
+  const ListenAddress bound = (*listener)->bound();
+  impl_->endpoints.push_back(Impl::Endpoint{bound, {std::move(*listener)}});
+  return bound;
+}
+
 bool Server::unlisten(const ListenAddress& address) {
   Impl::Endpoint found;
   {
