@@ -7,6 +7,7 @@
 
 #include "config_limits.hpp"
 #include "config_util.hpp"
+#include "well_known.hpp"
 
 namespace rampartd {
 
@@ -36,7 +37,8 @@ Status parse_listeners(const toml::node& node, Config& out) {
 }
 
 Status parse_server(const toml::table& t, Config& out) {
-  CFG_CHECK(cfg::check_keys(t, "[server]", {"listeners", "local_socket", "threads", "drain_timeout_ms"}));
+  CFG_CHECK(cfg::check_keys(t, "[server]",
+                            {"listeners", "local_socket", "threads", "drain_timeout_ms", "user", "group", "allow_root"}));
   if (const auto* n = t.get("listeners")) CFG_CHECK(parse_listeners(*n, out));
   if (const auto* n = t.get("local_socket")) {
     out.local_socket = CFG_TRY(cfg::string(*n, "local_socket"));
@@ -50,6 +52,9 @@ Status parse_server(const toml::table& t, Config& out) {
   if (const auto* n = t.get("drain_timeout_ms")) {
     out.drain_timeout = std::chrono::milliseconds(CFG_TRY(cfg::integer(*n, "drain_timeout_ms", 0, 3600000)));
   }
+  if (const auto* n = t.get("user")) out.user = CFG_TRY(cfg::string(*n, "user"));
+  if (const auto* n = t.get("group")) out.group = CFG_TRY(cfg::string(*n, "group"));
+  if (const auto* n = t.get("allow_root")) out.allow_root = CFG_TRY(cfg::boolean(*n, "allow_root"));
   return {};
 }
 
@@ -73,7 +78,14 @@ Status parse_logging(const toml::table& t, Config& out) {
 Status parse_registration(const toml::table& t, Config& out) {
   CFG_CHECK(cfg::check_keys(t, "[registration]", {"allow_loopback_tcp", "static_socket"}));
   if (const auto* n = t.get("allow_loopback_tcp")) out.allow_loopback_tcp = CFG_TRY(cfg::boolean(*n, "allow_loopback_tcp"));
-  if (const auto* n = t.get("static_socket")) out.static_socket = CFG_TRY(cfg::string(*n, "static_socket"));
+  if (const auto* n = t.get("static_socket")) {
+    out.static_socket = CFG_TRY(cfg::string(*n, "static_socket"));
+    if (!out.static_socket.empty()) {
+      if (auto a = transport::local_address(out.static_socket); !a) {
+        return error_at(n->source(), "bad static_socket: " + a.error().to_string());
+      }
+    }
+  }
   return {};
 }
 
@@ -122,23 +134,51 @@ Status check_endpoint(const toml::node& node, const binding::ProtseqInfo& p, con
   return {};
 }
 
+// A UUID, or a name from rampart(1)'s well-known interface table ("lsarpc",
+// "MS-SAMR"); a name also gives the version its servers register.
+std::expected<bool, std::string> parse_interface(const toml::node& node, SyntaxId& out) {
+  const auto text = CFG_TRY(cfg::string(node, "interface"));
+  if (auto uuid = Uuid::parse(text)) {
+    out.uuid = *uuid;
+    return false;
+  }
+  const auto* w = cli::find_well_known(std::string_view(text));
+  if (w == nullptr) {
+    return error_at(node.source(), "'interface' is neither a UUID nor a known interface name: " + text +
+                                       " (rampart(1) lists the names)");
+  }
+  out = SyntaxId{Uuid::from_string(w->uuid), w->major, w->minor};
+  return true;
+}
+
+// TOML lets a port be written as an integer (endpoint = 49701) or a string.
+std::expected<std::string, std::string> endpoint_text(const toml::node& node) {
+  if (const auto* i = node.as_integer()) return std::to_string(i->get());
+  if (const auto* text = node.as_string()) return text->get();
+  return error_at(node.source(), "'endpoint' must be a port number or a string");
+}
+
 std::expected<StaticEndpoint, std::string> parse_static_endpoint(const toml::table& t) {
   CFG_CHECK(cfg::check_keys(t, "[[static_endpoint]]",
                             {"interface", "version", "protseq", "endpoint", "annotation", "object"}));
-  for (const char* required : {"interface", "version", "protseq", "endpoint"}) {
+  for (const char* required : {"interface", "protseq", "endpoint"}) {
     if (!t.contains(required)) {
       return error_at(t.source(), "[[static_endpoint]] needs '" + std::string(required) + "'");
     }
   }
   StaticEndpoint out;
-  out.interface.uuid = CFG_TRY(parse_uuid(*t.get("interface"), "interface"));
-  CFG_CHECK(parse_version(*t.get("version"), out.interface));
+  const bool named = CFG_TRY(parse_interface(*t.get("interface"), out.interface));
+  if (const auto* n = t.get("version")) {
+    CFG_CHECK(parse_version(*n, out.interface));
+  } else if (!named) {
+    return error_at(t.source(), "[[static_endpoint]] needs 'version' when 'interface' is a UUID");
+  }
   const auto& protseq_node = *t.get("protseq");
   const auto protseq = CFG_TRY(cfg::string(protseq_node, "protseq"));
   const auto* info = binding::find_protseq(protseq);
   if (info == nullptr) return error_at(protseq_node.source(), "unknown protseq '" + protseq + "'");
   out.protseq = info->id;
-  out.endpoint = CFG_TRY(cfg::string(*t.get("endpoint"), "endpoint"));
+  out.endpoint = CFG_TRY(endpoint_text(*t.get("endpoint")));
   CFG_CHECK(check_endpoint(*t.get("endpoint"), *info, out.endpoint));
   if (const auto* n = t.get("annotation")) {
     out.annotation = CFG_TRY(cfg::string(*n, "annotation"));

@@ -42,6 +42,12 @@ struct Config {
   std::string local_socket;  // empty: no local socket
   std::size_t threads = 0;   // 0: one per hardware thread
   std::chrono::milliseconds drain_timeout{10000};
+  /// Once the listeners are bound, rampartd switches to this user (and
+  /// `group`, else the user's primary group) and keeps no capabilities.
+  /// Empty: stay as started; as root that needs `allow_root`.
+  std::string user;
+  std::string group;
+  bool allow_root = false;
 
   // [limits]
   rampart::runtime::ServerLimits limits;

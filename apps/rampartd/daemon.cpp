@@ -1,12 +1,14 @@
 #include "daemon.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <csignal>
 #include <filesystem>
 
 #include "log.hpp"
+#include "service_manager.hpp"
 
 namespace rampartd {
 
@@ -40,6 +42,19 @@ bool tolerable(const ListenAddress& a, const std::error_code& ec) {
          (ec == std::errc::address_family_not_supported || ec == std::errc::address_not_available);
 }
 
+// What to change when a listener cannot be started, named by the option
+// and the configuration key that choose it.
+std::string fix_hint(const ListenAddress& a, const Config& c) {
+  if (a.kind == ListenAddress::Kind::tcp)
+    return "choose other listeners with --listen or [server] listeners (ports below 1024 need root or "
+           "CAP_NET_BIND_SERVICE)";
+  if (a.path == c.static_socket)
+    return "choose another path with --static-socket PATH or [registration] static_socket, or disable it with "
+           "--static-socket \"\"";
+  return "choose another path with --local-socket PATH or [server] local_socket, or disable it with "
+         "--local-socket \"\"";
+}
+
 rampart::transport::ServerOptions server_options(const Config& c) {
   rampart::transport::ServerOptions o;
   o.threads = c.threads;
@@ -48,9 +63,10 @@ rampart::transport::ServerOptions server_options(const Config& c) {
 
 }  // namespace
 
-Daemon::Daemon(Config config, CliOptions cli)
+Daemon::Daemon(Config config, CliOptions cli, std::optional<Identity> identity)
     : config_(std::move(config)),
       cli_(std::move(cli)),
+      identity_(std::move(identity)),
       events_(std::make_shared<LogEvents>()),
       core_(std::make_unique<rampart::runtime::ServerCore>(config_.limits, events_)),
       endpoints_(std::make_unique<EndpointMap>(*core_, config_)),
@@ -64,7 +80,9 @@ Daemon::~Daemon() {
 int Daemon::run() {
   // Writes to a vanished peer must fail with EPIPE, not kill the daemon.
   std::signal(SIGPIPE, SIG_IGN);
-  if (!apply_listeners(config_, true)) {
+  const auto passed = service_manager::listen_fds();
+  const bool listening = passed.empty() ? apply_listeners(config_, true) : adopt_listeners(passed);
+  if (!listening || !drop_privileges()) {
     server_->stop();
     return 1;
   }
@@ -73,9 +91,26 @@ int Daemon::run() {
              {{"version", RAMPART_VERSION}, log::num("threads", server_->thread_count()),
               log::num("static_endpoints", config_.static_endpoints.size()),
               {"config", config_.source.empty() ? "(defaults)" : config_.source}});
+  service_manager::ready("serving the endpoint mapper");
   wait_for_signal();
   signal_context_.run();
   return 0;
+}
+
+bool Daemon::drop_privileges() {
+  if (!identity_) {
+    if (::geteuid() == 0) log::event(level_enum::warn, "running as root", {{"reason", "allow_root"}});
+    return true;
+  }
+  if (auto ok = drop_to(*identity_); !ok) {
+    log::event(level_enum::err, "cannot switch user", {{"user", identity_->user}, {"error", ok.error()}});
+    return false;
+  }
+  const auto caps = current_capabilities();
+  log::event(level_enum::info, "switched user",
+             {{"user", identity_->user}, log::num("uid", identity_->uid), log::num("gid", identity_->gid),
+              log::num("cap_eff", caps.effective), log::num("cap_prm", caps.permitted)});
+  return true;
 }
 
 void Daemon::wait_for_signal() {
@@ -87,9 +122,12 @@ void Daemon::wait_for_signal() {
 
 void Daemon::on_signal(int signal) {
   if (signal == SIGHUP) {
+    service_manager::reloading();
     reload();
+    service_manager::ready("serving the endpoint mapper");
     return wait_for_signal();
   }
+  service_manager::stopping();
   log::event(level_enum::info, "draining", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"},
                                             log::num("connections", server_->connection_count()),
                                             log::num("drain_timeout_ms", config_.drain_timeout.count())});
@@ -121,7 +159,7 @@ bool Daemon::apply_listeners(const Config& config, bool startup) {
     }
     const bool fatal = startup && !tolerable(address, bound.error());
     log::event(fatal ? level_enum::err : level_enum::warn, "cannot listen",
-               {{"address", address.to_string()}, {"error", bound.error().message()}});
+               {{"address", address.to_string()}, {"error", bound.error().message()}, {"fix", fix_hint(address, config)}});
     ok = ok && !fatal;
   }
   if (server_->listeners().empty()) {
@@ -129,6 +167,30 @@ bool Daemon::apply_listeners(const Config& config, bool startup) {
     return !startup;
   }
   return ok;
+}
+
+bool Daemon::adopt_listeners(const std::vector<int>& fds) {
+  socket_activated_ = true;
+  bool have_local = false;
+  for (const int fd : fds) {
+    auto bound = server_->adopt(fd);
+    if (!bound) {
+      log::event(level_enum::err, "cannot use a passed socket",
+                 {log::num("fd", static_cast<std::uint64_t>(fd)), {"error", bound.error().message()},
+                  {"fix", "pass listening stream sockets only (ListenStream= in rampartd.socket)"}});
+      return false;
+    }
+    // A Unix-domain socket is the static one if its path is static_socket's
+    // (the endpoint mapper tells them apart by path); any other is the
+    // local socket, whatever path the socket unit gave it.
+    if (bound->kind == ListenAddress::Kind::local && bound->path != config_.static_socket && !have_local) {
+      config_.local_socket = bound->path;
+      have_local = true;
+    }
+    log::event(level_enum::info, "listening", {{"address", bound->to_string()}, {"from", "service manager"}});
+  }
+  if (!have_local) config_.local_socket.clear();
+  return true;
 }
 
 void Daemon::publish_endpoints() {

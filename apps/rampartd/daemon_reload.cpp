@@ -68,10 +68,21 @@ void Daemon::reload() {
     fresh->allow_loopback_tcp = config_.allow_loopback_tcp;
     fresh->static_socket = config_.static_socket;
   }
+  // Privileges were given up at start; only a restart can change whom to become.
+  if (fresh->user != config_.user || fresh->group != config_.group || fresh->allow_root != config_.allow_root) {
+    log::event(level_enum::warn, "user, group and allow_root changes need a restart");
+  }
   apply_limits(*fresh);
-  apply_listeners(*fresh, false);
-  config_.listeners = fresh->listeners;
-  config_.local_socket = fresh->local_socket;
+  if (socket_activated_) {
+    // The service manager owns the sockets; rampartd.socket changes them.
+    if (fresh->listeners != config_.listeners) {
+      log::event(level_enum::warn, "listeners come from the service manager; change the socket unit instead");
+    }
+  } else {
+    apply_listeners(*fresh, false);
+    config_.listeners = fresh->listeners;
+    config_.local_socket = fresh->local_socket;
+  }
   config_.drain_timeout = fresh->drain_timeout;
   config_.log_format = fresh->log_format;
   config_.log_level = fresh->log_level;

@@ -71,11 +71,11 @@ class Daemon(unittest.TestCase):
 
     def test_bad_config_names_the_line(self):
         with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as f:
-            f.write('[server]\nlisteners = ["127.0.0.1:0"]\n\n[limits]\nmax_contexts = "many"\n')
+            f.write('[server]\nlisteners = ["127.0.0.1:0"]\nallow_root = true\n\n[limits]\nmax_contexts = "many"\n')
         try:
             run = subprocess.run([RAMPARTD, "--config", f.name], capture_output=True, text=True, timeout=10)
             self.assertEqual(run.returncode, 2, run.stderr)
-            self.assertIn(f"{f.name}:5:", run.stderr + run.stdout)
+            self.assertIn(f"{f.name}:6:", run.stderr + run.stdout)
         finally:
             os.unlink(f.name)
 
