@@ -187,7 +187,7 @@ bool Daemon::adopt_listeners(const std::vector<int>& fds) {
       config_.local_socket = bound->path;
       have_local = true;
     }
-    log::event(level_enum::info, "listening", {{"address", bound->to_string()}, {"from", "service manager"}});
+    log::event(level_enum::info, "listening", {{"address", bound->to_string()}, {"from", "sd_listen_fds"}});
   }
   if (!have_local) config_.local_socket.clear();
   return true;

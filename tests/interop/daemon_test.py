@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """rampartd as a daemon: SIGHUP reloads the configuration without dropping connections or
 registrations; a bad reload keeps the running configuration; a bad config file at start is
-refused with an error naming its line; SIGTERM drains and exits 0.
+refused with an error naming its line; SIGTERM drains and exits 0. Privileges (as root): it
+switches to the configured user with no capability in any thread, refuses to keep root
+unless told, and no other uid can bind into its SO_REUSEPORT group.
 
     daemon_test.py --rampartd build/bin/rampartd
 """
+import errno
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -78,6 +82,99 @@ class Daemon(unittest.TestCase):
             self.assertIn(f"{f.name}:6:", run.stderr + run.stdout)
         finally:
             os.unlink(f.name)
+
+
+NOBODY = 65534
+OTHER_UID = 54321  # a uid no account uses
+
+
+def task_status(pid):
+    """{tid: {field: value}} from /proc/PID/task/*/status."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{tid}/status") as f:
+            out[tid] = dict(line.rstrip("\n").split(":\t", 1) for line in f if ":\t" in line)
+    return out
+
+
+def bind_as(uid, port, reuseport=True):
+    """errno of binding 127.0.0.1:PORT (with SO_REUSEPORT) in a child running as uid; 0 if it bound."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            os.close(r)
+            if uid != 0:
+                os.setgroups([])
+                os.setresgid(uid, uid, uid)
+                os.setresuid(uid, uid, uid)
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            if reuseport:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError as e:
+                code = e.errno
+            s.close()
+            os.write(w, str(code).encode())
+        finally:
+            os._exit(0)
+    os.close(w)
+    with os.fdopen(r) as f:
+        result = f.read()
+    os.waitpid(pid, 0)
+    return int(result)
+
+
+@unittest.skipUnless(os.geteuid() == 0, "needs root: rampartd switches user only when started as root")
+class Privileges(unittest.TestCase):
+    def test_switches_user_and_keeps_no_capabilities(self):
+        with Rampartd(RAMPARTD, user="nobody", threads=3) as d, Conn(port=d.port) as c:
+            self.assertEqual(c.call(bind(1, [(0, EPM_V3, [NDR20])]))[0][2], BIND_ACK)
+            self.assertEqual(map_status(c, 2, NEW_IF), EPT_NOT_REGISTERED, "it serves after the switch")
+            tasks = task_status(d.proc.pid)
+            self.assertGreaterEqual(len(tasks), 4, "main thread and three workers")
+            for tid, st in tasks.items():
+                self.assertEqual(st["Uid"].split(), [str(NOBODY)] * 4, f"thread {tid}")
+                self.assertEqual(st["Gid"].split(), [str(NOBODY)] * 4, f"thread {tid}")
+                self.assertEqual(st["Groups"].split(), [str(NOBODY)], f"thread {tid}: supplementary groups")
+                for cap in ("CapEff", "CapPrm", "CapInh", "CapAmb", "CapBnd"):
+                    self.assertEqual(int(st[cap], 16), 0, f"thread {tid}: {cap} {st[cap]}")
+                self.assertEqual(st["NoNewPrivs"], "1", f"thread {tid}")
+            self.assertIn("switched user user=nobody uid=65534 gid=65534 cap_eff=0 cap_prm=0", d.log_text())
+            self.assertEqual(d.stop(), 0, d.log_text())
+
+    def test_refuses_root_without_a_user(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as f:
+            f.write('[server]\nlisteners = ["127.0.0.1:0"]\nlocal_socket = ""\n[registration]\nstatic_socket = ""\n')
+        try:
+            run = subprocess.run([RAMPARTD, "--config", f.name], capture_output=True, text=True, timeout=10)
+            self.assertEqual(run.returncode, 2, run.stderr)
+            self.assertIn("refusing to run as root", run.stderr)
+            self.assertIn("--user", run.stderr)
+            self.assertIn("--allow-root", run.stderr)
+            run = subprocess.run([RAMPARTD, "--config", f.name, "--user", "no-such-user-rampart"],
+                                 capture_output=True, text=True, timeout=10)
+            self.assertEqual(run.returncode, 2, run.stderr)
+            self.assertIn("user 'no-such-user-rampart' does not exist", run.stderr)
+        finally:
+            os.unlink(f.name)
+
+    def test_other_uids_cannot_join_the_reuseport_group(self):
+        # CVE-2023-42670: a second server took over an endpoint. Linux lets a socket bind
+        # into a SO_REUSEPORT group only if its creator's effective uid is the group's; the
+        # workers' sockets were created as root before the switch.
+        with Rampartd(RAMPARTD, user="nobody", threads=2) as d:
+            self.assertIn("switched user", d.log_text())
+            self.assertEqual(bind_as(OTHER_UID, d.port), errno.EADDRINUSE, "another uid joined the group")
+            self.assertEqual(bind_as(NOBODY, d.port), errno.EADDRINUSE,
+                             "rampartd's own uid after the switch joined the group")
+            self.assertEqual(bind_as(OTHER_UID, d.port, reuseport=False), errno.EADDRINUSE)
+            # The rule is by uid: root, the sockets' creator, may join (and could do anything).
+            # This is what makes the checks above able to fail.
+            self.assertEqual(bind_as(0, d.port), 0, "root could not join: the test proves nothing")
+            self.assertEqual(d.stop(), 0, d.log_text())
 
 
 if __name__ == "__main__":
