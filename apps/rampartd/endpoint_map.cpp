@@ -6,6 +6,7 @@
 #include <set>
 
 #include "rampart/binding/tower.hpp"
+#include "registration_log.hpp"
 #include "rampart/services/epm_service.hpp"
 #include "rampart/services/mgmt_service.hpp"
 
@@ -70,7 +71,9 @@ std::vector<Wanted> own_endpoints(const Config& c, const std::vector<rampart::tr
 
 EndpointMap::EndpointMap(rampart::runtime::ServerCore& core, const Config& config)
     : db_(std::make_shared<EndpointDatabase>(services_config(config))) {
-  core.interfaces.add(std::make_shared<rampart::services::EndpointMapper>(db_));
+  // Registrations are logged with the caller's pid and uid (registration_log.hpp).
+  core.interfaces.add(std::make_shared<RegistrationLog>(std::make_shared<rampart::services::EndpointMapper>(db_),
+                                                        rampart::services::epm_decode_limits(services_config(config))));
   core.interfaces.add(std::make_shared<rampart::services::Management>(core));
 }
 

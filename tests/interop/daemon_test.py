@@ -73,6 +73,25 @@ class Daemon(unittest.TestCase):
                             "the local registration outlived its connection")
             self.assertEqual(d.stop(), 0, "SIGTERM did not exit 0:\n" + d.log_text())
 
+    def test_registration_is_logged_with_pid_and_uid(self):
+        with Rampartd(RAMPARTD) as d:
+            registrant = subprocess.Popen(
+                [sys.executable, os.path.join(os.path.dirname(__file__), "lib", "local_register.py"),
+                 d.socket_path, LOCAL_IF[0], "6002", "logged server"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            try:
+                self.assertEqual(registrant.stdout.readline().strip(), "registered")
+                self.assertTrue(wait_for(lambda: "registration" in d.log_text()), d.log_text())
+                line = next(l for l in d.log_text().splitlines() if " registration " in l)
+                self.assertIn(f"pid={registrant.pid} uid={os.geteuid()} gid={os.getegid()}", line)
+                self.assertIn(f"socket={d.socket_path}", line)
+                self.assertIn(f'{LOCAL_IF[0]} v1.0 ncacn_ip_tcp:0.0.0.0[6002] \\"logged server\\"', line)
+                self.assertIn('status="ok (0x00000000)"', line)
+            finally:
+                registrant.stdin.close()
+                registrant.wait(5)
+                registrant.stdout.close()
+
     def test_bad_config_names_the_line(self):
         with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as f:
             f.write('[server]\nlisteners = ["127.0.0.1:0"]\nallow_root = true\n\n[limits]\nmax_contexts = "many"\n')

@@ -1,0 +1,76 @@
+#include "registration_log.hpp"
+
+#include <fmt/format.h>
+
+#include "log.hpp"
+#include "rampart/binding/string_binding.hpp"
+#include "rampart/binding/tower.hpp"
+#include "rampart/interfaces/epm.hpp"
+#include "rampart/ndr/stub.hpp"
+
+namespace rampartd {
+
+namespace epm = rampart::epm;
+using rampart::runtime::CallContext;
+using rampart::runtime::CallOutcome;
+
+namespace {
+
+// "12345778-... v0.0 ncacn_ip_tcp:[49701]" for each entry, "; "-separated.
+std::string describe_entries(const std::vector<epm::EptEntry>& entries) {
+  std::string out;
+  for (const auto& e : entries) {
+    std::string text = e.tower ? "(bad tower)" : "(no tower)";
+    if (e.tower) {
+      if (auto tower = rampart::binding::Tower::decode(e.tower->octets)) {
+        if (auto view = tower->binding()) {
+          text = fmt::format("{} {}", view->interface.to_string(),
+                             rampart::binding::StringBinding::from_tower(*view).format());
+        }
+      }
+    }
+    if (!e.annotation.empty()) text += fmt::format(" \"{}\"", e.annotation);
+    out += (out.empty() ? "" : "; ") + text;
+  }
+  return out;
+}
+
+std::string outcome_text(const CallOutcome& outcome, rampart::Drep drep) {
+  if (outcome.is_fault()) return fmt::format("fault 0x{:08x}", outcome.fault_status);
+  // ept_insert and ept_delete answer the same [out] shape: one status.
+  auto reply = rampart::ndr::decode_stub<epm::EptInsertResponse>(outcome.stub, drep);
+  return reply ? epm::describe_status(reply->status) : "(reply does not decode)";
+}
+
+}  // namespace
+
+RegistrationLog::RegistrationLog(std::shared_ptr<rampart::services::EndpointMapper> epm,
+                                 rampart::ndr::DecodeLimits limits)
+    : epm_(std::move(epm)), limits_(limits) {}
+
+void RegistrationLog::call(const CallContext& ctx, rampart::runtime::Responder responder) {
+  CallOutcome outcome = epm_->handle(ctx);
+  const auto op = static_cast<epm::Opnum>(ctx.opnum);
+  if (op != epm::Opnum::ept_insert && op != epm::Opnum::ept_delete) return responder.respond(std::move(outcome));
+  // Decoded a second time, with the service's own limits, only for the
+  // log: registrations are rare and come from local callers (C14).
+  std::vector<epm::EptEntry> entries;
+  if (op == epm::Opnum::ept_insert) {
+    if (auto r = rampart::ndr::decode_stub<epm::EptInsertRequest>(ctx.stub, ctx.drep, limits_)) entries = std::move(r->entries);
+  } else if (auto r = rampart::ndr::decode_stub<epm::EptDeleteRequest>(ctx.stub, ctx.drep, limits_)) {
+    entries = std::move(r->entries);
+  }
+  const auto& cred = ctx.peer.credentials;
+  log::event(spdlog::level::info, op == epm::Opnum::ept_insert ? "registration" : "unregistration",
+             {{"peer", ctx.peer.address},
+              log::num("conn", ctx.peer.connection_id),
+              {"pid", cred ? std::to_string(cred->pid) : "-", cred.has_value()},
+              {"uid", cred ? std::to_string(cred->uid) : "-", cred.has_value()},
+              {"gid", cred ? std::to_string(cred->gid) : "-", cred.has_value()},
+              {"socket", ctx.peer.local_endpoint},
+              {"entries", describe_entries(entries)},
+              {"status", outcome_text(outcome, ctx.drep)}});
+  responder.respond(std::move(outcome));
+}
+
+}  // namespace rampartd
