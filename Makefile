@@ -82,8 +82,12 @@ fuzz: fuzz-build
 run: build
 	$(BUILD)/bin/rampartd $(RUN_ARGS)
 
+# The prefix is set at configure time: the unit files and the configuration
+# path are written with it.
 install: build
-	cmake --install $(BUILD) --prefix $(PREFIX)
+	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+	cmake --install $(BUILD)
 
 bench: deps-bench build
 	scripts/run-bench
