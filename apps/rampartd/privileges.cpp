@@ -12,6 +12,14 @@
 #include <fstream>
 #include <vector>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define RAMPARTD_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RAMPARTD_ASAN 1
+#endif
+#endif
+
 namespace rampartd {
 
 namespace {
@@ -107,6 +115,13 @@ std::expected<void, std::string> drop_to(const Identity& who) {
     return std::unexpected("capabilities remain after the switch (CapEff " + std::to_string(caps.effective) +
                            ", CapPrm " + std::to_string(caps.permitted) + ")");
   }
+#ifdef RAMPARTD_ASAN
+  // Sanitizer builds only: LeakSanitizer's check at exit ptrace-attaches to
+  // the process, which the kernel refuses once a uid change made it
+  // non-dumpable. A dumpable daemon could be traced by any process of its
+  // new uid, so release builds stay non-dumpable.
+  (void)::prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+#endif
   return {};
 }
 
