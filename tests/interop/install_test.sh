@@ -21,7 +21,8 @@ sysconf=$([[ $prefix == /usr ]] && echo /etc || echo "$prefix/etc")
 for f in "$prefix/sbin/rampartd" "$prefix/bin/rampart" "$prefix/share/man/man1/rampart.1" \
   "$prefix/share/man/man8/rampartd.8" "$prefix/lib/systemd/system/rampartd.service" \
   "$prefix/lib/systemd/system/rampartd.socket" "$prefix/lib/systemd/system/rampartd-static.socket" \
-  "$prefix/lib/sysusers.d/rampart.conf" "$sysconf/rampart/rampartd.toml" "$prefix/share/doc/rampart/LICENSE"; do
+  "$prefix/lib/sysusers.d/rampart.conf" "$sysconf/rampart/rampartd.toml" "$prefix/share/doc/rampart/LICENSE" \
+  "$prefix/share/bash-completion/completions/rampart" "$prefix/share/bash-completion/completions/rampartd"; do
   if [[ -e $root$f ]]; then pass "$f"; else flunk "$f is not installed"; fi
 done
 
@@ -47,6 +48,24 @@ as_user=()
   >"$root/run.log" 2>&1 || rc=$?
 if ((rc == 1)) && grep -q "cannot listen" "$root/run.log"; then pass "the installed configuration parses"; else
   flunk "installed configuration: exit $rc"; cat "$root/run.log" >&2
+fi
+
+# complete_words COMPLETION FUNCTION WORD...: what bash completion offers for the last word.
+complete_words() {
+  local file=$1 fn=$2
+  shift 2
+  bash -c 'source /usr/share/bash-completion/bash_completion; source "$1"; shift
+    fn=$1; shift; COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMP_LINE="$*"
+    COMP_POINT=${#COMP_LINE}; "$fn"; echo "${COMPREPLY[*]}"' _ "$file" "$fn" "$@"
+}
+if [[ -r /usr/share/bash-completion/bash_completion ]]; then
+  comp=$root$prefix/share/bash-completion/completions
+  [[ $(complete_words "$comp/rampart" _rampart rampart ma) == map ]] && pass "completion: rampart ma -> map" ||
+    flunk "completion of rampart subcommands"
+  [[ $(complete_words "$comp/rampart" _rampart rampart map 127.0.0.1 epm) == "epmapper epm" ]] &&
+    pass "completion: interface names" || flunk "completion of interface names"
+  [[ $(complete_words "$comp/rampartd" _rampartd rampartd --allow) == --allow-root ]] &&
+    pass "completion: rampartd options" || flunk "completion of rampartd options"
 fi
 
 if command -v systemd-analyze >/dev/null; then
