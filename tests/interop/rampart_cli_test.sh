@@ -148,6 +148,39 @@ check "princ says there is no principal name, and why" "$work/rampartd-princ.out
 expect_exit 1 rampartd-princ-json "${in_rampartd[@]}" princ 127.0.0.1 --json
 check "princ --json failure has error" "$work/rampartd-princ-json.out" '"error": "no principal name'
 check "princ --json failure has exit_code" "$work/rampartd-princ-json.out" '"exit_code": 1'
+# register / unregister over rampartd's static socket (root only): the entry stays after
+# rampart exits, Impacket's rpcdump sees it, unregister removes it.
+samr=12345778-1234-abcd-ef00-0123456789ac
+expect_exit 0 register "${in_rampartd[@]}" register samr 49710 --socket "$work/epmapper-static.sock" \
+  --annotation "registered by rampart"
+check "register says what it registered" "$work/register.out" "^registered samr .* v1\.0 ncacn_ip_tcp:\[49710\] over "
+expect_exit 0 registered-map "${in_rampartd[@]}" map 127.0.0.1 samr
+check "the registered entry is served" "$work/registered-map.out" "^ncacn_ip_tcp:127\.0\.0\.1\[49710\]$"
+ip netns exec "$rns" "$py" /usr/share/doc/python3-impacket/examples/rpcdump.py 127.0.0.1 >"$work/rpcdump.out" 2>&1 || true
+if grep -A3 -i "^UUID *: $samr v1\.0 registered by rampart" "$work/rpcdump.out" | grep -q "ncacn_ip_tcp:127\.0\.0\.1\[49710\]"; then
+  pass "Impacket's rpcdump sees the registered entry"
+else
+  flunk "rpcdump does not show the registered entry"; cat "$work/rpcdump.out" >&2
+fi
+check "the registration is logged with pid and uid" "$work/rampartd.log" "registration .* pid=[0-9]+ uid=0 .*$samr v1\.0"
+expect_exit 0 unregister "${in_rampartd[@]}" unregister samr 49710 --socket "$work/epmapper-static.sock"
+expect_exit 1 unregistered-map "${in_rampartd[@]}" map 127.0.0.1 samr
+expect_exit 1 unregister-again "${in_rampartd[@]}" unregister samr 49710 --socket "$work/epmapper-static.sock"
+check "unregistering what is not there says so" "$work/unregister-again.out" "ept_s_not_registered"
+expect_exit 1 register-not-root ip netns exec "$rns" setpriv --reuid=65534 --regid=65534 --clear-groups \
+  "$rampart" register samr 49710 --socket "$work/epmapper-static.sock"
+check "a refused registration says how to register" "$work/register-not-root.out" "register as root, or .* --hold"
+# --hold: over the local socket, the entry lives as long as the rampart process.
+ip netns exec "$rns" "$rampart" register samr 49711 --hold --socket "$work/epmapper.sock" >"$work/hold.out" 2>&1 </dev/null &
+hold_pid=$!
+interop_wait_until 10 grep -q "held until interrupted" "$work/hold.out" || flunk "register --hold did not register"
+expect_exit 0 held-map "${in_rampartd[@]}" map 127.0.0.1 samr
+check "a held entry is served" "$work/held-map.out" "^ncacn_ip_tcp:127\.0\.0\.1\[49711\]$"
+kill -TERM "$hold_pid"
+wait "$hold_pid" && pass "register --hold exits 0 on SIGTERM" || flunk "register --hold: exit $?"
+interop_wait_until 5 bash -c "! ip netns exec $rns $rampart map 127.0.0.1 samr >/dev/null 2>&1" &&
+  pass "the held entry leaves with the process" || flunk "the held entry outlived its process"
+
 expect_exit 2 usage "$rampart" map
 expect_exit 2 unknown-command-help "$rampart" frobnicate --help
 check "an unknown command is named" "$work/unknown-command-help.out" "unknown command 'frobnicate'"

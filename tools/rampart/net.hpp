@@ -27,6 +27,9 @@ using Outcome = std::expected<T, Failure>;
 
 [[nodiscard]] Failure failure_from(const Error& e, std::string_view what);
 
+/// IFUUID[:MAJ.MIN] or a well-known name or alias ("lsarpc", "epmapper").
+[[nodiscard]] Outcome<SyntaxId> parse_interface(const std::string& text);
+
 /// One endpoint mapper entry as dump shows it.
 struct DumpEntry {
   Uuid object;

@@ -204,32 +204,6 @@ Outcome<PrincResult> princ(const binding::StringBinding& b, std::uint32_t authn,
   return PrincResult{b.format(), authn, r->princ_name, r->status};
 }
 
-// IFUUID[:MAJ.MIN] or a well-known name ("lsarpc"); without a version, the
-// one the name table gives, else 1.0.
-Outcome<SyntaxId> parse_interface(const std::string& text) {
-  const auto colon = text.find(':');
-  const std::string id = text.substr(0, colon);
-  SyntaxId s;
-  if (auto u = Uuid::parse(id)) {
-    s.uuid = *u;
-    const auto* w = find_well_known(s.uuid);
-    s.major = w ? w->major : 1;
-    s.minor = w ? w->minor : 0;
-  } else if (const auto* w = find_well_known(std::string_view(id))) {
-    s = SyntaxId{Uuid::from_string(w->uuid), w->major, w->minor};
-  } else {
-    return std::unexpected(Failure{text + ": neither a UUID nor a known interface name", kExitUsage, ""});
-  }
-  if (colon == std::string::npos) return s;
-  unsigned major = 0, minor = 0;
-  char tail = 0;
-  if (std::sscanf(text.c_str() + colon + 1, "%u.%u%c", &major, &minor, &tail) != 2 || major > 0xffff || minor > 0xffff)
-    return std::unexpected(Failure{text + ": the version must be MAJ.MIN", kExitUsage, ""});
-  s.major = static_cast<std::uint16_t>(major);
-  s.minor = static_cast<std::uint16_t>(minor);
-  return s;
-}
-
 Outcome<MapResult> map(const std::string& host_text, const std::string& iface_text, const std::string& protseq,
                        const CommonOptions& common) {
   const std::string host = bare_host(host_text);
@@ -336,6 +310,32 @@ void add_mgmt_commands(CLI::App& app, CommonOptions& common, Action& action, con
 Failure failure_from(const Error& e, std::string_view what) {
   return Failure{what.empty() ? e.to_string() : fmt::format("{}: {}", what, e.to_string()), exit_code_for(e),
                  fmt::format("{}.{}", to_string(e.domain()), e.code_name())};
+}
+
+// IFUUID[:MAJ.MIN] or a well-known name ("lsarpc"); without a version, the
+// one the name table gives, else 1.0.
+Outcome<SyntaxId> parse_interface(const std::string& text) {
+  const auto colon = text.find(':');
+  const std::string id = text.substr(0, colon);
+  SyntaxId s;
+  if (auto u = Uuid::parse(id)) {
+    s.uuid = *u;
+    const auto* w = find_well_known(s.uuid);
+    s.major = w ? w->major : 1;
+    s.minor = w ? w->minor : 0;
+  } else if (const auto* w = find_well_known(std::string_view(id))) {
+    s = SyntaxId{Uuid::from_string(w->uuid), w->major, w->minor};
+  } else {
+    return std::unexpected(Failure{text + ": neither a UUID nor a known interface name", kExitUsage, ""});
+  }
+  if (colon == std::string::npos) return s;
+  unsigned major = 0, minor = 0;
+  char tail = 0;
+  if (std::sscanf(text.c_str() + colon + 1, "%u.%u%c", &major, &minor, &tail) != 2 || major > 0xffff || minor > 0xffff)
+    return std::unexpected(Failure{text + ": the version must be MAJ.MIN", kExitUsage, ""});
+  s.major = static_cast<std::uint16_t>(major);
+  s.minor = static_cast<std::uint16_t>(minor);
+  return s;
 }
 
 void add_network_commands(CLI::App& app, CommonOptions& common, Action& action) {
