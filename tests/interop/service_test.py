@@ -4,6 +4,9 @@
     Unix-domain sockets instead of its configured listeners, the passed Unix socket is its
     local socket (registrations over it work), and it reports READY=1, RELOADING=1 then
     READY=1 on SIGHUP, and STOPPING=1 to $NOTIFY_SOCKET;
+  - journald: with $JOURNAL_STREAM naming its stderr, rampartd sends each event to the
+    journal's socket as a structured entry (MESSAGE, PRIORITY, RAMPART_<FIELD>); the test
+    stands in for journald on a private mount of /run/systemd;
   - the unit files: systemd-analyze verify accepts them and systemd-analyze security
     --offline rates rampartd.service SAFE or OK.
 
@@ -151,6 +154,88 @@ class SocketActivation(unittest.TestCase):
         self.proc.send_signal(signal.SIGTERM)
         self.assertIn("STOPPING=1", self.notify.next())
         self.assertEqual(self.proc.wait(15), 0, self.log_text())
+
+
+def journal_fields(datagram):
+    """The fields of one native-protocol journal entry (systemd's journal-native-protocol)."""
+    fields, data = {}, datagram
+    while data:
+        nl = data.index(b"\n")
+        line, data = data[:nl], data[nl + 1:]
+        if b"=" in line:
+            key, value = line.split(b"=", 1)
+        else:  # KEY\n, 64-bit little-endian length, value, \n
+            key, size = line, int.from_bytes(data[:8], "little")
+            value, data = data[8:8 + size], data[8 + size + 1:]
+        fields[key.decode()] = value.decode(errors="replace")
+    return fields
+
+
+@unittest.skipUnless(os.geteuid() == 0 and shutil.which("unshare"), "needs root and unshare for a private /run/systemd")
+class Journal(unittest.TestCase):
+    def test_events_go_to_the_journal_with_fields(self):
+        work = tempfile.mkdtemp(prefix="rampartd-journal-")
+        journal_dir = os.path.join(work, "journal")
+        os.mkdir(journal_dir)
+        os.chmod(work, 0o755)
+        os.chmod(journal_dir, 0o755)
+        journal = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        journal.bind(os.path.join(journal_dir, "socket"))
+        os.chmod(os.path.join(journal_dir, "socket"), 0o666)  # rampartd switches to nobody
+        port, local = free_port(), os.path.join(work, "epmapper.sock")
+        stderr_path = os.path.join(work, "stderr")
+        stderr = open(stderr_path, "wb")
+        st = os.fstat(stderr.fileno())
+        env = dict(os.environ, JOURNAL_STREAM=f"{st.st_dev}:{st.st_ino}")
+        script = ('mount -t tmpfs tmpfs /run/systemd && mkdir /run/systemd/journal && '
+                  'mount --bind "$0" /run/systemd/journal && exec "$@"')
+        proc = subprocess.Popen(
+            ["unshare", "-m", "--propagation", "private", "sh", "-c", script, journal_dir, RAMPARTD,
+             "--listen", f"127.0.0.1:{port}", "--local-socket", local, "--static-socket", "", "--user", "nobody"],
+            stdout=stderr, stderr=stderr, env=env)
+        try:
+            entries, deadline = [], time.monotonic() + 10
+            journal.settimeout(1)
+            while time.monotonic() < deadline and not any(e.get("RAMPART_EVENT") == "rampartd started" for e in entries):
+                try:
+                    entries.append(journal_fields(journal.recv(65536)))
+                except socket.timeout:
+                    if proc.poll() is not None:
+                        with open(stderr_path) as f:
+                            self.fail(f"rampartd exited: {f.read()}")
+            registrant = subprocess.Popen(
+                [sys.executable, os.path.join(HERE, "lib", "local_register.py"), local, LOCAL_IF[0], "6200"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            try:
+                self.assertEqual(registrant.stdout.readline().strip(), "registered")
+                while not any(e.get("RAMPART_EVENT") == "registration" for e in entries):
+                    entries.append(journal_fields(journal.recv(65536)))
+            finally:
+                registrant.stdin.close()
+                registrant.wait(5)
+                registrant.stdout.close()
+            started = next(e for e in entries if e.get("RAMPART_EVENT") == "rampartd started")
+            self.assertEqual(started["SYSLOG_IDENTIFIER"], "rampartd")
+            self.assertEqual(started["PRIORITY"], "6")
+            self.assertTrue(started["MESSAGE"].startswith("rampartd started version="), started)
+            switched = next(e for e in entries if e.get("RAMPART_EVENT") == "switched user")
+            self.assertEqual((switched["RAMPART_UID"], switched["RAMPART_CAP_EFF"]), ("65534", "0"))
+            reg = next(e for e in entries if e.get("RAMPART_EVENT") == "registration")
+            self.assertEqual(reg["RAMPART_PID"], str(registrant.pid))
+            self.assertEqual(reg["RAMPART_UID"], "0")
+            self.assertIn(LOCAL_IF[0], reg["RAMPART_ENTRIES"])
+            self.assertEqual(reg["RAMPART_STATUS"], "ok (0x00000000)")
+            proc.terminate()
+            self.assertEqual(proc.wait(15), 0)
+            stderr.close()
+            with open(stderr_path) as f:
+                self.assertNotIn("registration", f.read(), "events went to stderr as well")
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            journal.close()
+            shutil.rmtree(work, ignore_errors=True)
 
 
 @unittest.skipUnless(ANALYZE, "systemd-analyze (package systemd) is not installed")
