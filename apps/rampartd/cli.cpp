@@ -8,6 +8,7 @@ std::variant<CliOptions, int> parse_cli(int argc, const char* const* argv, const
   CLI::App app{"rampartd: hardened Microsoft RPC endpoint mapper (RPCSS equivalent)", "rampartd"};
   std::string config_path, local_socket, static_socket, user, group, log_format, log_level;
   bool allow_root = false;
+  std::string state_dir;
   std::vector<std::string> listen;
   std::size_t threads = 0;
   app.set_version_flag("--version", "rampartd " + version);
@@ -23,6 +24,9 @@ std::variant<CliOptions, int> parse_cli(int argc, const char* const* argv, const
   auto* o_group = app.add_option("--group", group, "group to run as (default: the user's primary group)")
                       ->type_name("NAME");
   app.add_flag("--allow-root", allow_root, "keep running as root when no user is given");
+  auto* o_state = app.add_option("--state-dir", state_dir,
+                                 "directory where static registrations are kept across restarts (\"\": none)")
+                      ->type_name("DIR");
   auto* o_threads = app.add_option("--threads", threads, "worker threads (0: one per CPU)")
                         ->check(CLI::Range(std::size_t{0}, std::size_t{1024}));
   auto* o_format = app.add_option("--log-format", log_format, "log format")->check(CLI::IsMember({"text", "json"}));
@@ -43,6 +47,7 @@ std::variant<CliOptions, int> parse_cli(int argc, const char* const* argv, const
   if (o_user->count() > 0) out.user = user;
   if (o_group->count() > 0) out.group = group;
   out.allow_root = allow_root;
+  if (o_state->count() > 0) out.state_dir = state_dir;
   if (o_threads->count() > 0) out.threads = threads;
   if (o_format->count() > 0) out.log_format = log_format;
   if (o_level->count() > 0) out.log_level = log_level;
@@ -77,6 +82,11 @@ std::expected<void, std::string> apply_cli(const CliOptions& cli, Config& config
   if (cli.user) config.user = *cli.user;
   if (cli.group) config.group = *cli.group;
   if (cli.allow_root) config.allow_root = true;
+  if (cli.state_dir) {
+    if (!cli.state_dir->empty() && cli.state_dir->front() != '/')
+      return std::unexpected("--state-dir " + *cli.state_dir + ": must be an absolute path");
+    config.state_dir = *cli.state_dir;
+  }
   if (cli.threads) config.threads = *cli.threads;
   if (cli.log_format) config.log_format = *parse_log_format(*cli.log_format);
   if (cli.log_level) config.log_level = *cli.log_level;

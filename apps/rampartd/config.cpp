@@ -38,7 +38,7 @@ Status parse_listeners(const toml::node& node, Config& out) {
 
 Status parse_server(const toml::table& t, Config& out) {
   CFG_CHECK(cfg::check_keys(t, "[server]",
-                            {"listeners", "local_socket", "threads", "drain_timeout_ms", "user", "group", "allow_root"}));
+                            {"listeners", "local_socket", "threads", "drain_timeout_ms", "user", "group", "allow_root", "state_dir"}));
   if (const auto* n = t.get("listeners")) CFG_CHECK(parse_listeners(*n, out));
   if (const auto* n = t.get("local_socket")) {
     out.local_socket = CFG_TRY(cfg::string(*n, "local_socket"));
@@ -55,6 +55,10 @@ Status parse_server(const toml::table& t, Config& out) {
   if (const auto* n = t.get("user")) out.user = CFG_TRY(cfg::string(*n, "user"));
   if (const auto* n = t.get("group")) out.group = CFG_TRY(cfg::string(*n, "group"));
   if (const auto* n = t.get("allow_root")) out.allow_root = CFG_TRY(cfg::boolean(*n, "allow_root"));
+  if (const auto* n = t.get("state_dir")) {
+    out.state_dir = CFG_TRY(cfg::string(*n, "state_dir"));
+    if (!out.state_dir.empty() && out.state_dir.front() != '/') return error_at(n->source(), "state_dir must be an absolute path");
+  }
   return {};
 }
 

@@ -48,6 +48,9 @@ struct Config {
   std::string user;
   std::string group;
   bool allow_root = false;
+  /// Where the static socket's registrations are kept across restarts
+  /// (state_store.hpp); empty keeps none.
+  std::string state_dir;
 
   // [limits]
   rampart::runtime::ServerLimits limits;

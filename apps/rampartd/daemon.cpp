@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <filesystem>
 
@@ -68,8 +69,9 @@ Daemon::Daemon(Config config, CliOptions cli, std::optional<Identity> identity)
       cli_(std::move(cli)),
       identity_(std::move(identity)),
       events_(std::make_shared<LogEvents>()),
+      state_(std::make_shared<StateStore>(config_.state_dir)),
       core_(std::make_unique<rampart::runtime::ServerCore>(config_.limits, events_)),
-      endpoints_(std::make_unique<EndpointMap>(*core_, config_)),
+      endpoints_(std::make_unique<EndpointMap>(*core_, config_, state_)),
       server_(std::make_unique<rampart::transport::Server>(*core_, server_options(config_), events_)),
       signals_(signal_context_, SIGINT, SIGTERM, SIGHUP) {}
 
@@ -82,11 +84,12 @@ int Daemon::run() {
   std::signal(SIGPIPE, SIG_IGN);
   const auto passed = service_manager::listen_fds();
   const bool listening = passed.empty() ? apply_listeners(config_, true) : adopt_listeners(passed);
-  if (!listening || !drop_privileges()) {
+  if (!listening || !prepare_state() || !drop_privileges()) {
     server_->stop();
     return 1;
   }
   publish_endpoints();
+  restore_state();
   log::event(level_enum::info, "rampartd started",
              {{"version", RAMPART_VERSION}, log::num("threads", server_->thread_count()),
               log::num("static_endpoints", config_.static_endpoints.size()),
@@ -95,6 +98,39 @@ int Daemon::run() {
   wait_for_signal();
   signal_context_.run();
   return 0;
+}
+
+bool Daemon::prepare_state() {
+  if (!state_->enabled()) return true;
+  if (auto ok = state_->prepare(); !ok) {
+    log::event(level_enum::err, "cannot keep state", {{"error", ok.error()}});
+    return false;
+  }
+  // Written after the switch, so the user rampartd becomes must own it.
+  if (identity_ && ::chown(config_.state_dir.c_str(), identity_->uid, identity_->gid) != 0) {
+    log::event(level_enum::err, "cannot keep state",
+               {{"error", "chown " + config_.state_dir + ": " + std::error_code(errno, std::generic_category()).message()}});
+    return false;
+  }
+  if (identity_) {
+    // A file written before (by root, or by another user) must stay writable.
+    const std::string file = state_->path();
+    if (::chown(file.c_str(), identity_->uid, identity_->gid) != 0 && errno != ENOENT) {
+      log::event(level_enum::err, "cannot keep state", {{"error", "chown " + file + ": " + std::error_code(errno, std::generic_category()).message()}});
+      return false;
+    }
+  }
+  return true;
+}
+
+void Daemon::restore_state() {
+  if (!state_->enabled()) return;
+  std::size_t skipped = 0;
+  auto entries = state_->load(skipped);
+  const std::size_t count = entries.size();
+  const bool ok = endpoints_->restore(std::move(entries));
+  log::event(ok && skipped == 0 ? level_enum::info : level_enum::warn, "registrations restored",
+             {{"file", state_->path()}, log::num("entries", ok ? count : 0), log::num("skipped", skipped)});
 }
 
 bool Daemon::drop_privileges() {

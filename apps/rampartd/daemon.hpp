@@ -45,6 +45,10 @@ class Daemon {
   void publish_endpoints();
   /// Becomes identity_ (if any); false when that fails.
   bool drop_privileges();
+  /// Creates the state directory (owned by the user rampartd switches to).
+  bool prepare_state();
+  /// Puts back the static registrations the state directory kept.
+  void restore_state();
 
   Config config_;
   CliOptions cli_;
@@ -52,6 +56,7 @@ class Daemon {
   /// The listeners came from the service manager: a reload leaves them be.
   bool socket_activated_ = false;
   std::shared_ptr<LogEvents> events_;
+  std::shared_ptr<StateStore> state_;
   std::unique_ptr<rampart::runtime::ServerCore> core_;
   std::unique_ptr<EndpointMap> endpoints_;
   std::unique_ptr<rampart::transport::Server> server_;

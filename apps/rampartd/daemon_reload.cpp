@@ -69,8 +69,9 @@ void Daemon::reload() {
     fresh->static_socket = config_.static_socket;
   }
   // Privileges were given up at start; only a restart can change whom to become.
-  if (fresh->user != config_.user || fresh->group != config_.group || fresh->allow_root != config_.allow_root) {
-    log::event(level_enum::warn, "user, group and allow_root changes need a restart");
+  if (fresh->user != config_.user || fresh->group != config_.group || fresh->allow_root != config_.allow_root ||
+      fresh->state_dir != config_.state_dir) {
+    log::event(level_enum::warn, "user, group, allow_root and state_dir changes need a restart");
   }
   apply_limits(*fresh);
   if (socket_activated_) {

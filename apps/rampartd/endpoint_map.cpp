@@ -69,12 +69,18 @@ std::vector<Wanted> own_endpoints(const Config& c, const std::vector<rampart::tr
 
 }  // namespace
 
-EndpointMap::EndpointMap(rampart::runtime::ServerCore& core, const Config& config)
+EndpointMap::EndpointMap(rampart::runtime::ServerCore& core, const Config& config, std::shared_ptr<StateStore> state)
     : db_(std::make_shared<EndpointDatabase>(services_config(config))) {
   // Registrations are logged with the caller's pid and uid (registration_log.hpp).
   core.interfaces.add(std::make_shared<RegistrationLog>(std::make_shared<rampart::services::EndpointMapper>(db_),
-                                                        rampart::services::epm_decode_limits(services_config(config))));
+                                                        rampart::services::epm_decode_limits(services_config(config)),
+                                                        std::move(state)));
   core.interfaces.add(std::make_shared<rampart::services::Management>(core));
+}
+
+bool EndpointMap::restore(std::vector<Entry> entries) {
+  if (entries.empty()) return true;
+  return db_->insert(std::move(entries), false) == rampart::services::DbStatus::ok;
 }
 
 std::vector<std::string> EndpointMap::publish(const Config& config,

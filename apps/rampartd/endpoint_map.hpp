@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config.hpp"
+#include "state_store.hpp"
 #include "rampart/runtime/server_core.hpp"
 #include "rampart/services/endpoint_database.hpp"
 #include "rampart/transport/listen_address.hpp"
@@ -18,7 +19,8 @@ class EndpointMap {
  public:
   /// Registers the EPM and mgmt interfaces with `core`. The registration
   /// switches ([registration]) are fixed for the life of the process.
-  EndpointMap(rampart::runtime::ServerCore& core, const Config& config);
+  /// Registrations over the static socket are written to `state`.
+  EndpointMap(rampart::runtime::ServerCore& core, const Config& config, std::shared_ptr<StateStore> state);
 
   /// Replaces the configuration's entries with those of `config` for the
   /// listeners actually running. Returns a message per entry that could not
@@ -26,6 +28,10 @@ class EndpointMap {
   std::vector<std::string> publish(const Config& config, const std::vector<rampart::transport::ListenAddress>& listening);
 
   [[nodiscard]] const rampart::services::EndpointDatabase& database() const noexcept { return *db_; }
+
+  /// Puts back the static registrations a StateStore kept; false when the
+  /// map has no room for them.
+  [[nodiscard]] bool restore(std::vector<rampart::services::Entry> entries);
 
  private:
   std::shared_ptr<rampart::services::EndpointDatabase> db_;

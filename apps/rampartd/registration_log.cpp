@@ -45,8 +45,8 @@ std::string outcome_text(const CallOutcome& outcome, rampart::Drep drep) {
 }  // namespace
 
 RegistrationLog::RegistrationLog(std::shared_ptr<rampart::services::EndpointMapper> epm,
-                                 rampart::ndr::DecodeLimits limits)
-    : epm_(std::move(epm)), limits_(limits) {}
+                                 rampart::ndr::DecodeLimits limits, std::shared_ptr<StateStore> state)
+    : epm_(std::move(epm)), limits_(limits), state_(std::move(state)) {}
 
 void RegistrationLog::call(const CallContext& ctx, rampart::runtime::Responder responder) {
   CallOutcome outcome = epm_->handle(ctx);
@@ -70,6 +70,15 @@ void RegistrationLog::call(const CallContext& ctx, rampart::runtime::Responder r
               {"socket", ctx.peer.local_endpoint},
               {"entries", describe_entries(entries)},
               {"status", outcome_text(outcome, ctx.drep)}});
+  // Static registrations (owner nullopt, services::EndpointMapper::owner_for)
+  // are durable before they are acknowledged (state_store.hpp).
+  const auto& static_path = epm_->database().config().static_socket_path;
+  if (state_ && state_->enabled() && !outcome.is_fault() && !static_path.empty() &&
+      ctx.peer.transport == rampart::runtime::TransportKind::local && ctx.peer.local_endpoint == static_path) {
+    if (auto saved = state_->save(epm_->database()); !saved) {
+      log::event(spdlog::level::err, "registration state not saved", {{"error", saved.error()}});
+    }
+  }
   responder.respond(std::move(outcome));
 }
 

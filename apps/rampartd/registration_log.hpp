@@ -2,19 +2,22 @@
 // line per ept_insert or ept_delete saying who registered what: the
 // caller's pid, uid and gid (SO_PEERCRED of the local socket), the
 // interfaces and towers, and the status the caller got. Every other call
-// goes straight to the EndpointMapper.
+// goes straight to the EndpointMapper. A registration over the static
+// socket is written to the StateStore before the caller is answered.
 #pragma once
 
 #include <memory>
 
 #include "rampart/runtime/interface.hpp"
 #include "rampart/services/epm_service.hpp"
+#include "state_store.hpp"
 
 namespace rampartd {
 
 class RegistrationLog final : public rampart::runtime::Interface {
  public:
-  RegistrationLog(std::shared_ptr<rampart::services::EndpointMapper> epm, rampart::ndr::DecodeLimits limits);
+  RegistrationLog(std::shared_ptr<rampart::services::EndpointMapper> epm, rampart::ndr::DecodeLimits limits,
+                  std::shared_ptr<StateStore> state);
 
   [[nodiscard]] const rampart::SyntaxId& syntax() const noexcept override { return epm_->syntax(); }
   [[nodiscard]] std::string_view name() const noexcept override { return epm_->name(); }
@@ -28,6 +31,7 @@ class RegistrationLog final : public rampart::runtime::Interface {
  private:
   std::shared_ptr<rampart::services::EndpointMapper> epm_;
   rampart::ndr::DecodeLimits limits_;
+  std::shared_ptr<StateStore> state_;
 };
 
 }  // namespace rampartd

@@ -9,6 +9,7 @@ unless told, and no other uid can bind into its SO_REUSEPORT group.
 """
 import errno
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -19,7 +20,10 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from rampartd import Rampartd, run_suite  # noqa: E402
-from rawrpc import BIND_ACK, EPM_V3, NDR20, RESPONSE, Conn, bind, ept_map_stub, request, response_stub, stub_status  # noqa: E402
+from rawrpc import (BIND_ACK, EPM_V3, NDR20, RESPONSE, Conn, bind, ept_insert_stub, ept_map_stub, request,  # noqa: E402
+                    response_stub, stub_status, tcp_tower)
+from local_register import recv_pdu  # noqa: E402
+import threading  # noqa: E402
 
 RAMPARTD = None
 EPT_NOT_REGISTERED = 0x16C9A0D6
@@ -101,6 +105,85 @@ class Daemon(unittest.TestCase):
             self.assertIn(f"{f.name}:6:", run.stderr + run.stdout)
         finally:
             os.unlink(f.name)
+
+
+def register_many(path, count, acked, stop):
+    """ept_insert `count` entries (interfaces 5eed0000-...-%012d, port 7000+i) one call at a
+    time over the static socket, appending each acknowledged index to `acked`."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.connect(path)
+        sock.sendall(bind(1, [(0, EPM_V3, [NDR20])]))
+        if recv_pdu(sock)[2] != BIND_ACK:
+            return
+        for i in range(count):
+            if stop.is_set():
+                return
+            entry = ("00000000-0000-0000-0000-000000000000",
+                     tcp_tower((f"5eed0000-0000-0000-0000-{i:012d}", 1, 0), port=7000 + i), f"entry {i}")
+            sock.sendall(request(2 + i, 0, 0, ept_insert_stub([entry])))
+            reply = recv_pdu(sock)
+            if reply[2] == RESPONSE and stub_status(reply[24:]) == 0:
+                acked.append(i)
+    except (OSError, SystemExit):
+        return  # rampartd was killed
+    finally:
+        sock.close()
+
+
+class State(unittest.TestCase):
+    def test_static_registrations_survive_sigkill(self):
+        state = tempfile.mkdtemp(prefix="rampartd-state-")
+        os.chmod(state, 0o755)
+        user = ["--user", "nobody"] if os.geteuid() == 0 else []
+        acked, stop = [], threading.Event()
+        with Rampartd(RAMPARTD, extra_args=["--state-dir", state, *user]) as d:
+            worker = threading.Thread(target=register_many, args=(d.static_socket_path, 400, acked, stop))
+            worker.start()
+            self.assertTrue(wait_for(lambda: len(acked) >= 30), d.log_text()[-2000:])
+            d.proc.send_signal(signal.SIGKILL)  # in the middle of the registrations
+            d.proc.wait(10)
+            stop.set()
+            worker.join(10)
+        self.assertLess(len(acked), 400, "every registration finished before the kill: nothing was tested")
+        with open(os.path.join(state, "registrations")) as f:
+            self.assertEqual(f.readline().strip(), "rampartd-registrations 1")
+        with Rampartd(RAMPARTD, extra_args=["--state-dir", state, *user]) as d, Conn(port=d.port) as c:
+            self.assertEqual(c.call(bind(1, [(0, EPM_V3, [NDR20])]))[0][2], BIND_ACK)
+            restored = [l for l in d.log_text().splitlines() if "registrations restored" in l]
+            self.assertEqual(len(restored), 1, d.log_text())
+            self.assertIn("skipped=0", restored[0])
+            count = int(restored[0].split("entries=")[1].split()[0])
+            # Every acknowledged registration was on disk before its answer; at most the one
+            # in flight at the kill is there without an acknowledgement.
+            self.assertIn(count, (len(acked), len(acked) + 1), restored[0])
+            print(f"killed after {len(acked)} acknowledged registrations; {count} restored", file=sys.stderr)
+            for call_id, i in enumerate(acked[:: max(1, len(acked) // 20)] + [acked[-1]], start=2):
+                self.assertEqual(map_status(c, call_id, (f"5eed0000-0000-0000-0000-{i:012d}", 1, 0)), 0,
+                                 f"acknowledged registration {i} was lost")
+            # Connection-owned registrations are not kept: a server that is gone is not advertised.
+            registrant = subprocess.Popen(
+                [sys.executable, os.path.join(os.path.dirname(__file__), "lib", "local_register.py"),
+                 d.socket_path, LOCAL_IF[0], "6003"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            self.assertEqual(registrant.stdout.readline().strip(), "registered")
+            d.proc.send_signal(signal.SIGKILL)
+            d.proc.wait(10)
+            registrant.stdin.close()
+            registrant.wait(5)
+            registrant.stdout.close()
+        with Rampartd(RAMPARTD, extra_args=["--state-dir", state, *user]) as d, Conn(port=d.port) as c:
+            self.assertEqual(c.call(bind(1, [(0, EPM_V3, [NDR20])]))[0][2], BIND_ACK)
+            self.assertEqual(map_status(c, 2, LOCAL_IF), EPT_NOT_REGISTERED, "a gone server's entry came back")
+            self.assertEqual(map_status(c, 3, (f"5eed0000-0000-0000-0000-{acked[0]:012d}", 1, 0)), 0)
+        shutil.rmtree(state, ignore_errors=True)
+
+    def test_unusable_state_dir_says_how_to_fix_it(self):
+        with tempfile.NamedTemporaryFile() as f:
+            d = Rampartd(RAMPARTD, extra_args=["--state-dir", f.name + "/sub"])
+            with self.assertRaises(RuntimeError) as failed:
+                d.__enter__()
+            d.stop()
+            self.assertIn("--state-dir", str(failed.exception))
 
 
 NOBODY = 65534
