@@ -82,6 +82,8 @@ Daemon::~Daemon() {
 int Daemon::run() {
   // Writes to a vanished peer must fail with EPIPE, not kill the daemon.
   std::signal(SIGPIPE, SIG_IGN);
+  // Nothing is served before the switch of user and the restored state.
+  server_->hold_accepting();
   const auto passed = service_manager::listen_fds();
   const bool listening = passed.empty() ? apply_listeners(config_, true) : adopt_listeners(passed);
   if (!listening || !prepare_state() || !drop_privileges()) {
@@ -90,6 +92,7 @@ int Daemon::run() {
   }
   publish_endpoints();
   restore_state();
+  server_->release_accepting();
   log::event(level_enum::info, "rampartd started",
              {{"version", RAMPART_VERSION}, log::num("threads", server_->thread_count()),
               log::num("static_endpoints", config_.static_endpoints.size()),

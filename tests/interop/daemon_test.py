@@ -268,7 +268,7 @@ class Privileges(unittest.TestCase):
         # into a SO_REUSEPORT group only if its creator's effective uid is the group's; the
         # workers' sockets were created as root before the switch.
         with Rampartd(RAMPARTD, user="nobody", threads=2) as d:
-            self.assertIn("switched user", d.log_text())
+            self.assertTrue(wait_for(lambda: "switched user" in d.log_text()), d.log_text())
             self.assertEqual(bind_as(OTHER_UID, d.port), errno.EADDRINUSE, "another uid joined the group")
             self.assertEqual(bind_as(NOBODY, d.port), errno.EADDRINUSE,
                              "rampartd's own uid after the switch joined the group")

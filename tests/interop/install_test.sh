@@ -32,7 +32,7 @@ for page in man1/rampart.1 man8/rampartd.8; do
   warnings=$(MANWIDTH=80 man --warnings -l "$root$prefix/share/man/$page" 2>&1 >/dev/null || true)
   [[ -z $warnings ]] && pass "$page renders cleanly" || flunk "$page: $warnings"
 done
-grep -q "^ExecStart=$prefix/sbin/rampartd --config $sysconf/rampart/rampartd.toml$" \
+grep -q "^ExecStart=$prefix/sbin/rampartd --config $sysconf/rampart/rampartd.toml --state-dir /var/lib/rampart$" \
   "$root$prefix/lib/systemd/system/rampartd.service" && pass "the unit runs the installed rampartd with its config" ||
   flunk "ExecStart does not name the installed paths"
 grep -qE '^u rampart ' "$root$prefix/lib/sysusers.d/rampart.conf" && pass "sysusers.d creates rampart" ||
