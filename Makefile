@@ -8,6 +8,7 @@
 #   make run     start rampartd on loopback port 135 (as root it switches to
 #                RUN_USER, default nobody, once bound)
 #   make install cmake --install into PREFIX (default /usr/local; DESTDIR too)
+#   make deb     build/rampart_VERSION_ARCH.deb (prefix /usr, systemd units enabled)
 #   make bench   benchmarks (see BENCHMARKS.md)
 #   make fuzz    every fuzz target for FUZZ_SECONDS (default 60) each
 #
@@ -27,7 +28,7 @@ RUN_USER     ?= nobody
 # names a user that exists on every Debian system to switch to.
 RUN_ARGS     ?= --listen 127.0.0.1:135 --listen [::1]:135 $(if $(filter 0,$(shell id -u)),--user $(RUN_USER))
 
-.PHONY: all deps deps-test deps-bench build test unit-test asan-test asan-build fuzz-test fuzz fuzz-build run install bench clean
+.PHONY: all deps deps-test deps-bench build test unit-test asan-test asan-build fuzz-test fuzz fuzz-build run install deb bench clean
 
 all: build
 
@@ -88,6 +89,12 @@ install: build
 	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 	cmake --install $(BUILD)
+
+# A Debian package (build/rampart_VERSION_ARCH.deb) of the tree configured for /usr.
+deb: build
+	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=/usr >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+	cd $(BUILD) && cpack -G DEB
 
 bench: deps-bench build
 	scripts/run-bench
