@@ -82,11 +82,13 @@ Daemon::~Daemon() {
 int Daemon::run() {
   // Writes to a vanished peer must fail with EPIPE, not kill the daemon.
   std::signal(SIGPIPE, SIG_IGN);
+  // A state directory that cannot be used stops rampartd before it binds.
+  if (!prepare_state()) return 1;
   // Nothing is served before the switch of user and the restored state.
   server_->hold_accepting();
   const auto passed = service_manager::listen_fds();
   const bool listening = passed.empty() ? apply_listeners(config_, true) : adopt_listeners(passed);
-  if (!listening || !prepare_state() || !drop_privileges()) {
+  if (!listening || !drop_privileges()) {
     server_->stop();
     return 1;
   }

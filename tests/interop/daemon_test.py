@@ -19,7 +19,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from rampartd import Rampartd, run_suite  # noqa: E402
+from rampartd import Rampartd, free_port, run_suite  # noqa: E402
 from rawrpc import (BIND_ACK, EPM_V3, NDR20, RESPONSE, Conn, bind, ept_insert_stub, ept_map_stub, request,  # noqa: E402
                     response_stub, stub_status, tcp_tower)
 from local_register import recv_pdu  # noqa: E402
@@ -178,12 +178,14 @@ class State(unittest.TestCase):
         shutil.rmtree(state, ignore_errors=True)
 
     def test_unusable_state_dir_says_how_to_fix_it(self):
-        with tempfile.NamedTemporaryFile() as f:
-            d = Rampartd(RAMPARTD, extra_args=["--state-dir", f.name + "/sub"])
-            with self.assertRaises(RuntimeError) as failed:
-                d.__enter__()
-            d.stop()
-            self.assertIn("--state-dir", str(failed.exception))
+        with tempfile.NamedTemporaryFile() as f:  # a file where a directory is needed
+            port = free_port()
+            run = subprocess.run([RAMPARTD, "--listen", f"127.0.0.1:{port}", "--local-socket", "", "--static-socket", "",
+                                  "--allow-root", "--state-dir", f.name + "/sub"],
+                                 capture_output=True, text=True, timeout=10)
+            self.assertEqual(run.returncode, 1, run.stderr)
+            self.assertIn("--state-dir DIR or [server] state_dir", run.stderr)
+            self.assertNotIn("listening", run.stderr, "it bound before it found the state directory unusable")
 
 
 NOBODY = 65534
