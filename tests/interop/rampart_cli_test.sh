@@ -205,7 +205,6 @@ expect_exit 0 v6-dump-brackets "${in_rampartd[@]}" dump "[::1]" --port 1135
 check "dump [::1] shows the IPv6 host, not 0.0.0.0" "$work/v6-dump-brackets.out" "^  ncacn_ip_tcp:\[::1\]\[1135\]$"
 expect_exit 0 v6-dump-bare "${in_rampartd[@]}" dump ::1 --port 1135
 if grep -q "0\.0\.0\.0" "$work/v6-dump-bare.out"; then flunk "dump ::1 shows 0.0.0.0"; else pass "dump ::1 shows no 0.0.0.0"; fi
-kill "$v6_pid"
 expect_exit 1 refused "${in_rampartd[@]}" ping 127.0.0.1 --port 1 --timeout 2
 explain_capture rampartd-explain "$work/rampartd.pcapng"
 
