@@ -128,6 +128,16 @@ expect_exit 1 rampartd-map-unregistered "${in_rampartd[@]}" map 127.0.0.1 svcctl
 check "map of an unregistered interface, as JSON" "$work/rampartd-map-unregistered.out" '"ok": false'
 expect_exit 0 rampartd-ping "${in_rampartd[@]}" ping 127.0.0.1 -c 3
 check "ping rampartd" "$work/rampartd-ping.out" "listening, status ok .*round trip [0-9.]+ ms"
+expect_exit 0 rampartd-stats "${in_rampartd[@]}" stats 127.0.0.1 --json
+expect_exit 0 rampartd-stats-again "${in_rampartd[@]}" stats 127.0.0.1 --json
+calls_in() { "$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["statistics"]["calls_in"])' "$1"; }
+first=$(calls_in "$work/rampartd-stats.out") second=$(calls_in "$work/rampartd-stats-again.out")
+# The three pings above, then each stats call counts itself.
+if ((first >= 4 && second == first + 1)); then pass "stats counts the calls ($first, then $second)"; else
+  flunk "stats: calls_in $first then $second"
+fi
+expect_exit 0 rampartd-stats-text "${in_rampartd[@]}" stats 127.0.0.1
+check "stats names the C706 counters" "$work/rampartd-stats-text.out" "^pkts_out +[0-9]+$"
 expect_exit 0 rampartd-ifids "${in_rampartd[@]}" ifids 127.0.0.1
 check "ifids lists the endpoint mapper" "$work/rampartd-ifids.out" "^$epm v3\.0 +epm"
 check "ifids lists mgmt" "$work/rampartd-ifids.out" "^$mgmt v1\.0 +mgmt"

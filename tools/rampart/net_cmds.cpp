@@ -193,6 +193,18 @@ Outcome<IfIdsResult> ifids(const binding::StringBinding& b, const CommonOptions&
   return out;
 }
 
+// C706 Appendix Q: rpc_c_stats_calls_in .. rpc_c_stats_pkts_out, 4 values.
+constexpr std::uint32_t kStatsCount = 4;
+
+Outcome<StatsResult> stats(const binding::StringBinding& b, const CommonOptions& common) {
+  BlockingClient c(client_options(common));
+  if (auto ok = connect_and_bind(c, b, mgmt::kInterface); !ok) return std::unexpected(ok.error());
+  auto r = invoke<mgmt::InqStatsResponse>(c, mgmt::kInterface, static_cast<std::uint16_t>(mgmt::Opnum::inq_stats),
+                                          mgmt::InqStatsRequest{kStatsCount}, common);
+  if (!r) return std::unexpected(r.error());
+  return StatsResult{b.format(), std::move(r->statistics), r->status};
+}
+
 Outcome<PrincResult> princ(const binding::StringBinding& b, std::uint32_t authn, std::uint32_t size,
                            const CommonOptions& common) {
   BlockingClient c(client_options(common));
@@ -290,6 +302,11 @@ void add_mgmt_commands(CLI::App& app, CommonOptions& common, Action& action, con
   add_target_command(app, "ifids", "mgmt inq_if_ids: the interfaces a server offers", a, common, action,
                      [&common](const binding::StringBinding& b) {
                        return finish(common, "ifids", ifids(b, common), render_ifids);
+                     });
+
+  add_target_command(app, "stats", "mgmt inq_stats: calls and packets the server has received and sent", a, common,
+                     action, [&common](const binding::StringBinding& b) {
+                       return finish(common, "stats", stats(b, common), render_stats);
                      });
 
   auto* p = add_target_command(app, "princ", "mgmt inq_princ_name: the server's principal name", a, common, action,

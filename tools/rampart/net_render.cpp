@@ -156,6 +156,29 @@ int render_ifids(const CommonOptions& common, const IfIdsResult& r) {
   return code;
 }
 
+int render_stats(const CommonOptions& common, const StatsResult& r) {
+  // C706 Appendix Q names the four counters in this order.
+  static constexpr const char* kNames[] = {"calls_in", "calls_out", "pkts_in", "pkts_out"};
+  const int code = r.status == 0 ? kExitOk : kExitFailure;
+  if (common.json) {
+    nlohmann::json values = nlohmann::json::object();
+    for (std::size_t i = 0; i < r.values.size(); ++i)
+      values[i < std::size(kNames) ? kNames[i] : fmt::format("stat_{}", i)] = r.values[i];
+    nlohmann::json j = {{"command", "stats"}, {"ok", code == kExitOk}, {"binding", r.binding},
+                        {"statistics", values}, {"status", status_text(r.status)}};
+    if (code != kExitOk) {
+      j["error"] = "inq_stats failed: " + status_text(r.status);
+      j["exit_code"] = code;
+    }
+    print_json(j);
+    return code;
+  }
+  if (code != kExitOk) return report_failure(common, "stats", "inq_stats failed: " + status_text(r.status), code);
+  for (std::size_t i = 0; i < r.values.size(); ++i)
+    out(fmt::format("{:<10} {}\n", i < std::size(kNames) ? kNames[i] : fmt::format("stat_{}", i), r.values[i]));
+  return code;
+}
+
 // A server without a security provider for the service asked about
 // answers RPC_S_UNKNOWN_AUTHN_SERVICE, as Windows' runtime does for a server
 // that registered no authentication information: the call worked, but there
