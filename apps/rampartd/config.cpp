@@ -9,6 +9,8 @@
 #include "config_util.hpp"
 #include "well_known.hpp"
 
+#include <pwd.h>
+
 namespace rampartd {
 
 using namespace rampart;
@@ -79,8 +81,50 @@ Status parse_logging(const toml::table& t, Config& out) {
   return {};
 }
 
+std::expected<bool, std::string> parse_interface(const toml::node& node, SyntaxId& out);
+
+// A uid, or a user name looked up now (so a typo fails at start).
+std::expected<std::uint32_t, std::string> rule_uid(const toml::table& t) {
+  if (const auto* n = t.get("uid")) return static_cast<std::uint32_t>(CFG_TRY(cfg::integer(*n, "uid", 0, 4294967294LL)));
+  const auto& node = *t.get("user");
+  const auto name = CFG_TRY(cfg::string(node, "user"));
+  struct passwd pw {};
+  struct passwd* found = nullptr;
+  std::vector<char> buffer(16384);
+  if (::getpwnam_r(name.c_str(), &pw, buffer.data(), buffer.size(), &found) != 0 || found == nullptr)
+    return error_at(node.source(), "user '" + name + "' does not exist");
+  return pw.pw_uid;
+}
+
+std::expected<RegistrationRule, std::string> parse_rule(const toml::table& t) {
+  CFG_CHECK(cfg::check_keys(t, "[[registration.allow]]", {"uid", "user", "interfaces"}));
+  if (t.contains("uid") == t.contains("user") || !t.contains("interfaces"))
+    return error_at(t.source(), "[[registration.allow]] needs 'uid' or 'user' (one of them) and 'interfaces'");
+  RegistrationRule rule;
+  rule.uid = CFG_TRY(rule_uid(t));
+  const auto* list = t.get("interfaces")->as_array();
+  if (list == nullptr) return error_at(t.get("interfaces")->source(), "'interfaces' must be an array of strings");
+  for (const auto& item : *list) {
+    const auto text = CFG_TRY(cfg::string(item, "interfaces"));
+    if (text == "*") {
+      rule.any_interface = true;
+      continue;
+    }
+    SyntaxId id;
+    CFG_CHECK(parse_interface(item, id));
+    rule.interfaces.push_back(id.uuid);
+  }
+  return rule;
+}
+
 Status parse_registration(const toml::table& t, Config& out) {
-  CFG_CHECK(cfg::check_keys(t, "[registration]", {"allow_loopback_tcp", "static_socket"}));
+  CFG_CHECK(cfg::check_keys(t, "[registration]", {"allow_loopback_tcp", "static_socket", "allow"}));
+  if (const auto* n = t.get("allow")) {
+    const auto* array = n->as_array();
+    if (array == nullptr || !array->is_array_of_tables())
+      return error_at(n->source(), "allow must be an array of tables: [[registration.allow]]");
+    for (const auto& item : *array) out.registration_rules.push_back(CFG_TRY(parse_rule(*item.as_table())));
+  }
   if (const auto* n = t.get("allow_loopback_tcp")) out.allow_loopback_tcp = CFG_TRY(cfg::boolean(*n, "allow_loopback_tcp"));
   if (const auto* n = t.get("static_socket")) {
     out.static_socket = CFG_TRY(cfg::string(*n, "static_socket"));

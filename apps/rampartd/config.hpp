@@ -33,6 +33,17 @@ struct StaticEndpoint {
   friend bool operator==(const StaticEndpoint&, const StaticEndpoint&) = default;
 };
 
+/// One [[registration.allow]]: the interfaces a uid may register over the
+/// local socket. With none configured, any local caller may register any
+/// interface; with some, a caller other than root may register only what
+/// a rule for its uid lists.
+struct RegistrationRule {
+  std::uint32_t uid = 0;
+  bool any_interface = false;               // interfaces = ["*"]
+  std::vector<rampart::Uuid> interfaces;
+  friend bool operator==(const RegistrationRule&, const RegistrationRule&) = default;
+};
+
 struct Config {
   /// Where the configuration came from (for messages); empty for defaults.
   std::string source;
@@ -67,6 +78,7 @@ struct Config {
   /// A second local socket, root-only (mode 0600), whose registrations are
   /// static: they outlive the connection that made them. Empty disables it.
   std::string static_socket;
+  std::vector<RegistrationRule> registration_rules;
 
   std::vector<StaticEndpoint> static_endpoints;
 

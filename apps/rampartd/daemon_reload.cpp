@@ -63,10 +63,12 @@ void Daemon::reload() {
                {log::num("running", server_->thread_count()), log::num("configured", fresh->threads)});
   }
   // The endpoint mapper's registration policy is fixed at start.
-  if (fresh->allow_loopback_tcp != config_.allow_loopback_tcp || fresh->static_socket != config_.static_socket) {
+  if (fresh->allow_loopback_tcp != config_.allow_loopback_tcp || fresh->static_socket != config_.static_socket ||
+      fresh->registration_rules != config_.registration_rules) {
     log::event(level_enum::warn, "[registration] changes need a restart");
     fresh->allow_loopback_tcp = config_.allow_loopback_tcp;
     fresh->static_socket = config_.static_socket;
+    fresh->registration_rules = config_.registration_rules;
   }
   // Privileges were given up at start; only a restart can change whom to become.
   if (fresh->user != config_.user || fresh->group != config_.group || fresh->allow_root != config_.allow_root ||

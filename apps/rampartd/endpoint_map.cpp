@@ -74,7 +74,7 @@ EndpointMap::EndpointMap(rampart::runtime::ServerCore& core, const Config& confi
   // Registrations are logged with the caller's pid and uid (registration_log.hpp).
   core.interfaces.add(std::make_shared<RegistrationLog>(std::make_shared<rampart::services::EndpointMapper>(db_),
                                                         rampart::services::epm_decode_limits(services_config(config)),
-                                                        std::move(state)));
+                                                        std::move(state), config.registration_rules));
   core.interfaces.add(std::make_shared<rampart::services::Management>(core));
 }
 

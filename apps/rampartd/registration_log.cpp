@@ -7,6 +7,9 @@
 #include "rampart/binding/tower.hpp"
 #include "rampart/interfaces/epm.hpp"
 #include "rampart/ndr/stub.hpp"
+#include "rampart/pdu/status.hpp"
+
+#include <algorithm>
 
 namespace rampartd {
 
@@ -42,26 +45,45 @@ std::string outcome_text(const CallOutcome& outcome, rampart::Drep drep) {
   return reply ? epm::describe_status(reply->status) : "(reply does not decode)";
 }
 
+// The interface UUID of an entry's tower, if it decodes.
+std::optional<rampart::Uuid> entry_interface(const epm::EptEntry& e) {
+  if (!e.tower) return std::nullopt;
+  auto tower = rampart::binding::Tower::decode(e.tower->octets);
+  if (!tower) return std::nullopt;
+  auto view = tower->binding();
+  if (!view) return std::nullopt;
+  return view->interface.uuid;
+}
+
 }  // namespace
 
 RegistrationLog::RegistrationLog(std::shared_ptr<rampart::services::EndpointMapper> epm,
-                                 rampart::ndr::DecodeLimits limits, std::shared_ptr<StateStore> state)
-    : epm_(std::move(epm)), limits_(limits), state_(std::move(state)) {}
+                                 rampart::ndr::DecodeLimits limits, std::shared_ptr<StateStore> state,
+                                 std::vector<RegistrationRule> rules)
+    : epm_(std::move(epm)), limits_(limits), state_(std::move(state)), rules_(std::move(rules)) {}
 
-void RegistrationLog::call(const CallContext& ctx, rampart::runtime::Responder responder) {
-  CallOutcome outcome = epm_->handle(ctx);
-  const auto op = static_cast<epm::Opnum>(ctx.opnum);
-  if (op != epm::Opnum::ept_insert && op != epm::Opnum::ept_delete) return responder.respond(std::move(outcome));
-  // Decoded a second time, with the service's own limits, only for the
-  // log: registrations are rare and come from local callers (C14).
-  std::vector<epm::EptEntry> entries;
-  if (op == epm::Opnum::ept_insert) {
-    if (auto r = rampart::ndr::decode_stub<epm::EptInsertRequest>(ctx.stub, ctx.drep, limits_)) entries = std::move(r->entries);
-  } else if (auto r = rampart::ndr::decode_stub<epm::EptDeleteRequest>(ctx.stub, ctx.drep, limits_)) {
-    entries = std::move(r->entries);
+bool RegistrationLog::permitted(const rampart::runtime::PeerInfo& peer, const std::vector<epm::EptEntry>& entries) const {
+  if (rules_.empty() || peer.transport != rampart::runtime::TransportKind::local) return true;
+  if (!peer.credentials) return false;
+  const auto uid = peer.credentials->uid;
+  if (uid == 0) return true;
+  for (const auto& e : entries) {
+    // An entry whose tower does not decode is refused by the service itself.
+    const auto iface = entry_interface(e);
+    if (!iface) continue;
+    const bool allowed = std::any_of(rules_.begin(), rules_.end(), [&](const RegistrationRule& r) {
+      return r.uid == uid &&
+             (r.any_interface || std::find(r.interfaces.begin(), r.interfaces.end(), *iface) != r.interfaces.end());
+    });
+    if (!allowed) return false;
   }
+  return true;
+}
+
+void RegistrationLog::log_call(const CallContext& ctx, std::string_view what, const std::vector<epm::EptEntry>& entries,
+                               const std::string& status) const {
   const auto& cred = ctx.peer.credentials;
-  log::event(spdlog::level::info, op == epm::Opnum::ept_insert ? "registration" : "unregistration",
+  log::event(status.starts_with("refused") ? spdlog::level::warn : spdlog::level::info, what,
              {{"peer", ctx.peer.address},
               log::num("conn", ctx.peer.connection_id),
               {"pid", cred ? std::to_string(cred->pid) : "-", cred.has_value()},
@@ -69,7 +91,29 @@ void RegistrationLog::call(const CallContext& ctx, rampart::runtime::Responder r
               {"gid", cred ? std::to_string(cred->gid) : "-", cred.has_value()},
               {"socket", ctx.peer.local_endpoint},
               {"entries", describe_entries(entries)},
-              {"status", outcome_text(outcome, ctx.drep)}});
+              {"status", status}});
+}
+
+void RegistrationLog::call(const CallContext& ctx, rampart::runtime::Responder responder) {
+  const auto op = static_cast<epm::Opnum>(ctx.opnum);
+  if (op != epm::Opnum::ept_insert && op != epm::Opnum::ept_delete) return responder.respond(epm_->handle(ctx));
+  // Decoded a second time, with the service's own limits, for the policy
+  // and the log: registrations are rare and come from local callers (C14).
+  std::vector<epm::EptEntry> entries;
+  if (op == epm::Opnum::ept_insert) {
+    if (auto r = rampart::ndr::decode_stub<epm::EptInsertRequest>(ctx.stub, ctx.drep, limits_)) entries = std::move(r->entries);
+  } else if (auto r = rampart::ndr::decode_stub<epm::EptDeleteRequest>(ctx.stub, ctx.drep, limits_)) {
+    entries = std::move(r->entries);
+  }
+  const char* what = op == epm::Opnum::ept_insert ? "registration" : "unregistration";
+  if (op == epm::Opnum::ept_insert && !permitted(ctx.peer, entries)) {
+    // [registration.allow]: refused like a remote caller's ept_insert
+    // (access denied, did not execute), before the map is touched.
+    log_call(ctx, what, entries, "refused by [[registration.allow]]");
+    return responder.respond(CallOutcome::fault(rampart::pdu::status::kAccessDenied, true));
+  }
+  CallOutcome outcome = epm_->handle(ctx);
+  log_call(ctx, what, entries, outcome_text(outcome, ctx.drep));
   // Static registrations (owner nullopt, services::EndpointMapper::owner_for)
   // are durable before they are acknowledged (state_store.hpp).
   const auto& static_path = epm_->database().config().static_socket_path;

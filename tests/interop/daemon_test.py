@@ -96,6 +96,39 @@ class Daemon(unittest.TestCase):
                 registrant.wait(5)
                 registrant.stdout.close()
 
+    @unittest.skipUnless(os.geteuid() == 0, "needs root to register as another uid")
+    def test_registration_policy_by_uid(self):
+        d = Rampartd(RAMPARTD)
+        with open(d.config_path, "a") as f:
+            f.write('\n[[registration.allow]]\nuid = 65534\ninterfaces = ["lsarpc"]\n')
+        os.chmod(d.dir, 0o755)  # the local socket must be reachable for uid 65534
+
+        def register(interface, port, uid):
+            def as_uid():
+                os.setgroups([])
+                os.setresgid(uid, uid, uid)
+                os.setresuid(uid, uid, uid)
+            p = subprocess.Popen([sys.executable, os.path.join(os.path.dirname(__file__), "lib", "local_register.py"),
+                                  d.socket_path, interface, str(port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True, preexec_fn=as_uid if uid else None)
+            line = p.stdout.readline().strip()
+            p.stdin.close()
+            p.wait(5)
+            p.stdout.close()
+            p.stderr.close()
+            return line == "registered"
+
+        lsarpc = "12345778-1234-abcd-ef00-0123456789ab"
+        with d:
+            self.assertTrue(register(lsarpc, 6010, NOBODY), d.log_text())
+            self.assertFalse(register(LOCAL_IF[0], 6011, NOBODY), "a uid registered an interface no rule gives it")
+            self.assertFalse(register(lsarpc, 6012, OTHER_UID), "a uid without a rule registered")
+            self.assertTrue(register(LOCAL_IF[0], 6013, 0), "root is bound by the rules")
+            refused = [l for l in d.log_text().splitlines() if "refused by [[registration.allow]]" in l]
+            self.assertEqual(len(refused), 2, d.log_text())
+            self.assertIn(f"uid={NOBODY}", refused[0])
+            self.assertIn(f"uid={OTHER_UID}", refused[1])
+
     def test_bad_config_names_the_line(self):
         with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as f:
             f.write('[server]\nlisteners = ["127.0.0.1:0"]\nallow_root = true\n\n[limits]\nmax_contexts = "many"\n')

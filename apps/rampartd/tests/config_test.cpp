@@ -174,6 +174,26 @@ TEST(Config, StaticEndpointByNameWithAnIntegerPort) {
   EXPECT_EQ(c.static_endpoints[1].interface.major, 2) << "an explicit version wins over the table's";
 }
 
+TEST(Config, RegistrationRules) {
+  const Config c = parse_ok(
+      "[[registration.allow]]\nuid = 1000\ninterfaces = [\"lsarpc\", \"12345778-1234-abcd-ef00-0123456789ac\"]\n"
+      "[[registration.allow]]\nuser = \"nobody\"\ninterfaces = [\"*\"]\n");
+  ASSERT_EQ(c.registration_rules.size(), 2u);
+  EXPECT_EQ(c.registration_rules[0].uid, 1000u);
+  EXPECT_FALSE(c.registration_rules[0].any_interface);
+  ASSERT_EQ(c.registration_rules[0].interfaces.size(), 2u);
+  EXPECT_EQ(c.registration_rules[0].interfaces[0].to_string(), "12345778-1234-abcd-ef00-0123456789ab");
+  EXPECT_EQ(c.registration_rules[1].uid, 65534u);
+  EXPECT_TRUE(c.registration_rules[1].any_interface);
+  EXPECT_TRUE(parse_ok("").registration_rules.empty());
+  EXPECT_EQ(parse_error("[[registration.allow]]\ninterfaces = [\"*\"]\n"),
+            "test.toml:1:1: [[registration.allow]] needs 'uid' or 'user' (one of them) and 'interfaces'");
+  EXPECT_EQ(parse_error("[[registration.allow]]\nuser = \"no-such-user-rampart\"\ninterfaces = [\"*\"]\n"),
+            "test.toml:2:8: user 'no-such-user-rampart' does not exist");
+  EXPECT_NE(parse_error("[[registration.allow]]\nuid = 5\ninterfaces = [\"nonsense\"]\n").find("neither a UUID nor"),
+            std::string::npos);
+}
+
 TEST(Config, PrivilegeKeys) {
   const Config c = parse_ok("[server]\nuser = \"rampart\"\ngroup = \"nogroup\"\nallow_root = true\n");
   EXPECT_EQ(c.user, "rampart");
