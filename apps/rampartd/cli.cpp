@@ -8,7 +8,7 @@ std::variant<CliOptions, int> parse_cli(int argc, const char* const* argv, const
   CLI::App app{"rampartd: hardened Microsoft RPC endpoint mapper (RPCSS equivalent)", "rampartd"};
   std::string config_path, local_socket, static_socket, user, group, log_format, log_level;
   bool allow_root = false;
-  std::string state_dir;
+  std::string state_dir, metrics;
   std::vector<std::string> listen;
   std::size_t threads = 0;
   app.set_version_flag("--version", "rampartd " + version);
@@ -27,6 +27,8 @@ std::variant<CliOptions, int> parse_cli(int argc, const char* const* argv, const
   auto* o_state = app.add_option("--state-dir", state_dir,
                                  "directory where static registrations are kept across restarts (\"\": none)")
                       ->type_name("DIR");
+  auto* o_metrics = app.add_option("--metrics", metrics, "serve Prometheus metrics on ADDR:PORT (\"\": off)")
+                        ->type_name("ADDR:PORT");
   auto* o_threads = app.add_option("--threads", threads, "worker threads (0: one per CPU)")
                         ->check(CLI::Range(std::size_t{0}, std::size_t{1024}));
   auto* o_format = app.add_option("--log-format", log_format, "log format")->check(CLI::IsMember({"text", "json"}));
@@ -48,6 +50,7 @@ std::variant<CliOptions, int> parse_cli(int argc, const char* const* argv, const
   if (o_group->count() > 0) out.group = group;
   out.allow_root = allow_root;
   if (o_state->count() > 0) out.state_dir = state_dir;
+  if (o_metrics->count() > 0) out.metrics = metrics;
   if (o_threads->count() > 0) out.threads = threads;
   if (o_format->count() > 0) out.log_format = log_format;
   if (o_level->count() > 0) out.log_level = log_level;
@@ -82,6 +85,11 @@ std::expected<void, std::string> apply_cli(const CliOptions& cli, Config& config
   if (cli.user) config.user = *cli.user;
   if (cli.group) config.group = *cli.group;
   if (cli.allow_root) config.allow_root = true;
+  if (cli.metrics) {
+    if (!cli.metrics->empty() && !rampart::transport::parse_tcp_address(*cli.metrics))
+      return std::unexpected("--metrics " + *cli.metrics + ": must be ADDR:PORT or [V6ADDR]:PORT");
+    config.metrics_listen = *cli.metrics;
+  }
   if (cli.state_dir) {
     if (!cli.state_dir->empty() && cli.state_dir->front() != '/')
       return std::unexpected("--state-dir " + *cli.state_dir + ": must be an absolute path");

@@ -21,6 +21,7 @@ struct CliOptions {
   std::optional<std::string> group;
   bool allow_root = false;
   std::optional<std::string> state_dir;
+  std::optional<std::string> metrics;
   std::optional<std::size_t> threads;
   std::optional<std::string> log_format;
   std::optional<std::string> log_level;

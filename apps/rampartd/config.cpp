@@ -250,7 +250,16 @@ Status parse_static_endpoints(const toml::node& node, Config& out) {
 std::expected<Config, std::string> parse_document(const toml::table& root, std::string_view source) {
   Config out = Config::defaults();
   out.source = std::string(source);
-  CFG_CHECK(cfg::check_keys(root, "the top level", {"server", "limits", "logging", "registration", "static_endpoint"}));
+  CFG_CHECK(cfg::check_keys(root, "the top level",
+                            {"server", "limits", "logging", "registration", "static_endpoint", "metrics"}));
+  if (const auto* t = CFG_TRY(cfg::table_at(root, "metrics"))) {
+    CFG_CHECK(cfg::check_keys(*t, "[metrics]", {"listen"}));
+    if (const auto* n = t->get("listen")) {
+      out.metrics_listen = CFG_TRY(cfg::string(*n, "listen"));
+      if (!out.metrics_listen.empty() && !transport::parse_tcp_address(out.metrics_listen))
+        return error_at(n->source(), "listen must be \"ADDR:PORT\" or \"[V6ADDR]:PORT\", e.g. \"127.0.0.1:9135\"");
+    }
+  }
   if (const auto* t = CFG_TRY(cfg::table_at(root, "server"))) CFG_CHECK(parse_server(*t, out));
   if (const auto* t = CFG_TRY(cfg::table_at(root, "limits"))) CFG_CHECK(cfg::parse_limits(*t, out.limits));
   if (const auto* t = CFG_TRY(cfg::table_at(root, "logging"))) CFG_CHECK(parse_logging(*t, out));

@@ -80,6 +80,10 @@ struct Config {
   std::string static_socket;
   std::vector<RegistrationRule> registration_rules;
 
+  // [metrics]
+  /// "ADDR:PORT" of the Prometheus text endpoint (GET /metrics); empty: off.
+  std::string metrics_listen;
+
   std::vector<StaticEndpoint> static_endpoints;
 
   /// The built-in defaults: 0.0.0.0:135, [::]:135, /run/rampart/epmapper.sock

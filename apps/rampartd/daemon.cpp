@@ -69,10 +69,15 @@ Daemon::Daemon(Config config, CliOptions cli, std::optional<Identity> identity)
       cli_(std::move(cli)),
       identity_(std::move(identity)),
       events_(std::make_shared<LogEvents>()),
+      metrics_(config_.metrics_listen.empty() ? nullptr : std::make_shared<Metrics>()),
+      metered_(metrics_ ? std::make_shared<MeteredEvents>(events_, metrics_) : nullptr),
       state_(std::make_shared<StateStore>(config_.state_dir)),
-      core_(std::make_unique<rampart::runtime::ServerCore>(config_.limits, events_)),
-      endpoints_(std::make_unique<EndpointMap>(*core_, config_, state_)),
-      server_(std::make_unique<rampart::transport::Server>(*core_, server_options(config_), events_)),
+      core_(std::make_unique<rampart::runtime::ServerCore>(
+          config_.limits, metered_ ? std::shared_ptr<rampart::runtime::ServerEvents>(metered_) : events_)),
+      endpoints_(std::make_unique<EndpointMap>(*core_, config_, state_, metrics_)),
+      server_(std::make_unique<rampart::transport::Server>(
+          *core_, server_options(config_),
+          metered_ ? std::shared_ptr<rampart::transport::TransportEvents>(metered_) : events_)),
       signals_(signal_context_, SIGINT, SIGTERM, SIGHUP) {}
 
 Daemon::~Daemon() {
@@ -88,7 +93,7 @@ int Daemon::run() {
   server_->hold_accepting();
   const auto passed = service_manager::listen_fds();
   const bool listening = passed.empty() ? apply_listeners(config_, true) : adopt_listeners(passed);
-  if (!listening || !drop_privileges()) {
+  if (!listening || !serve_metrics() || !drop_privileges()) {
     server_->stop();
     return 1;
   }
@@ -103,6 +108,21 @@ int Daemon::run() {
   wait_for_signal();
   signal_context_.run();
   return 0;
+}
+
+bool Daemon::serve_metrics() {
+  if (!metrics_) return true;
+  metrics_->attach(*core_);
+  try {
+    metrics_->serve(config_.metrics_listen);
+  } catch (const std::exception& e) {
+    log::event(level_enum::err, "cannot serve metrics",
+               {{"address", config_.metrics_listen}, {"error", e.what()},
+                {"fix", "choose another address with --metrics ADDR:PORT or [metrics] listen"}});
+    return false;
+  }
+  log::event(level_enum::info, "serving metrics", {{"address", config_.metrics_listen}, {"path", "/metrics"}});
+  return true;
 }
 
 bool Daemon::prepare_state() {

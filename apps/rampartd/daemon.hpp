@@ -13,6 +13,7 @@
 #include "config.hpp"
 #include "endpoint_map.hpp"
 #include "log_events.hpp"
+#include "metrics.hpp"
 #include "privileges.hpp"
 #include "rampart/runtime/server_core.hpp"
 #include "rampart/transport/server.hpp"
@@ -45,6 +46,8 @@ class Daemon {
   void publish_endpoints();
   /// Becomes identity_ (if any); false when that fails.
   bool drop_privileges();
+  /// Starts the Prometheus endpoint when configured; false when it cannot.
+  bool serve_metrics();
   /// Creates the state directory (owned by the user rampartd switches to).
   bool prepare_state();
   /// Puts back the static registrations the state directory kept.
@@ -56,6 +59,8 @@ class Daemon {
   /// The listeners came from the service manager: a reload leaves them be.
   bool socket_activated_ = false;
   std::shared_ptr<LogEvents> events_;
+  std::shared_ptr<Metrics> metrics_;  // null unless [metrics] listen is set
+  std::shared_ptr<MeteredEvents> metered_;
   std::shared_ptr<StateStore> state_;
   std::unique_ptr<rampart::runtime::ServerCore> core_;
   std::unique_ptr<EndpointMap> endpoints_;

@@ -69,13 +69,20 @@ std::vector<Wanted> own_endpoints(const Config& c, const std::vector<rampart::tr
 
 }  // namespace
 
-EndpointMap::EndpointMap(rampart::runtime::ServerCore& core, const Config& config, std::shared_ptr<StateStore> state)
+EndpointMap::EndpointMap(rampart::runtime::ServerCore& core, const Config& config, std::shared_ptr<StateStore> state,
+                         std::shared_ptr<Metrics> metrics)
     : db_(std::make_shared<EndpointDatabase>(services_config(config))) {
   // Registrations are logged with the caller's pid and uid (registration_log.hpp).
-  core.interfaces.add(std::make_shared<RegistrationLog>(std::make_shared<rampart::services::EndpointMapper>(db_),
-                                                        rampart::services::epm_decode_limits(services_config(config)),
-                                                        std::move(state), config.registration_rules));
-  core.interfaces.add(std::make_shared<rampart::services::Management>(core));
+  std::shared_ptr<rampart::runtime::Interface> epm = std::make_shared<RegistrationLog>(
+      std::make_shared<rampart::services::EndpointMapper>(db_),
+      rampart::services::epm_decode_limits(services_config(config)), std::move(state), config.registration_rules);
+  std::shared_ptr<rampart::runtime::Interface> mgmt = std::make_shared<rampart::services::Management>(core);
+  if (metrics) {
+    epm = std::make_shared<MeteredInterface>(std::move(epm), metrics);
+    mgmt = std::make_shared<MeteredInterface>(std::move(mgmt), metrics);
+  }
+  core.interfaces.add(std::move(epm));
+  core.interfaces.add(std::move(mgmt));
 }
 
 bool EndpointMap::restore(std::vector<Entry> entries) {

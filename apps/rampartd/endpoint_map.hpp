@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config.hpp"
+#include "metrics.hpp"
 #include "state_store.hpp"
 #include "rampart/runtime/server_core.hpp"
 #include "rampart/services/endpoint_database.hpp"
@@ -20,7 +21,9 @@ class EndpointMap {
   /// Registers the EPM and mgmt interfaces with `core`. The registration
   /// switches ([registration]) are fixed for the life of the process.
   /// Registrations over the static socket are written to `state`.
-  EndpointMap(rampart::runtime::ServerCore& core, const Config& config, std::shared_ptr<StateStore> state);
+  /// With `metrics`, every call to either interface is counted and timed.
+  EndpointMap(rampart::runtime::ServerCore& core, const Config& config, std::shared_ptr<StateStore> state,
+              std::shared_ptr<Metrics> metrics = nullptr);
 
   /// Replaces the configuration's entries with those of `config` for the
   /// listeners actually running. Returns a message per entry that could not

@@ -221,6 +221,53 @@ class State(unittest.TestCase):
             self.assertNotIn("listening", run.stderr, "it bound before it found the state directory unusable")
 
 
+def scrape(port):
+    """The Prometheus text exposition at /metrics as {"name{labels}": value}."""
+    import urllib.request
+    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
+    out = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            key, value = line.rsplit(" ", 1)
+            out[key] = float(value)
+    return out
+
+
+class Metrics(unittest.TestCase):
+    def test_metrics_count_calls_refusals_and_connections(self):
+        port = free_port()
+        with Rampartd(RAMPARTD, extra_args=["--metrics", f"127.0.0.1:{port}"]) as d:
+            with Conn(port=d.port) as c:
+                self.assertEqual(c.call(bind(1, [(0, EPM_V3, [NDR20])]))[0][2], BIND_ACK)
+                for call_id in range(2, 7):
+                    self.assertEqual(map_status(c, call_id, NEW_IF), EPT_NOT_REGISTERED)
+                m = scrape(port)
+                self.assertEqual(m['rampart_calls_total{interface="epmapper",opnum="3"}'], 5)
+                self.assertEqual(m['rampart_call_duration_seconds_count{interface="epmapper"}'], 5)
+                self.assertEqual(m["rampart_connections_open"], 1)
+                self.assertGreaterEqual(m["rampart_association_groups"], 0)
+                accepted = m['rampart_connections_total{event="accepted"}']  # the fixture's probe too
+            with Conn(port=d.port) as bad:
+                bad.sock.sendall(b"\x04" + b"\x00" * 15)  # rpc_vers 4
+                bad.sock.settimeout(3)
+                while bad.sock.recv(4096):
+                    pass
+            self.assertTrue(wait_for(lambda: scrape(port).get(
+                'rampart_connections_total{event="closed",reason="protocol"}', 0) == 1))
+            m = scrape(port)
+            self.assertEqual(m['rampart_protocol_errors_total{reaction="bind_nak",rule="pdu.bad_rpc_version"}'], 1)
+            self.assertEqual(m['rampart_connections_total{event="accepted"}'], accepted + 1)
+            self.assertEqual(m["rampart_connections_open"], 0)
+            self.assertIn("serving metrics address=127.0.0.1", d.log_text())
+
+    def test_metrics_are_off_by_default(self):
+        port = free_port()
+        with Rampartd(RAMPARTD) as d:
+            with self.assertRaises(OSError):
+                scrape(port)
+            self.assertNotIn("serving metrics", d.log_text())
+
+
 NOBODY = 65534
 OTHER_UID = 54321  # a uid no account uses
 

@@ -194,6 +194,14 @@ TEST(Config, RegistrationRules) {
             std::string::npos);
 }
 
+TEST(Config, MetricsListen) {
+  EXPECT_TRUE(parse_ok("").metrics_listen.empty()) << "metrics are off by default";
+  EXPECT_EQ(parse_ok("[metrics]\nlisten = \"127.0.0.1:9135\"\n").metrics_listen, "127.0.0.1:9135");
+  EXPECT_NE(parse_error("[metrics]\nlisten = \"localhost:9135\"\n").find("test.toml:2:10: listen must be"),
+            std::string::npos);
+  EXPECT_EQ(parse_error("[metrics]\nport = 1\n"), "test.toml:2:1: unknown key 'port' in [metrics]");
+}
+
 TEST(Config, PrivilegeKeys) {
   const Config c = parse_ok("[server]\nuser = \"rampart\"\ngroup = \"nogroup\"\nallow_root = true\n");
   EXPECT_EQ(c.user, "rampart");
