@@ -8,7 +8,9 @@
 #   - `rampart register` adds an entry that Impacket's rpcdump sees;
 #   - after SIGKILL systemd restarts rampartd and the entry is still served;
 #   - `systemctl reload` completes (RELOADING=1, READY=1), and the journal has the
-#     registration as a structured entry.
+#     registration as a structured entry;
+#   - with the metrics drop-in of docs/privileges.md and [metrics] listen, the
+#     endpoint counts the calls, and the registration survives `systemctl restart`.
 #   deb_test.sh BUILD_DIR
 # Needs root, debootstrap and the Debian archive (apt); the clean root is made once
 # and kept as $RAMPART_DEB_ROOT (default /var/tmp/rampart-bookworm-minbase.tar).
@@ -121,6 +123,24 @@ interop_wait_until 10 bash -c "nsenter -t $init -m -u -i -n -p -r -w rampart map
 in_root systemctl reload rampartd.service && pass "systemctl reload" || flunk "systemctl reload"
 in_root journalctl RAMPART_EVENT=registration -o verbose --no-pager 2>/dev/null | grep -q "RAMPART_UID=0" &&
   pass "the journal has the registration with its fields" || flunk "no structured journal entry"
+
+# Metrics: the documented drop-in gives the service a network, the configuration an address.
+mkdir -p "$root/etc/systemd/system/rampartd.service.d"
+printf '[Service]\nPrivateNetwork=no\nRestrictAddressFamilies=AF_UNIX AF_INET\n' \
+  >"$root/etc/systemd/system/rampartd.service.d/metrics.conf"
+sed -i 's/^listen = ""$/listen = "127.0.0.1:9135"/' "$root/etc/rampart/rampartd.toml"
+in_root systemctl daemon-reload
+in_root systemctl restart rampartd.service
+in_root rampart ping 127.0.0.1 -c 3 >/dev/null 2>&1 || flunk "ping after the restart"
+in_net "$py" -c 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:9135/metrics", timeout=5).read().decode())' \
+  >"$work/metrics.out" 2>&1 || true
+if grep -qE '^rampart_calls_total\{interface="mgmt",opnum="2"\} [3-9]' "$work/metrics.out"; then
+  pass "the metrics endpoint counts the calls"
+else
+  flunk "metrics"; head -40 "$work/metrics.out" >&2
+fi
+in_root rampart map 127.0.0.1 lsarpc 2>/dev/null | grep -q '\[49701\]' && pass "the registration survived a restart" ||
+  flunk "the registration was lost by the restart"
 
 for f in dump register rpcdump; do
   printf '==== %s\n' "$f" >&2
