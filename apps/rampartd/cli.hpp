@@ -16,13 +16,20 @@ struct CliOptions {
   std::optional<std::string> config_path;
   std::vector<std::string> listen;
   std::optional<std::string> local_socket;
+  std::optional<std::string> static_socket;
+  std::optional<std::string> user;
+  std::optional<std::string> group;
+  bool allow_root = false;
+  std::optional<std::string> state_dir;
+  std::optional<std::string> metrics;
   std::optional<std::size_t> threads;
   std::optional<std::string> log_format;
   std::optional<std::string> log_level;
 };
 
-/// The options, or the exit status when the program should stop here
-/// (--help, --version, or a usage error already printed).
+/// The options, or the exit status when the program should stop here:
+/// 0 for --help and --version, 2 for a usage error (already printed), as
+/// rampartd(8) documents.
 [[nodiscard]] std::variant<CliOptions, int> parse_cli(int argc, const char* const* argv, const std::string& version);
 
 /// Applies the command-line overrides to `config`.

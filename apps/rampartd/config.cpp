@@ -7,6 +7,9 @@
 
 #include "config_limits.hpp"
 #include "config_util.hpp"
+#include "well_known.hpp"
+
+#include <pwd.h>
 
 namespace rampartd {
 
@@ -36,7 +39,8 @@ Status parse_listeners(const toml::node& node, Config& out) {
 }
 
 Status parse_server(const toml::table& t, Config& out) {
-  CFG_CHECK(cfg::check_keys(t, "[server]", {"listeners", "local_socket", "threads", "drain_timeout_ms"}));
+  CFG_CHECK(cfg::check_keys(t, "[server]",
+                            {"listeners", "local_socket", "threads", "drain_timeout_ms", "user", "group", "allow_root", "state_dir"}));
   if (const auto* n = t.get("listeners")) CFG_CHECK(parse_listeners(*n, out));
   if (const auto* n = t.get("local_socket")) {
     out.local_socket = CFG_TRY(cfg::string(*n, "local_socket"));
@@ -49,6 +53,13 @@ Status parse_server(const toml::table& t, Config& out) {
   if (const auto* n = t.get("threads")) out.threads = static_cast<std::size_t>(CFG_TRY(cfg::integer(*n, "threads", 0, 1024)));
   if (const auto* n = t.get("drain_timeout_ms")) {
     out.drain_timeout = std::chrono::milliseconds(CFG_TRY(cfg::integer(*n, "drain_timeout_ms", 0, 3600000)));
+  }
+  if (const auto* n = t.get("user")) out.user = CFG_TRY(cfg::string(*n, "user"));
+  if (const auto* n = t.get("group")) out.group = CFG_TRY(cfg::string(*n, "group"));
+  if (const auto* n = t.get("allow_root")) out.allow_root = CFG_TRY(cfg::boolean(*n, "allow_root"));
+  if (const auto* n = t.get("state_dir")) {
+    out.state_dir = CFG_TRY(cfg::string(*n, "state_dir"));
+    if (!out.state_dir.empty() && out.state_dir.front() != '/') return error_at(n->source(), "state_dir must be an absolute path");
   }
   return {};
 }
@@ -70,10 +81,59 @@ Status parse_logging(const toml::table& t, Config& out) {
   return {};
 }
 
+std::expected<bool, std::string> parse_interface(const toml::node& node, SyntaxId& out);
+
+// A uid, or a user name looked up now (so a typo fails at start).
+std::expected<std::uint32_t, std::string> rule_uid(const toml::table& t) {
+  if (const auto* n = t.get("uid")) return static_cast<std::uint32_t>(CFG_TRY(cfg::integer(*n, "uid", 0, 4294967294LL)));
+  const auto& node = *t.get("user");
+  const auto name = CFG_TRY(cfg::string(node, "user"));
+  struct passwd pw {};
+  struct passwd* found = nullptr;
+  std::vector<char> buffer(16384);
+  if (::getpwnam_r(name.c_str(), &pw, buffer.data(), buffer.size(), &found) != 0 || found == nullptr)
+    return error_at(node.source(), "user '" + name + "' does not exist");
+  return pw.pw_uid;
+}
+
+std::expected<RegistrationRule, std::string> parse_rule(const toml::table& t) {
+  CFG_CHECK(cfg::check_keys(t, "[[registration.allow]]", {"uid", "user", "interfaces"}));
+  if (t.contains("uid") == t.contains("user") || !t.contains("interfaces"))
+    return error_at(t.source(), "[[registration.allow]] needs 'uid' or 'user' (one of them) and 'interfaces'");
+  RegistrationRule rule;
+  rule.uid = CFG_TRY(rule_uid(t));
+  const auto* list = t.get("interfaces")->as_array();
+  if (list == nullptr) return error_at(t.get("interfaces")->source(), "'interfaces' must be an array of strings");
+  for (const auto& item : *list) {
+    const auto text = CFG_TRY(cfg::string(item, "interfaces"));
+    if (text == "*") {
+      rule.any_interface = true;
+      continue;
+    }
+    SyntaxId id;
+    CFG_CHECK(parse_interface(item, id));
+    rule.interfaces.push_back(id.uuid);
+  }
+  return rule;
+}
+
 Status parse_registration(const toml::table& t, Config& out) {
-  CFG_CHECK(cfg::check_keys(t, "[registration]", {"allow_loopback_tcp", "static_socket"}));
+  CFG_CHECK(cfg::check_keys(t, "[registration]", {"allow_loopback_tcp", "static_socket", "allow"}));
+  if (const auto* n = t.get("allow")) {
+    const auto* array = n->as_array();
+    if (array == nullptr || !array->is_array_of_tables())
+      return error_at(n->source(), "allow must be an array of tables: [[registration.allow]]");
+    for (const auto& item : *array) out.registration_rules.push_back(CFG_TRY(parse_rule(*item.as_table())));
+  }
   if (const auto* n = t.get("allow_loopback_tcp")) out.allow_loopback_tcp = CFG_TRY(cfg::boolean(*n, "allow_loopback_tcp"));
-  if (const auto* n = t.get("static_socket")) out.static_socket = CFG_TRY(cfg::string(*n, "static_socket"));
+  if (const auto* n = t.get("static_socket")) {
+    out.static_socket = CFG_TRY(cfg::string(*n, "static_socket"));
+    if (!out.static_socket.empty()) {
+      if (auto a = transport::local_address(out.static_socket); !a) {
+        return error_at(n->source(), "bad static_socket: " + a.error().to_string());
+      }
+    }
+  }
   return {};
 }
 
@@ -122,23 +182,51 @@ Status check_endpoint(const toml::node& node, const binding::ProtseqInfo& p, con
   return {};
 }
 
+// A UUID, or a name from rampart(1)'s well-known interface table ("lsarpc",
+// "MS-SAMR"); a name also gives the version its servers register.
+std::expected<bool, std::string> parse_interface(const toml::node& node, SyntaxId& out) {
+  const auto text = CFG_TRY(cfg::string(node, "interface"));
+  if (auto uuid = Uuid::parse(text)) {
+    out.uuid = *uuid;
+    return false;
+  }
+  const auto* w = cli::find_well_known(std::string_view(text));
+  if (w == nullptr) {
+    return error_at(node.source(), "'interface' is neither a UUID nor a known interface name: " + text +
+                                       " (rampart(1) lists the names)");
+  }
+  out = SyntaxId{Uuid::from_string(w->uuid), w->major, w->minor};
+  return true;
+}
+
+// TOML lets a port be written as an integer (endpoint = 49701) or a string.
+std::expected<std::string, std::string> endpoint_text(const toml::node& node) {
+  if (const auto* i = node.as_integer()) return std::to_string(i->get());
+  if (const auto* text = node.as_string()) return text->get();
+  return error_at(node.source(), "'endpoint' must be a port number or a string");
+}
+
 std::expected<StaticEndpoint, std::string> parse_static_endpoint(const toml::table& t) {
   CFG_CHECK(cfg::check_keys(t, "[[static_endpoint]]",
                             {"interface", "version", "protseq", "endpoint", "annotation", "object"}));
-  for (const char* required : {"interface", "version", "protseq", "endpoint"}) {
+  for (const char* required : {"interface", "protseq", "endpoint"}) {
     if (!t.contains(required)) {
       return error_at(t.source(), "[[static_endpoint]] needs '" + std::string(required) + "'");
     }
   }
   StaticEndpoint out;
-  out.interface.uuid = CFG_TRY(parse_uuid(*t.get("interface"), "interface"));
-  CFG_CHECK(parse_version(*t.get("version"), out.interface));
+  const bool named = CFG_TRY(parse_interface(*t.get("interface"), out.interface));
+  if (const auto* n = t.get("version")) {
+    CFG_CHECK(parse_version(*n, out.interface));
+  } else if (!named) {
+    return error_at(t.source(), "[[static_endpoint]] needs 'version' when 'interface' is a UUID");
+  }
   const auto& protseq_node = *t.get("protseq");
   const auto protseq = CFG_TRY(cfg::string(protseq_node, "protseq"));
   const auto* info = binding::find_protseq(protseq);
   if (info == nullptr) return error_at(protseq_node.source(), "unknown protseq '" + protseq + "'");
   out.protseq = info->id;
-  out.endpoint = CFG_TRY(cfg::string(*t.get("endpoint"), "endpoint"));
+  out.endpoint = CFG_TRY(endpoint_text(*t.get("endpoint")));
   CFG_CHECK(check_endpoint(*t.get("endpoint"), *info, out.endpoint));
   if (const auto* n = t.get("annotation")) {
     out.annotation = CFG_TRY(cfg::string(*n, "annotation"));
@@ -162,7 +250,16 @@ Status parse_static_endpoints(const toml::node& node, Config& out) {
 std::expected<Config, std::string> parse_document(const toml::table& root, std::string_view source) {
   Config out = Config::defaults();
   out.source = std::string(source);
-  CFG_CHECK(cfg::check_keys(root, "the top level", {"server", "limits", "logging", "registration", "static_endpoint"}));
+  CFG_CHECK(cfg::check_keys(root, "the top level",
+                            {"server", "limits", "logging", "registration", "static_endpoint", "metrics"}));
+  if (const auto* t = CFG_TRY(cfg::table_at(root, "metrics"))) {
+    CFG_CHECK(cfg::check_keys(*t, "[metrics]", {"listen"}));
+    if (const auto* n = t->get("listen")) {
+      out.metrics_listen = CFG_TRY(cfg::string(*n, "listen"));
+      if (!out.metrics_listen.empty() && !transport::parse_tcp_address(out.metrics_listen))
+        return error_at(n->source(), "listen must be \"ADDR:PORT\" or \"[V6ADDR]:PORT\", e.g. \"127.0.0.1:9135\"");
+    }
+  }
   if (const auto* t = CFG_TRY(cfg::table_at(root, "server"))) CFG_CHECK(parse_server(*t, out));
   if (const auto* t = CFG_TRY(cfg::table_at(root, "limits"))) CFG_CHECK(cfg::parse_limits(*t, out.limits));
   if (const auto* t = CFG_TRY(cfg::table_at(root, "logging"))) CFG_CHECK(parse_logging(*t, out));

@@ -33,6 +33,17 @@ struct StaticEndpoint {
   friend bool operator==(const StaticEndpoint&, const StaticEndpoint&) = default;
 };
 
+/// One [[registration.allow]]: the interfaces a uid may register over the
+/// local socket. With none configured, any local caller may register any
+/// interface; with some, a caller other than root may register only what
+/// a rule for its uid lists.
+struct RegistrationRule {
+  std::uint32_t uid = 0;
+  bool any_interface = false;               // interfaces = ["*"]
+  std::vector<rampart::Uuid> interfaces;
+  friend bool operator==(const RegistrationRule&, const RegistrationRule&) = default;
+};
+
 struct Config {
   /// Where the configuration came from (for messages); empty for defaults.
   std::string source;
@@ -42,6 +53,15 @@ struct Config {
   std::string local_socket;  // empty: no local socket
   std::size_t threads = 0;   // 0: one per hardware thread
   std::chrono::milliseconds drain_timeout{10000};
+  /// Once the listeners are bound, rampartd switches to this user (and
+  /// `group`, else the user's primary group) and keeps no capabilities.
+  /// Empty: stay as started; as root that needs `allow_root`.
+  std::string user;
+  std::string group;
+  bool allow_root = false;
+  /// Where the static socket's registrations are kept across restarts
+  /// (state_store.hpp); empty keeps none.
+  std::string state_dir;
 
   // [limits]
   rampart::runtime::ServerLimits limits;
@@ -58,6 +78,11 @@ struct Config {
   /// A second local socket, root-only (mode 0600), whose registrations are
   /// static: they outlive the connection that made them. Empty disables it.
   std::string static_socket;
+  std::vector<RegistrationRule> registration_rules;
+
+  // [metrics]
+  /// "ADDR:PORT" of the Prometheus text endpoint (GET /metrics); empty: off.
+  std::string metrics_listen;
 
   std::vector<StaticEndpoint> static_endpoints;
 

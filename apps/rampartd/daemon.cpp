@@ -1,12 +1,15 @@
 #include "daemon.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <filesystem>
 
 #include "log.hpp"
+#include "service_manager.hpp"
 
 namespace rampartd {
 
@@ -40,6 +43,19 @@ bool tolerable(const ListenAddress& a, const std::error_code& ec) {
          (ec == std::errc::address_family_not_supported || ec == std::errc::address_not_available);
 }
 
+// What to change when a listener cannot be started, named by the option
+// and the configuration key that choose it.
+std::string fix_hint(const ListenAddress& a, const Config& c) {
+  if (a.kind == ListenAddress::Kind::tcp)
+    return "choose other listeners with --listen or [server] listeners (ports below 1024 need root or "
+           "CAP_NET_BIND_SERVICE)";
+  if (a.path == c.static_socket)
+    return "choose another path with --static-socket PATH or [registration] static_socket, or disable it with "
+           "--static-socket \"\"";
+  return "choose another path with --local-socket PATH or [server] local_socket, or disable it with "
+         "--local-socket \"\"";
+}
+
 rampart::transport::ServerOptions server_options(const Config& c) {
   rampart::transport::ServerOptions o;
   o.threads = c.threads;
@@ -48,13 +64,20 @@ rampart::transport::ServerOptions server_options(const Config& c) {
 
 }  // namespace
 
-Daemon::Daemon(Config config, CliOptions cli)
+Daemon::Daemon(Config config, CliOptions cli, std::optional<Identity> identity)
     : config_(std::move(config)),
       cli_(std::move(cli)),
+      identity_(std::move(identity)),
       events_(std::make_shared<LogEvents>()),
-      core_(std::make_unique<rampart::runtime::ServerCore>(config_.limits, events_)),
-      endpoints_(std::make_unique<EndpointMap>(*core_, config_)),
-      server_(std::make_unique<rampart::transport::Server>(*core_, server_options(config_), events_)),
+      metrics_(config_.metrics_listen.empty() ? nullptr : std::make_shared<Metrics>()),
+      metered_(metrics_ ? std::make_shared<MeteredEvents>(events_, metrics_) : nullptr),
+      state_(std::make_shared<StateStore>(config_.state_dir)),
+      core_(std::make_unique<rampart::runtime::ServerCore>(
+          config_.limits, metered_ ? std::shared_ptr<rampart::runtime::ServerEvents>(metered_) : events_)),
+      endpoints_(std::make_unique<EndpointMap>(*core_, config_, state_, metrics_)),
+      server_(std::make_unique<rampart::transport::Server>(
+          *core_, server_options(config_),
+          metered_ ? std::shared_ptr<rampart::transport::TransportEvents>(metered_) : events_)),
       signals_(signal_context_, SIGINT, SIGTERM, SIGHUP) {}
 
 Daemon::~Daemon() {
@@ -64,18 +87,91 @@ Daemon::~Daemon() {
 int Daemon::run() {
   // Writes to a vanished peer must fail with EPIPE, not kill the daemon.
   std::signal(SIGPIPE, SIG_IGN);
-  if (!apply_listeners(config_, true)) {
+  // A state directory that cannot be used stops rampartd before it binds.
+  if (!prepare_state()) return 1;
+  // Nothing is served before the switch of user and the restored state.
+  server_->hold_accepting();
+  const auto passed = service_manager::listen_fds();
+  const bool listening = passed.empty() ? apply_listeners(config_, true) : adopt_listeners(passed);
+  if (!listening || !serve_metrics() || !drop_privileges()) {
     server_->stop();
     return 1;
   }
   publish_endpoints();
+  restore_state();
+  server_->release_accepting();
   log::event(level_enum::info, "rampartd started",
              {{"version", RAMPART_VERSION}, log::num("threads", server_->thread_count()),
               log::num("static_endpoints", config_.static_endpoints.size()),
               {"config", config_.source.empty() ? "(defaults)" : config_.source}});
+  service_manager::ready("serving the endpoint mapper");
   wait_for_signal();
   signal_context_.run();
   return 0;
+}
+
+bool Daemon::serve_metrics() {
+  if (!metrics_) return true;
+  metrics_->attach(*core_);
+  try {
+    metrics_->serve(config_.metrics_listen);
+  } catch (const std::exception& e) {
+    log::event(level_enum::err, "cannot serve metrics",
+               {{"address", config_.metrics_listen}, {"error", e.what()},
+                {"fix", "choose another address with --metrics ADDR:PORT or [metrics] listen"}});
+    return false;
+  }
+  log::event(level_enum::info, "serving metrics", {{"address", config_.metrics_listen}, {"path", "/metrics"}});
+  return true;
+}
+
+bool Daemon::prepare_state() {
+  if (!state_->enabled()) return true;
+  if (auto ok = state_->prepare(); !ok) {
+    log::event(level_enum::err, "cannot keep state", {{"error", ok.error()}});
+    return false;
+  }
+  // Written after the switch, so the user rampartd becomes must own it.
+  if (identity_ && ::chown(config_.state_dir.c_str(), identity_->uid, identity_->gid) != 0) {
+    log::event(level_enum::err, "cannot keep state",
+               {{"error", "chown " + config_.state_dir + ": " + std::error_code(errno, std::generic_category()).message()}});
+    return false;
+  }
+  if (identity_) {
+    // A file written before (by root, or by another user) must stay writable.
+    const std::string file = state_->path();
+    if (::chown(file.c_str(), identity_->uid, identity_->gid) != 0 && errno != ENOENT) {
+      log::event(level_enum::err, "cannot keep state", {{"error", "chown " + file + ": " + std::error_code(errno, std::generic_category()).message()}});
+      return false;
+    }
+  }
+  return true;
+}
+
+void Daemon::restore_state() {
+  if (!state_->enabled()) return;
+  std::size_t skipped = 0;
+  auto entries = state_->load(skipped);
+  const std::size_t count = entries.size();
+  const bool ok = endpoints_->restore(std::move(entries));
+  log::event(ok && skipped == 0 ? level_enum::info : level_enum::warn, "registrations restored",
+             {{"file", state_->path()}, log::num("entries", ok ? count : 0), log::num("skipped", skipped)});
+}
+
+bool Daemon::drop_privileges() {
+  if (!identity_) {
+    if (::geteuid() == 0) log::event(level_enum::warn, "running as root", {{"reason", "allow_root"}});
+    return true;
+  }
+  if (auto ok = drop_to(*identity_); !ok) {
+    log::event(level_enum::err, "cannot switch user", {{"user", identity_->user}, {"error", ok.error()}});
+    return false;
+  }
+  const auto caps = current_capabilities();
+  log::event(level_enum::info, "switched user",
+             {{"user", identity_->user}, log::num("uid", identity_->uid), log::num("gid", identity_->gid),
+              log::num("cap_eff", caps.effective), log::num("cap_prm", caps.permitted)});
+  return true;
 }
 
 void Daemon::wait_for_signal() {
@@ -87,9 +183,12 @@ void Daemon::wait_for_signal() {
 
 void Daemon::on_signal(int signal) {
   if (signal == SIGHUP) {
+    service_manager::reloading();
     reload();
+    service_manager::ready("serving the endpoint mapper");
     return wait_for_signal();
   }
+  service_manager::stopping();
   log::event(level_enum::info, "draining", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"},
                                             log::num("connections", server_->connection_count()),
                                             log::num("drain_timeout_ms", config_.drain_timeout.count())});
@@ -121,7 +220,7 @@ bool Daemon::apply_listeners(const Config& config, bool startup) {
     }
     const bool fatal = startup && !tolerable(address, bound.error());
     log::event(fatal ? level_enum::err : level_enum::warn, "cannot listen",
-               {{"address", address.to_string()}, {"error", bound.error().message()}});
+               {{"address", address.to_string()}, {"error", bound.error().message()}, {"fix", fix_hint(address, config)}});
     ok = ok && !fatal;
   }
   if (server_->listeners().empty()) {
@@ -129,6 +228,30 @@ bool Daemon::apply_listeners(const Config& config, bool startup) {
     return !startup;
   }
   return ok;
+}
+
+bool Daemon::adopt_listeners(const std::vector<int>& fds) {
+  socket_activated_ = true;
+  bool have_local = false;
+  for (const int fd : fds) {
+    auto bound = server_->adopt(fd);
+    if (!bound) {
+      log::event(level_enum::err, "cannot use a passed socket",
+                 {log::num("fd", static_cast<std::uint64_t>(fd)), {"error", bound.error().message()},
+                  {"fix", "pass listening stream sockets only (ListenStream= in rampartd.socket)"}});
+      return false;
+    }
+    // A Unix-domain socket is the static one if its path is static_socket's
+    // (the endpoint mapper tells them apart by path); any other is the
+    // local socket, whatever path the socket unit gave it.
+    if (bound->kind == ListenAddress::Kind::local && bound->path != config_.static_socket && !have_local) {
+      config_.local_socket = bound->path;
+      have_local = true;
+    }
+    log::event(level_enum::info, "listening", {{"address", bound->to_string()}, {"from", "sd_listen_fds"}});
+  }
+  if (!have_local) config_.local_socket.clear();
+  return true;
 }
 
 void Daemon::publish_endpoints() {

@@ -13,6 +13,8 @@
 #include "config.hpp"
 #include "endpoint_map.hpp"
 #include "log_events.hpp"
+#include "metrics.hpp"
+#include "privileges.hpp"
 #include "rampart/runtime/server_core.hpp"
 #include "rampart/transport/server.hpp"
 
@@ -20,7 +22,8 @@ namespace rampartd {
 
 class Daemon {
  public:
-  Daemon(Config config, CliOptions cli);
+  /// `identity`: whom to become once the listeners are bound (privileges.hpp).
+  Daemon(Config config, CliOptions cli, std::optional<Identity> identity = std::nullopt);
   ~Daemon();
 
   /// Runs until SIGTERM or SIGINT; returns the process exit status.
@@ -36,12 +39,29 @@ class Daemon {
   /// Starts and stops listeners until the running set is `config`'s.
   /// Returns false when a listener that must exist could not be started.
   bool apply_listeners(const Config& config, bool startup);
+  /// Serves the sockets a service manager passed instead of the configured
+  /// listeners (socket activation). False when one cannot be used.
+  bool adopt_listeners(const std::vector<int>& fds);
   void apply_limits(const Config& fresh);
   void publish_endpoints();
+  /// Becomes identity_ (if any); false when that fails.
+  bool drop_privileges();
+  /// Starts the Prometheus endpoint when configured; false when it cannot.
+  bool serve_metrics();
+  /// Creates the state directory (owned by the user rampartd switches to).
+  bool prepare_state();
+  /// Puts back the static registrations the state directory kept.
+  void restore_state();
 
   Config config_;
   CliOptions cli_;
+  std::optional<Identity> identity_;
+  /// The listeners came from the service manager: a reload leaves them be.
+  bool socket_activated_ = false;
   std::shared_ptr<LogEvents> events_;
+  std::shared_ptr<Metrics> metrics_;  // null unless [metrics] listen is set
+  std::shared_ptr<MeteredEvents> metered_;
+  std::shared_ptr<StateStore> state_;
   std::unique_ptr<rampart::runtime::ServerCore> core_;
   std::unique_ptr<EndpointMap> endpoints_;
   std::unique_ptr<rampart::transport::Server> server_;

@@ -63,15 +63,29 @@ void Daemon::reload() {
                {log::num("running", server_->thread_count()), log::num("configured", fresh->threads)});
   }
   // The endpoint mapper's registration policy is fixed at start.
-  if (fresh->allow_loopback_tcp != config_.allow_loopback_tcp || fresh->static_socket != config_.static_socket) {
+  if (fresh->allow_loopback_tcp != config_.allow_loopback_tcp || fresh->static_socket != config_.static_socket ||
+      fresh->registration_rules != config_.registration_rules) {
     log::event(level_enum::warn, "[registration] changes need a restart");
     fresh->allow_loopback_tcp = config_.allow_loopback_tcp;
     fresh->static_socket = config_.static_socket;
+    fresh->registration_rules = config_.registration_rules;
+  }
+  // Privileges were given up at start; only a restart can change whom to become.
+  if (fresh->user != config_.user || fresh->group != config_.group || fresh->allow_root != config_.allow_root ||
+      fresh->state_dir != config_.state_dir) {
+    log::event(level_enum::warn, "user, group, allow_root and state_dir changes need a restart");
   }
   apply_limits(*fresh);
-  apply_listeners(*fresh, false);
-  config_.listeners = fresh->listeners;
-  config_.local_socket = fresh->local_socket;
+  if (socket_activated_) {
+    // The service manager owns the sockets; rampartd.socket changes them.
+    if (fresh->listeners != config_.listeners) {
+      log::event(level_enum::warn, "listeners come from the service manager; change the socket unit instead");
+    }
+  } else {
+    apply_listeners(*fresh, false);
+    config_.listeners = fresh->listeners;
+    config_.local_socket = fresh->local_socket;
+  }
   config_.drain_timeout = fresh->drain_timeout;
   config_.log_format = fresh->log_format;
   config_.log_level = fresh->log_level;

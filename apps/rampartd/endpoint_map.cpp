@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <set>
 
 #include "rampart/binding/tower.hpp"
+#include "registration_log.hpp"
 #include "rampart/services/epm_service.hpp"
 #include "rampart/services/mgmt_service.hpp"
 
@@ -25,30 +27,36 @@ rampart::services::Config services_config(const Config& c) {
   return s;
 }
 
+constexpr const char* kAnnotation = "rampartd endpoint mapper";
+
 struct Wanted {
   binding::TowerBinding tower;
   rampart::Uuid object;
   std::string annotation;
 };
 
-// rampartd's own endpoint mapper on each TCP port it listens on (with the
-// listener's address, or 0.0.0.0 for a wildcard or IPv6 listener: towers
-// carry IPv4 only, and replies put in the address the client reached) and
-// on its local socket.
+// rampartd's own endpoint mapper: one entry per TCP port it listens on and
+// one for its local socket. A port bound on exactly one IPv4 address gets
+// that address; any other (a wildcard, IPv6, or several addresses) gets
+// 0.0.0.0, which replies turn into the address the client reached (towers
+// carry IPv4 only, C706 Appendix L), so that 127.0.0.1:135 plus [::1]:135
+// is one entry, not 127.0.0.1[135] twice.
 std::vector<Wanted> own_endpoints(const Config& c, const std::vector<rampart::transport::ListenAddress>& listening) {
   std::vector<Wanted> out;
-  std::set<std::pair<std::string, std::string>> seen;
+  std::map<std::uint16_t, std::set<std::string>> ports;  // port -> addresses ("" for not one IPv4 address)
   for (const auto& l : listening) {
-    binding::TowerBinding b{kEpm, rampart::syntax::kNdr20, binding::Protseq::ncacn_ip_tcp, 0, {}, {}};
     if (l.kind == rampart::transport::ListenAddress::Kind::tcp) {
-      b.endpoint = std::to_string(l.tcp.port());
-      if (l.tcp.address().is_v4()) b.address = l.tcp.address().to_string();
+      const auto& a = l.tcp.address();
+      ports[l.tcp.port()].insert(a.is_v4() && !a.is_unspecified() ? a.to_string() : std::string());
     } else if (l.path == c.local_socket) {
-      b = {kEpm, rampart::syntax::kNdr20, binding::Protseq::ncalrpc, 0, l.path, {}};
-    } else {
-      continue;
+      out.push_back({{kEpm, rampart::syntax::kNdr20, binding::Protseq::ncalrpc, 0, l.path, {}}, {}, kAnnotation});
     }
-    if (seen.insert({b.endpoint, b.address}).second) out.push_back({b, {}, "rampartd endpoint mapper"});
+  }
+  for (const auto& [port, addresses] : ports) {
+    const std::string address = addresses.size() == 1 ? *addresses.begin() : std::string();
+    out.push_back({{kEpm, rampart::syntax::kNdr20, binding::Protseq::ncacn_ip_tcp, 0, std::to_string(port), address},
+                   {},
+                   kAnnotation});
   }
   for (const auto& s : c.static_endpoints) {
     // No address: the tower says 0.0.0.0, which replies turn into the
@@ -61,10 +69,25 @@ std::vector<Wanted> own_endpoints(const Config& c, const std::vector<rampart::tr
 
 }  // namespace
 
-EndpointMap::EndpointMap(rampart::runtime::ServerCore& core, const Config& config)
+EndpointMap::EndpointMap(rampart::runtime::ServerCore& core, const Config& config, std::shared_ptr<StateStore> state,
+                         std::shared_ptr<Metrics> metrics)
     : db_(std::make_shared<EndpointDatabase>(services_config(config))) {
-  core.interfaces.add(std::make_shared<rampart::services::EndpointMapper>(db_));
-  core.interfaces.add(std::make_shared<rampart::services::Management>(core));
+  // Registrations are logged with the caller's pid and uid (registration_log.hpp).
+  std::shared_ptr<rampart::runtime::Interface> epm = std::make_shared<RegistrationLog>(
+      std::make_shared<rampart::services::EndpointMapper>(db_),
+      rampart::services::epm_decode_limits(services_config(config)), std::move(state), config.registration_rules);
+  std::shared_ptr<rampart::runtime::Interface> mgmt = std::make_shared<rampart::services::Management>(core);
+  if (metrics) {
+    epm = std::make_shared<MeteredInterface>(std::move(epm), metrics);
+    mgmt = std::make_shared<MeteredInterface>(std::move(mgmt), metrics);
+  }
+  core.interfaces.add(std::move(epm));
+  core.interfaces.add(std::move(mgmt));
+}
+
+bool EndpointMap::restore(std::vector<Entry> entries) {
+  if (entries.empty()) return true;
+  return db_->insert(std::move(entries), false) == rampart::services::DbStatus::ok;
 }
 
 std::vector<std::string> EndpointMap::publish(const Config& config,

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "config.hpp"
+#include "metrics.hpp"
+#include "state_store.hpp"
 #include "rampart/runtime/server_core.hpp"
 #include "rampart/services/endpoint_database.hpp"
 #include "rampart/transport/listen_address.hpp"
@@ -18,7 +20,10 @@ class EndpointMap {
  public:
   /// Registers the EPM and mgmt interfaces with `core`. The registration
   /// switches ([registration]) are fixed for the life of the process.
-  EndpointMap(rampart::runtime::ServerCore& core, const Config& config);
+  /// Registrations over the static socket are written to `state`.
+  /// With `metrics`, every call to either interface is counted and timed.
+  EndpointMap(rampart::runtime::ServerCore& core, const Config& config, std::shared_ptr<StateStore> state,
+              std::shared_ptr<Metrics> metrics = nullptr);
 
   /// Replaces the configuration's entries with those of `config` for the
   /// listeners actually running. Returns a message per entry that could not
@@ -26,6 +31,10 @@ class EndpointMap {
   std::vector<std::string> publish(const Config& config, const std::vector<rampart::transport::ListenAddress>& listening);
 
   [[nodiscard]] const rampart::services::EndpointDatabase& database() const noexcept { return *db_; }
+
+  /// Puts back the static registrations a StateStore kept; false when the
+  /// map has no room for them.
+  [[nodiscard]] bool restore(std::vector<rampart::services::Entry> entries);
 
  private:
   std::shared_ptr<rampart::services::EndpointDatabase> db_;

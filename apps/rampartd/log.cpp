@@ -1,7 +1,15 @@
 #include "log.hpp"
 
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <systemd/sd-journal.h>
+
 #include <atomic>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
+#include <vector>
 
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -11,6 +19,55 @@ namespace rampartd::log {
 namespace {
 
 std::atomic<bool> g_json{false};
+std::atomic<bool> g_journal{false};
+
+// systemd connects a service's stderr to journald and says so in
+// $JOURNAL_STREAM ("DEVICE:INODE" of that stream, systemd.exec(5)); only
+// then are events sent to the journal as structured entries.
+bool stderr_is_journal() {
+  const char* stream = std::getenv("JOURNAL_STREAM");
+  if (stream == nullptr) return false;
+  unsigned long long dev = 0, ino = 0;
+  if (std::sscanf(stream, "%llu:%llu", &dev, &ino) != 2) return false;
+  struct stat st {};
+  return ::fstat(2, &st) == 0 && st.st_dev == dev && st.st_ino == ino;
+}
+
+// A journal field name: upper-case letters, digits and '_' (sd_journal_send(3)).
+std::string journal_key(std::string_view key) {
+  std::string out;
+  for (const char c : key) out += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : '_';
+  return out;
+}
+
+int syslog_priority(spdlog::level::level_enum level) {
+  switch (level) {
+    case spdlog::level::trace:
+    case spdlog::level::debug: return 7;
+    case spdlog::level::info: return 6;
+    case spdlog::level::warn: return 4;
+    case spdlog::level::err: return 3;
+    default: return 2;
+  }
+}
+
+// One journal entry: MESSAGE (the text line without its time), PRIORITY,
+// and each field as RAMPART_<KEY>, so `journalctl RAMPART_UID=1000` finds
+// a user's registrations.
+void journal_event(spdlog::level::level_enum level, const std::string& text, std::string_view message,
+                   std::initializer_list<Field> fields) {
+  std::vector<std::string> items;
+  items.reserve(fields.size() + 4);
+  items.push_back("MESSAGE=" + text);
+  items.push_back("PRIORITY=" + std::to_string(syslog_priority(level)));
+  items.push_back("SYSLOG_IDENTIFIER=rampartd");
+  items.push_back("RAMPART_EVENT=" + std::string(message));
+  for (const auto& f : fields) items.push_back("RAMPART_" + journal_key(f.key) + "=" + f.value);
+  std::vector<iovec> iov;
+  iov.reserve(items.size());
+  for (auto& item : items) iov.push_back({item.data(), item.size()});
+  (void)sd_journal_sendv(iov.data(), static_cast<int>(iov.size()));
+}
 
 spdlog::logger& logger() {
   static const std::shared_ptr<spdlog::logger> instance = [] {
@@ -62,6 +119,7 @@ void configure(LogFormat format, std::string_view level) {
   auto& l = logger();
   const bool json = format == LogFormat::json;
   g_json = json;
+  g_journal = !json && stderr_is_journal();
   // UTC with an explicit Z, so lines from different hosts sort together.
   l.set_pattern(json ? R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l",%v})" : "%Y-%m-%dT%H:%M:%S.%eZ %l %v",
                 spdlog::pattern_time_type::utc);
@@ -74,6 +132,11 @@ void event(spdlog::level::level_enum level, std::string_view message, std::initi
   auto& l = logger();
   if (!l.should_log(level)) return;
   std::string line;
+  if (g_journal) {
+    line = std::string(message);
+    for (const auto& f : fields) line += " " + std::string(f.key) + "=" + text_value(f.value);
+    return journal_event(level, line, message, fields);
+  }
   if (g_json) {
     line = "\"message\":\"" + json_escape(message) + "\"";
     for (const auto& f : fields) {

@@ -6,6 +6,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cstddef>
 #include <cstring>
 
 #include <asio/generic/stream_protocol.hpp>
@@ -61,6 +62,7 @@ class BasicListener final : public Listener, public std::enable_shared_from_this
       : home_(home), acceptor_(home), backoff_(home), shared_(shared), pick_(std::move(pick)), share_port_(share_port) {}
 
   std::error_code bind(const ListenAddress& address);
+  std::error_code assign(int fd, const typename Protocol::endpoint& local);
   void start() override { accept_next(); }
   void close() override;
   asio::io_context& context() noexcept override { return home_; }
@@ -139,6 +141,19 @@ std::error_code BasicListener<asio::local::stream_protocol>::bind(const ListenAd
   }
   requested_ = address;
   bound_ = address;
+  return {};
+}
+
+template <class Protocol>
+std::error_code BasicListener<Protocol>::assign(int fd, const typename Protocol::endpoint& local) {
+  std::error_code ec;
+  if (acceptor_.assign(local.protocol(), fd, ec); ec) return ec;
+  if constexpr (std::is_same_v<Protocol, asio::ip::tcp>) {
+    requested_ = ListenAddress{ListenAddress::Kind::tcp, local, {}};
+  } else {
+    requested_ = ListenAddress{ListenAddress::Kind::local, {}, local.path()};
+  }
+  bound_ = requested_;
   return {};
 }
 
@@ -229,6 +244,40 @@ std::expected<std::shared_ptr<Listener>, std::error_code> Listener::open(const L
     return open_as<asio::ip::tcp>(address, home, shared, std::move(pick), share_port);
   }
   return open_as<asio::local::stream_protocol>(address, home, shared, std::move(pick), false);
+}
+
+std::expected<std::shared_ptr<Listener>, std::error_code> Listener::adopt(int fd, asio::io_context& home,
+                                                                          SharedState& shared, WorkerPicker pick) {
+  int type = 0, listening = 0;
+  socklen_t len = sizeof type;
+  if (::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0) return std::unexpected(std::error_code(errno, std::generic_category()));
+  len = sizeof listening;
+  if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || type != SOCK_STREAM || listening == 0)
+    return std::unexpected(std::make_error_code(std::errc::invalid_argument));
+  sockaddr_storage addr{};
+  len = sizeof addr;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+    return std::unexpected(std::error_code(errno, std::generic_category()));
+  std::error_code ec;
+  if (addr.ss_family == AF_INET || addr.ss_family == AF_INET6) {
+    auto l = std::make_shared<BasicListener<asio::ip::tcp>>(home, shared, std::move(pick), false);
+    asio::ip::tcp::endpoint local;
+    local.resize(len);
+    std::memcpy(local.data(), &addr, len);
+    if ((ec = l->assign(fd, local))) return std::unexpected(ec);
+    return l;
+  }
+  if (addr.ss_family == AF_UNIX) {
+    const auto* un = reinterpret_cast<const sockaddr_un*>(&addr);
+    const std::size_t max = len > offsetof(sockaddr_un, sun_path) ? len - offsetof(sockaddr_un, sun_path) : 0;
+    // Abstract sockets (a leading NUL) have no path to publish.
+    if (max == 0 || un->sun_path[0] == '\0') return std::unexpected(std::make_error_code(std::errc::invalid_argument));
+    const std::string path(un->sun_path, ::strnlen(un->sun_path, max));
+    auto l = std::make_shared<BasicListener<asio::local::stream_protocol>>(home, shared, std::move(pick), false);
+    if ((ec = l->assign(fd, asio::local::stream_protocol::endpoint(path)))) return std::unexpected(ec);
+    return l;
+  }
+  return std::unexpected(std::make_error_code(std::errc::address_family_not_supported));
 }
 
 std::error_code Listener::check_port_free(const asio::ip::tcp::endpoint& endpoint) {

@@ -41,6 +41,13 @@ class Listener {
                                                                          SharedState& shared, WorkerPicker pick,
                                                                          bool share_port = false);
 
+  /// Takes over `fd`, a stream socket already bound and listening (socket
+  /// activation: systemd passes it, sd_listen_fds(3)); TCP or Unix-domain
+  /// by its address family. The listener owns the descriptor from then on;
+  /// it never unlinks a socket file it did not create.
+  static std::expected<std::shared_ptr<Listener>, std::error_code> adopt(int fd, asio::io_context& home,
+                                                                          SharedState& shared, WorkerPicker pick);
+
   /// Whether `endpoint` can be bound by a socket that does not share its
   /// port: not when anyone listens there, even with SO_REUSEPORT. Checked
   /// before a group of port-sharing listeners binds, so that a second daemon

@@ -68,6 +68,16 @@ struct Server::Impl {
   mutable std::mutex listeners_mutex;
   std::vector<Endpoint> endpoints;
   std::size_t listeners_started = 0;  // spreads single listeners over the workers
+  bool held = false;                  // hold_accepting(): new listeners wait in `waiting`
+  std::vector<std::shared_ptr<Listener>> waiting;
+
+  void start(const std::shared_ptr<Listener>& listener) {
+    if (held) {
+      waiting.push_back(listener);
+      return;
+    }
+    asio::post(listener->context(), [listener] { listener->start(); });
+  }
   bool stopped = false;
 };
 
@@ -113,12 +123,37 @@ std::expected<ListenAddress, std::error_code> Server::listen(const ListenAddress
   const bool per_worker = address.kind == ListenAddress::Kind::tcp && impl_->workers.size() > 1;
   auto endpoint = per_worker ? impl_->open_shared(address) : impl_->open_single(address);
   if (!endpoint) return std::unexpected(endpoint.error());
-  for (const auto& listener : endpoint->acceptors) {
-    asio::post(listener->context(), [listener] { listener->start(); });
-  }
+  for (const auto& listener : endpoint->acceptors) impl_->start(listener);
   const ListenAddress bound = endpoint->acceptors.front()->bound();
   impl_->endpoints.push_back(std::move(*endpoint));
   return bound;
+}
+
+std::expected<ListenAddress, std::error_code> Server::adopt(int fd) {
+  std::lock_guard lock(impl_->listeners_mutex);
+  if (impl_->stopped || !impl_->shared.accepting) return std::unexpected(std::make_error_code(std::errc::operation_canceled));
+  // One socket, so one accept loop handing connections round robin: other
+  // sockets cannot join its SO_REUSEPORT group once rampartd runs as a user
+  // other than the one that created it (docs/privileges.md).
+  auto& home = impl_->workers[impl_->listeners_started++ % impl_->workers.size()]->context();
+  auto listener = Listener::adopt(fd, home, impl_->shared, [impl = impl_.get()]() -> Worker& { return impl->next_worker(); });
+  if (!listener) return std::unexpected(listener.error());
+  impl_->start(*listener);
+  const ListenAddress bound = (*listener)->bound();
+  impl_->endpoints.push_back(Impl::Endpoint{bound, {std::move(*listener)}});
+  return bound;
+}
+
+void Server::hold_accepting() {
+  std::lock_guard lock(impl_->listeners_mutex);
+  impl_->held = true;
+}
+
+void Server::release_accepting() {
+  std::lock_guard lock(impl_->listeners_mutex);
+  impl_->held = false;
+  for (const auto& listener : impl_->waiting) impl_->start(listener);
+  impl_->waiting.clear();
 }
 
 bool Server::unlisten(const ListenAddress& address) {

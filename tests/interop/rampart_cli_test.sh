@@ -92,7 +92,8 @@ fi
 expect_exit 0 samba-map-uuid "${in_samba[@]}" map 127.0.0.1 "$lsarpc:0.0"
 check "map by UUID prints the binding" "$work/samba-map-uuid.out" "^ncacn_ip_tcp:127\.0\.0\.1\[$samba_port\]$"
 expect_exit 1 samba-map-unregistered "${in_samba[@]}" map 127.0.0.1 svcctl
-check "map of an unregistered interface says why" "$work/samba-map-unregistered.out" "endpoint_not_found"
+check "map of an unregistered interface says why" "$work/samba-map-unregistered.out" \
+  "svcctl .* is not registered at 127\.0\.0\.1 over ncacn_ip_tcp \(ept_s_not_registered\)"
 expect_exit 0 samba-ping "${in_samba[@]}" ping 127.0.0.1 --count 3
 check "ping: listening, with a round trip" "$work/samba-ping.out" "listening, status ok .*round trip [0-9.]+ ms"
 expect_exit 0 samba-ifids "${in_samba[@]}" ifids "ncacn_ip_tcp:127.0.0.1[135]"
@@ -127,13 +128,93 @@ expect_exit 1 rampartd-map-unregistered "${in_rampartd[@]}" map 127.0.0.1 svcctl
 check "map of an unregistered interface, as JSON" "$work/rampartd-map-unregistered.out" '"ok": false'
 expect_exit 0 rampartd-ping "${in_rampartd[@]}" ping 127.0.0.1 -c 3
 check "ping rampartd" "$work/rampartd-ping.out" "listening, status ok .*round trip [0-9.]+ ms"
+expect_exit 0 rampartd-stats "${in_rampartd[@]}" stats 127.0.0.1 --json
+expect_exit 0 rampartd-stats-again "${in_rampartd[@]}" stats 127.0.0.1 --json
+calls_in() { "$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["statistics"]["calls_in"])' "$1"; }
+first=$(calls_in "$work/rampartd-stats.out") second=$(calls_in "$work/rampartd-stats-again.out")
+# The three pings above, then each stats call counts itself.
+if ((first >= 4 && second == first + 1)); then pass "stats counts the calls ($first, then $second)"; else
+  flunk "stats: calls_in $first then $second"
+fi
+expect_exit 0 rampartd-stats-text "${in_rampartd[@]}" stats 127.0.0.1
+check "stats names the C706 counters" "$work/rampartd-stats-text.out" "^pkts_out +[0-9]+$"
 expect_exit 0 rampartd-ifids "${in_rampartd[@]}" ifids 127.0.0.1
 check "ifids lists the endpoint mapper" "$work/rampartd-ifids.out" "^$epm v3\.0 +epm"
 check "ifids lists mgmt" "$work/rampartd-ifids.out" "^$mgmt v1\.0 +mgmt"
-# rampartd has no security providers yet: it answers rpc_s_unknown_authn_service.
+check "map of an unregistered interface, with the error and exit code" "$work/rampartd-map-unregistered.out" \
+  '"exit_code": 1'
+expect_exit 0 rampartd-map-alias "${in_rampartd[@]}" map 127.0.0.1 epmapper
+check "map epmapper gives port 135" "$work/rampartd-map-alias.out" "^ncacn_ip_tcp:127\.0\.0\.1\[135\]$"
+if (($(grep -c 'ncacn_ip_tcp:127\.0\.0\.1\[135\]' "$work/rampartd-dump.out") == 1)); then
+  pass "dump lists 127.0.0.1[135] once"
+else
+  flunk "dump lists 127.0.0.1[135] other than once"
+fi
+# rampartd has no security providers yet: like Windows for a server without
+# authentication information, it answers RPC_S_UNKNOWN_AUTHN_SERVICE.
 expect_exit 1 rampartd-princ "${in_rampartd[@]}" princ 127.0.0.1
-check "princ gets an answer with a status" "$work/rampartd-princ.out" "principal name: .*status"
+check "princ says there is no principal name, and why" "$work/rampartd-princ.out" \
+  "no principal name for authentication service 9: .*RPC_S_UNKNOWN_AUTHN_SERVICE"
+expect_exit 1 rampartd-princ-json "${in_rampartd[@]}" princ 127.0.0.1 --json
+check "princ --json failure has error" "$work/rampartd-princ-json.out" '"error": "no principal name'
+check "princ --json failure has exit_code" "$work/rampartd-princ-json.out" '"exit_code": 1'
+# register / unregister over rampartd's static socket (root only): the entry stays after
+# rampart exits, Impacket's rpcdump sees it, unregister removes it.
+samr=12345778-1234-abcd-ef00-0123456789ac
+expect_exit 0 register "${in_rampartd[@]}" register samr 49710 --socket "$work/epmapper-static.sock" \
+  --annotation "registered by rampart"
+check "register says what it registered" "$work/register.out" "^registered samr .* v1\.0 ncacn_ip_tcp:\[49710\] over "
+expect_exit 0 registered-map "${in_rampartd[@]}" map 127.0.0.1 samr
+check "the registered entry is served" "$work/registered-map.out" "^ncacn_ip_tcp:127\.0\.0\.1\[49710\]$"
+ip netns exec "$rns" "$py" /usr/share/doc/python3-impacket/examples/rpcdump.py 127.0.0.1 >"$work/rpcdump.out" 2>&1 || true
+if grep -A3 -i "^UUID *: $samr v1\.0 registered by rampart" "$work/rpcdump.out" | grep -q "ncacn_ip_tcp:127\.0\.0\.1\[49710\]"; then
+  pass "Impacket's rpcdump sees the registered entry"
+else
+  flunk "rpcdump does not show the registered entry"; cat "$work/rpcdump.out" >&2
+fi
+check "the registration is logged with pid and uid" "$work/rampartd.log" "registration .* pid=[0-9]+ uid=0 .*$samr v1\.0"
+expect_exit 0 unregister "${in_rampartd[@]}" unregister samr 49710 --socket "$work/epmapper-static.sock"
+expect_exit 1 unregistered-map "${in_rampartd[@]}" map 127.0.0.1 samr
+expect_exit 1 unregister-again "${in_rampartd[@]}" unregister samr 49710 --socket "$work/epmapper-static.sock"
+check "unregistering what is not there says so" "$work/unregister-again.out" "ept_s_not_registered"
+expect_exit 1 register-not-root ip netns exec "$rns" setpriv --reuid=65534 --regid=65534 --clear-groups \
+  "$rampart" register samr 49710 --socket "$work/epmapper-static.sock"
+check "a refused registration says how to register" "$work/register-not-root.out" "register as root, or .* --hold"
+# --hold: over the local socket, the entry lives as long as the rampart process.
+ip netns exec "$rns" "$rampart" register samr 49711 --hold --socket "$work/epmapper.sock" >"$work/hold.out" 2>&1 </dev/null &
+hold_pid=$!
+interop_wait_until 10 grep -q "held until interrupted" "$work/hold.out" || flunk "register --hold did not register"
+expect_exit 0 held-map "${in_rampartd[@]}" map 127.0.0.1 samr
+check "a held entry is served" "$work/held-map.out" "^ncacn_ip_tcp:127\.0\.0\.1\[49711\]$"
+kill -TERM "$hold_pid"
+wait "$hold_pid" && pass "register --hold exits 0 on SIGTERM" || flunk "register --hold: exit $?"
+interop_wait_until 5 bash -c "! ip netns exec $rns $rampart map 127.0.0.1 samr >/dev/null 2>&1" &&
+  pass "the held entry leaves with the process" || flunk "the held entry outlived its process"
+
 expect_exit 2 usage "$rampart" map
+expect_exit 2 unknown-command-help "$rampart" frobnicate --help
+check "an unknown command is named" "$work/unknown-command-help.out" "unknown command 'frobnicate'"
+expect_exit 0 known-command-help "$rampart" dump --help
+
+# A second rampartd on 127.0.0.1 and [::1], port 1135: one endpoint-map entry
+# for the port; over IPv6 the tower's 0.0.0.0 is shown as the host reached.
+ip netns exec "$rns" "$rampartd" --listen 127.0.0.1:1135 --listen "[::1]:1135" --local-socket "" \
+  --static-socket "" --allow-root >"$work/rampartd-v6.log" 2>&1 &
+v6_pid=$!
+interop_at_exit kill "$v6_pid"
+interop_wait_until 10 netns_exec "$rns" bash -c 'exec 3<>/dev/tcp/127.0.0.1/1135' 2>/dev/null ||
+  flunk "the second rampartd did not listen"
+expect_exit 0 v6-dump-v4 "${in_rampartd[@]}" dump 127.0.0.1 --port 1135
+if (($(grep -c 'ncacn_ip_tcp:' "$work/v6-dump-v4.out") == 1)); then
+  pass "two listeners on one port are one entry"
+else
+  flunk "two listeners on one port are not one entry"
+fi
+check "over IPv4 the entry has the address reached" "$work/v6-dump-v4.out" "^  ncacn_ip_tcp:127\.0\.0\.1\[1135\]$"
+expect_exit 0 v6-dump-brackets "${in_rampartd[@]}" dump "[::1]" --port 1135
+check "dump [::1] shows the IPv6 host, not 0.0.0.0" "$work/v6-dump-brackets.out" "^  ncacn_ip_tcp:\[::1\]\[1135\]$"
+expect_exit 0 v6-dump-bare "${in_rampartd[@]}" dump ::1 --port 1135
+if grep -q "0\.0\.0\.0" "$work/v6-dump-bare.out"; then flunk "dump ::1 shows 0.0.0.0"; else pass "dump ::1 shows no 0.0.0.0"; fi
 expect_exit 1 refused "${in_rampartd[@]}" ping 127.0.0.1 --port 1 --timeout 2
 explain_capture rampartd-explain "$work/rampartd.pcapng"
 

@@ -9,5 +9,7 @@ namespace rampart::cli {
 void add_explain_command(CLI::App& app, CommonOptions& common, Action& action);
 /// dump, map, ping, ifids, princ.
 void add_network_commands(CLI::App& app, CommonOptions& common, Action& action);
+/// register, unregister: ept_insert / ept_delete over rampartd's local sockets.
+void add_register_commands(CLI::App& app, CommonOptions& common, Action& action);
 
 }  // namespace rampart::cli

@@ -17,6 +17,17 @@ int main(int argc, char** argv) {
   Action action;
   add_explain_command(app, common, action);
   add_network_commands(app, common, action);
+  add_register_commands(app, common, action);
+  // CLI11 handles --help before it notices that "rampart frobnicate --help"
+  // names no command, and would print the main help with status 0.
+  if (argc > 1 && argv[1][0] != '-') {
+    try {
+      (void)app.get_subcommand(argv[1]);
+    } catch (const CLI::OptionNotFound&) {
+      std::fprintf(stderr, "rampart: unknown command '%s'; run 'rampart --help' for the list\n", argv[1]);
+      return kExitUsage;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

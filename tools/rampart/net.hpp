@@ -27,6 +27,9 @@ using Outcome = std::expected<T, Failure>;
 
 [[nodiscard]] Failure failure_from(const Error& e, std::string_view what);
 
+/// IFUUID[:MAJ.MIN] or a well-known name or alias ("lsarpc", "epmapper").
+[[nodiscard]] Outcome<SyntaxId> parse_interface(const std::string& text);
+
 /// One endpoint mapper entry as dump shows it.
 struct DumpEntry {
   Uuid object;
@@ -67,6 +70,13 @@ struct PrincResult {
   std::uint32_t status = 0;
 };
 
+/// mgmt inq_stats: C706 Appendix Q's rpc_c_stats_* order.
+struct StatsResult {
+  std::string binding;
+  std::vector<std::uint32_t> values;
+  std::uint32_t status = 0;
+};
+
 struct MapResult {
   std::string host;
   SyntaxId interface;
@@ -82,6 +92,7 @@ int render_map(const CommonOptions& common, const MapResult& r);
 int render_ping(const CommonOptions& common, const PingResult& r);
 int render_ifids(const CommonOptions& common, const IfIdsResult& r);
 int render_princ(const CommonOptions& common, const PrincResult& r);
+int render_stats(const CommonOptions& common, const StatsResult& r);
 int render_failure(const CommonOptions& common, std::string_view command, const Failure& f);
 
 /// "ok (0x00000000)", "ept_s_not_registered (0x16c9a0d6)", "0x000006d1".

@@ -12,6 +12,7 @@
 #include "rampart/binding/string_binding.hpp"
 #include "rampart/interfaces/mgmt.hpp"
 #include "rampart/ndr/stub.hpp"
+#include "rampart/runtime/client_errc.hpp"
 #include "rampart/transport/client.hpp"
 #include "stub_decoder.hpp"
 #include "well_known.hpp"
@@ -65,7 +66,22 @@ Outcome<void> connect_and_bind(BlockingClient& c, const binding::StringBinding& 
   return {};
 }
 
-DumpEntry to_dump_entry(const epm::EptEntry& e) {
+// "[::1]" as rampartd's --listen writes it, or a bare "::1": the address
+// without brackets, which is what a string binding's host holds.
+std::string bare_host(const std::string& host) {
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') return host.substr(1, host.size() - 2);
+  return host;
+}
+
+// C706 Appendix L: a tower's IPv4 floor of 0.0.0.0 means "the address the
+// client reached"; Windows' and rampartd's endpoint mappers put the address
+// in themselves over IPv4, but a tower cannot carry an IPv6 address, so over
+// IPv6 the client fills in the host it connected to, as Windows' runtime does.
+void fill_any_address(binding::TowerBinding& view, const std::string& host) {
+  if (view.address == "0.0.0.0" && view.protseq == binding::Protseq::ncacn_ip_tcp) view.address = host;
+}
+
+DumpEntry to_dump_entry(const epm::EptEntry& e, const std::string& host) {
   DumpEntry d{e.object, std::nullopt, e.annotation, {}, {}};
   if (!e.tower) {
     d.tower_error = "no tower";
@@ -83,6 +99,7 @@ DumpEntry to_dump_entry(const epm::EptEntry& e) {
     d.tower_error = view.error().to_string();
     return d;
   }
+  fill_any_address(*view, host);
   d.binding = binding::StringBinding::from_tower(*view).format();
   return d;
 }
@@ -90,7 +107,8 @@ DumpEntry to_dump_entry(const epm::EptEntry& e) {
 // Every entry, page by page ([MS-RPCE] 3.1.2.1 ept_lookup): Windows answers
 // status 0 while entries remain and ept_s_not_registered with none at the
 // end; Samba sends its last entries together with ept_s_not_registered.
-Outcome<DumpResult> dump(const std::string& host, std::uint32_t page_size, const CommonOptions& common) {
+Outcome<DumpResult> dump(const std::string& host_text, std::uint32_t page_size, const CommonOptions& common) {
+  const std::string host = bare_host(host_text);
   BlockingClient c(client_options(common));
   binding::StringBinding b{std::nullopt, binding::Protseq::ncacn_ip_tcp, host, std::to_string(common.port), {}};
   if (auto ok = connect_and_bind(c, b, epm::kInterface); !ok) return std::unexpected(ok.error());
@@ -105,7 +123,7 @@ Outcome<DumpResult> dump(const std::string& host, std::uint32_t page_size, const
     if (!page) return std::unexpected(page.error());
     ++out.pages;
     spdlog::debug("ept_lookup page {}: {} entries, {}", out.pages, page->entries.size(), status_text(page->status));
-    for (const auto& e : page->entries) out.entries.push_back(to_dump_entry(e));
+    for (const auto& e : page->entries) out.entries.push_back(to_dump_entry(e, host));
     out.final_status = page->status;
     req.entry_handle = page->entry_handle;
     if (page->status == epm::kEptNotRegistered) break;
@@ -133,7 +151,7 @@ Outcome<binding::StringBinding> parse_target(const std::string& text, const Comm
     if (!parsed) return std::unexpected(Failure{text + ": " + parsed.error().to_string(), kExitUsage, ""});
     b = std::move(*parsed);
   } else {
-    b.host = text;
+    b.host = bare_host(text);
   }
   if (b.endpoint.empty() && b.protseq == binding::Protseq::ncacn_ip_tcp) b.endpoint = std::to_string(common.port);
   return b;
@@ -175,6 +193,18 @@ Outcome<IfIdsResult> ifids(const binding::StringBinding& b, const CommonOptions&
   return out;
 }
 
+// C706 Appendix Q: rpc_c_stats_calls_in .. rpc_c_stats_pkts_out, 4 values.
+constexpr std::uint32_t kStatsCount = 4;
+
+Outcome<StatsResult> stats(const binding::StringBinding& b, const CommonOptions& common) {
+  BlockingClient c(client_options(common));
+  if (auto ok = connect_and_bind(c, b, mgmt::kInterface); !ok) return std::unexpected(ok.error());
+  auto r = invoke<mgmt::InqStatsResponse>(c, mgmt::kInterface, static_cast<std::uint16_t>(mgmt::Opnum::inq_stats),
+                                          mgmt::InqStatsRequest{kStatsCount}, common);
+  if (!r) return std::unexpected(r.error());
+  return StatsResult{b.format(), std::move(r->statistics), r->status};
+}
+
 Outcome<PrincResult> princ(const binding::StringBinding& b, std::uint32_t authn, std::uint32_t size,
                            const CommonOptions& common) {
   BlockingClient c(client_options(common));
@@ -186,41 +216,29 @@ Outcome<PrincResult> princ(const binding::StringBinding& b, std::uint32_t authn,
   return PrincResult{b.format(), authn, r->princ_name, r->status};
 }
 
-// IFUUID[:MAJ.MIN] or a well-known name ("lsarpc"); without a version, the
-// one the name table gives, else 1.0.
-Outcome<SyntaxId> parse_interface(const std::string& text) {
-  const auto colon = text.find(':');
-  const std::string id = text.substr(0, colon);
-  SyntaxId s;
-  if (auto u = Uuid::parse(id)) {
-    s.uuid = *u;
-    const auto* w = find_well_known(s.uuid);
-    s.major = w ? w->major : 1;
-    s.minor = w ? w->minor : 0;
-  } else if (const auto* w = find_well_known(std::string_view(id))) {
-    s = SyntaxId{Uuid::from_string(w->uuid), w->major, w->minor};
-  } else {
-    return std::unexpected(Failure{text + ": neither a UUID nor a known interface name", kExitUsage, ""});
-  }
-  if (colon == std::string::npos) return s;
-  unsigned major = 0, minor = 0;
-  char tail = 0;
-  if (std::sscanf(text.c_str() + colon + 1, "%u.%u%c", &major, &minor, &tail) != 2 || major > 0xffff || minor > 0xffff)
-    return std::unexpected(Failure{text + ": the version must be MAJ.MIN", kExitUsage, ""});
-  s.major = static_cast<std::uint16_t>(major);
-  s.minor = static_cast<std::uint16_t>(minor);
-  return s;
-}
-
-Outcome<MapResult> map(const std::string& host, const std::string& iface_text, const std::string& protseq,
+Outcome<MapResult> map(const std::string& host_text, const std::string& iface_text, const std::string& protseq,
                        const CommonOptions& common) {
+  const std::string host = bare_host(host_text);
   auto iface = parse_interface(iface_text);
   if (!iface) return std::unexpected(iface.error());
   const auto* ps = binding::find_protseq(protseq);
   if (!ps) return std::unexpected(Failure{protseq + ": unknown protocol sequence", kExitUsage, ""});
   spdlog::debug("ept_map {} over {} at {}:{}", iface->to_string(), protseq, host, common.port);
   auto tb = transport::resolve_endpoint(host, *iface, ps->id, common.timeout(), common.port);
-  if (!tb) return std::unexpected(failure_from(tb.error(), "ept_map"));
+  if (!tb) {
+    // The endpoint mapper's answer "nothing registered" is an answer, not a
+    // protocol error: say what was asked for, exit 1 (rampart(1)).
+    if (tb.error().domain() == ErrorDomain::client &&
+        tb.error().code() == static_cast<std::uint16_t>(runtime::ClientErrc::endpoint_not_found)) {
+      const std::string label = label_for(iface->uuid);
+      return std::unexpected(Failure{fmt::format("{}{} v{}.{} is not registered at {} over {} (ept_s_not_registered)",
+                                                 label.empty() ? "" : label + " ", iface->uuid.to_string(),
+                                                 iface->major, iface->minor, host, protseq),
+                                     kExitFailure, "client.endpoint_not_found"});
+    }
+    return std::unexpected(failure_from(tb.error(), "ept_map"));
+  }
+  fill_any_address(*tb, host);
   return MapResult{host, *iface, protseq, binding::StringBinding::from_tower(*tb).format(), tb->endpoint, tb->address};
 }
 
@@ -286,6 +304,11 @@ void add_mgmt_commands(CLI::App& app, CommonOptions& common, Action& action, con
                        return finish(common, "ifids", ifids(b, common), render_ifids);
                      });
 
+  add_target_command(app, "stats", "mgmt inq_stats: calls and packets the server has received and sent", a, common,
+                     action, [&common](const binding::StringBinding& b) {
+                       return finish(common, "stats", stats(b, common), render_stats);
+                     });
+
   auto* p = add_target_command(app, "princ", "mgmt inq_princ_name: the server's principal name", a, common, action,
                                [&common, a](const binding::StringBinding& b) {
                                  return finish(common, "princ", princ(b, a->authn, a->size, common), render_princ);
@@ -304,6 +327,32 @@ void add_mgmt_commands(CLI::App& app, CommonOptions& common, Action& action, con
 Failure failure_from(const Error& e, std::string_view what) {
   return Failure{what.empty() ? e.to_string() : fmt::format("{}: {}", what, e.to_string()), exit_code_for(e),
                  fmt::format("{}.{}", to_string(e.domain()), e.code_name())};
+}
+
+// IFUUID[:MAJ.MIN] or a well-known name ("lsarpc"); without a version, the
+// one the name table gives, else 1.0.
+Outcome<SyntaxId> parse_interface(const std::string& text) {
+  const auto colon = text.find(':');
+  const std::string id = text.substr(0, colon);
+  SyntaxId s;
+  if (auto u = Uuid::parse(id)) {
+    s.uuid = *u;
+    const auto* w = find_well_known(s.uuid);
+    s.major = w ? w->major : 1;
+    s.minor = w ? w->minor : 0;
+  } else if (const auto* w = find_well_known(std::string_view(id))) {
+    s = SyntaxId{Uuid::from_string(w->uuid), w->major, w->minor};
+  } else {
+    return std::unexpected(Failure{text + ": neither a UUID nor a known interface name", kExitUsage, ""});
+  }
+  if (colon == std::string::npos) return s;
+  unsigned major = 0, minor = 0;
+  char tail = 0;
+  if (std::sscanf(text.c_str() + colon + 1, "%u.%u%c", &major, &minor, &tail) != 2 || major > 0xffff || minor > 0xffff)
+    return std::unexpected(Failure{text + ": the version must be MAJ.MIN", kExitUsage, ""});
+  s.major = static_cast<std::uint16_t>(major);
+  s.minor = static_cast<std::uint16_t>(minor);
+  return s;
 }
 
 void add_network_commands(CLI::App& app, CommonOptions& common, Action& action) {

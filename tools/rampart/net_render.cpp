@@ -156,17 +156,55 @@ int render_ifids(const CommonOptions& common, const IfIdsResult& r) {
   return code;
 }
 
+int render_stats(const CommonOptions& common, const StatsResult& r) {
+  // C706 Appendix Q names the four counters in this order.
+  static constexpr const char* kNames[] = {"calls_in", "calls_out", "pkts_in", "pkts_out"};
+  const int code = r.status == 0 ? kExitOk : kExitFailure;
+  if (common.json) {
+    nlohmann::json values = nlohmann::json::object();
+    for (std::size_t i = 0; i < r.values.size(); ++i)
+      values[i < std::size(kNames) ? kNames[i] : fmt::format("stat_{}", i)] = r.values[i];
+    nlohmann::json j = {{"command", "stats"}, {"ok", code == kExitOk}, {"binding", r.binding},
+                        {"statistics", values}, {"status", status_text(r.status)}};
+    if (code != kExitOk) {
+      j["error"] = "inq_stats failed: " + status_text(r.status);
+      j["exit_code"] = code;
+    }
+    print_json(j);
+    return code;
+  }
+  if (code != kExitOk) return report_failure(common, "stats", "inq_stats failed: " + status_text(r.status), code);
+  for (std::size_t i = 0; i < r.values.size(); ++i)
+    out(fmt::format("{:<10} {}\n", i < std::size(kNames) ? kNames[i] : fmt::format("stat_{}", i), r.values[i]));
+  return code;
+}
+
+// A server without a security provider for the service asked about
+// answers RPC_S_UNKNOWN_AUTHN_SERVICE, as Windows' runtime does for a server
+// that registered no authentication information: the call worked, but there
+// is no name, so the exit status is 1 with a message that says why.
+std::string princ_failure(const PrincResult& r) {
+  if (r.status == 0x000006d3)
+    return fmt::format("no principal name for authentication service {}: the server has no such security provider "
+                       "({})",
+                       r.authn_proto, status_text(r.status));
+  return fmt::format("inq_princ_name failed: {}", status_text(r.status));
+}
+
 int render_princ(const CommonOptions& common, const PrincResult& r) {
   const int code = r.status == 0 ? kExitOk : kExitFailure;
   if (common.json) {
-    print_json({{"command", "princ"},
-                {"ok", code == kExitOk},
-                {"binding", r.binding},
-                {"authn_proto", r.authn_proto},
-                {"princ_name", r.princ_name},
-                {"status", status_text(r.status)}});
+    nlohmann::json j = {{"command", "princ"},        {"ok", code == kExitOk},
+                        {"binding", r.binding},      {"authn_proto", r.authn_proto},
+                        {"princ_name", r.princ_name}, {"status", status_text(r.status)}};
+    if (code != kExitOk) {
+      j["error"] = princ_failure(r);
+      j["exit_code"] = code;
+    }
+    print_json(j);
     return code;
   }
+  if (code != kExitOk) return report_failure(common, "princ", princ_failure(r), code);
   out(fmt::format("principal name: \"{}\" (authn {}), status {}\n", r.princ_name, r.authn_proto, status_text(r.status)));
   return code;
 }

@@ -61,6 +61,18 @@ constexpr std::array kTable = {
     W{"f6beaff7-1e19-4fbb-9f8f-b89e2018337c", 1, 0, "IEventService", "MS-EVEN6", "EventLog remoting protocol version 6"},
 };
 
+// Other names users know these interfaces by: the endpoint mapper's service
+// and pipe names, and the short forms of the [MS-*] protocols.
+struct Alias {
+  std::string_view alias;
+  std::string_view name;
+};
+constexpr std::array kAliases = {
+    Alias{"epmapper", "epm"},   Alias{"ept", "epm"},        Alias{"lsa", "lsarpc"},   Alias{"lsass", "lsarpc"},
+    Alias{"sam", "samr"},       Alias{"scm", "svcctl"},     Alias{"spooler", "spoolss"}, Alias{"dcom", "IRemoteActivation"},
+    Alias{"oxid", "IObjectExporter"}, Alias{"rrp", "winreg"}, Alias{"tsch", "ITaskSchedulerService"},
+};
+
 bool iequals(std::string_view a, std::string_view b) noexcept {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
@@ -83,6 +95,8 @@ const WellKnownInterface* find_well_known(std::string_view name) noexcept {
     if (iequals(w.name, name)) return &w;
   for (const auto& w : kTable)
     if (iequals(w.spec, name)) return &w;
+  for (const auto& a : kAliases)
+    if (iequals(a.alias, name)) return find_well_known(a.name);
   return nullptr;
 }
 

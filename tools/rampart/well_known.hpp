@@ -28,7 +28,8 @@ struct WellKnownInterface {
 [[nodiscard]] const WellKnownInterface* find_well_known(const Uuid& uuid) noexcept;
 
 /// The entry whose name or spec matches `name` case-insensitively ("samr",
-/// "MS-SAMR", "epm"); the first one when a spec defines several.
+/// "MS-SAMR", "epm"); the first one when a spec defines several; else a
+/// common alias ("epmapper", "lsa", "sam").
 [[nodiscard]] const WellKnownInterface* find_well_known(std::string_view name) noexcept;
 
 /// "lsarpc (MS-LSAT)" or "" when unknown.

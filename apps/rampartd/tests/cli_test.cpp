@@ -45,7 +45,45 @@ TEST(Cli, BadValuesAreRefused) {
   ::testing::internal::GetCapturedStdout();
   ::testing::internal::GetCapturedStderr();
   ASSERT_TRUE(std::holds_alternative<int>(bad_format));
-  EXPECT_NE(std::get<int>(bad_format), 0);
+  EXPECT_EQ(std::get<int>(bad_format), 2);
+}
+
+// rampartd(8), EXIT STATUS: 2 for every kind of bad command line, whatever
+// code CLI11 gives the error; 0 for --help and --version.
+TEST(Cli, UsageErrorsExitTwo) {
+  for (std::vector<const char*> args : {std::vector<const char*>{"--bogus"}, {"--threads", "-1"}, {"--threads", "x"},
+                                        {"--threads", "5000"}, {"--listen"}, {"extra"}, {"--allow-root=maybe"}}) {
+    ::testing::internal::CaptureStderr();
+    ::testing::internal::CaptureStdout();
+    auto parsed = parse(args);
+    ::testing::internal::GetCapturedStdout();
+    ::testing::internal::GetCapturedStderr();
+    ASSERT_TRUE(std::holds_alternative<int>(parsed)) << args[0];
+    EXPECT_EQ(std::get<int>(parsed), 2) << args[0];
+  }
+  for (const char* flag : {"--help", "--version"}) {
+    ::testing::internal::CaptureStdout();
+    auto parsed = parse({flag});
+    ::testing::internal::GetCapturedStdout();
+    ASSERT_TRUE(std::holds_alternative<int>(parsed));
+    EXPECT_EQ(std::get<int>(parsed), 0) << flag;
+  }
+}
+
+TEST(Cli, PrivilegeAndStaticSocketOptions) {
+  auto parsed = parse({"--user", "nobody", "--group", "nogroup", "--allow-root", "--static-socket", ""});
+  ASSERT_TRUE(std::holds_alternative<CliOptions>(parsed));
+  Config c = Config::defaults();
+  ASSERT_TRUE(apply_cli(std::get<CliOptions>(parsed), c));
+  EXPECT_EQ(c.user, "nobody");
+  EXPECT_EQ(c.group, "nogroup");
+  EXPECT_TRUE(c.allow_root);
+  EXPECT_TRUE(c.static_socket.empty());
+  auto relative = parse({"--static-socket", "x.sock"});
+  ASSERT_TRUE(std::holds_alternative<CliOptions>(relative));
+  auto applied = apply_cli(std::get<CliOptions>(relative), c);
+  ASSERT_FALSE(applied);
+  EXPECT_NE(applied.error().find("--static-socket x.sock"), std::string::npos);
 }
 
 }  // namespace

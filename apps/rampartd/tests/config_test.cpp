@@ -152,7 +152,67 @@ TEST(Config, StaticEndpointsAreValidated) {
   EXPECT_EQ(parse_error(head + "version = \"1.0\"\nprotseq = \"ncalrpc\"\nendpoint = \"x\"\nport = 1\n"),
             "test.toml:6:1: unknown key 'port' in [[static_endpoint]]");
   EXPECT_EQ(parse_error("[[static_endpoint]]\ninterface = \"not-a-uuid\"\nversion = \"1.0\"\nprotseq = \"ncalrpc\"\nendpoint = \"x\"\n"),
-            "test.toml:2:13: 'interface' is not a UUID: not-a-uuid");
+            "test.toml:2:13: 'interface' is neither a UUID nor a known interface name: not-a-uuid (rampart(1) lists "
+            "the names)");
+  EXPECT_EQ(parse_error(head + "protseq = \"ncacn_ip_tcp\"\nendpoint = 135\n"),
+            "test.toml:1:1: [[static_endpoint]] needs 'version' when 'interface' is a UUID");
+  EXPECT_EQ(parse_error(head + "version = \"1.0\"\nprotseq = \"ncacn_ip_tcp\"\nendpoint = -1\n"),
+            "test.toml:5:12: ncacn_ip_tcp needs a port 1..65535 as endpoint");
+  EXPECT_EQ(parse_error(head + "version = \"1.0\"\nprotseq = \"ncacn_ip_tcp\"\nendpoint = 1.5\n"),
+            "test.toml:5:12: 'endpoint' must be a port number or a string");
+}
+
+TEST(Config, StaticEndpointByNameWithAnIntegerPort) {
+  const Config c = parse_ok("[[static_endpoint]]\ninterface = \"lsarpc\"\nprotseq = \"ncacn_ip_tcp\"\nendpoint = 49701\n"
+                            "[[static_endpoint]]\ninterface = \"SAMR\"\nversion = \"2.0\"\nprotseq = \"ncacn_ip_tcp\"\n"
+                            "endpoint = \"49702\"\n");
+  ASSERT_EQ(c.static_endpoints.size(), 2u);
+  EXPECT_EQ(c.static_endpoints[0].interface.uuid.to_string(), "12345778-1234-abcd-ef00-0123456789ab");
+  EXPECT_EQ(c.static_endpoints[0].interface.major, 0) << "lsarpc is registered as 0.0";
+  EXPECT_EQ(c.static_endpoints[0].endpoint, "49701");
+  EXPECT_EQ(c.static_endpoints[1].interface.uuid.to_string(), "12345778-1234-abcd-ef00-0123456789ac");
+  EXPECT_EQ(c.static_endpoints[1].interface.major, 2) << "an explicit version wins over the table's";
+}
+
+TEST(Config, RegistrationRules) {
+  const Config c = parse_ok(
+      "[[registration.allow]]\nuid = 1000\ninterfaces = [\"lsarpc\", \"12345778-1234-abcd-ef00-0123456789ac\"]\n"
+      "[[registration.allow]]\nuser = \"nobody\"\ninterfaces = [\"*\"]\n");
+  ASSERT_EQ(c.registration_rules.size(), 2u);
+  EXPECT_EQ(c.registration_rules[0].uid, 1000u);
+  EXPECT_FALSE(c.registration_rules[0].any_interface);
+  ASSERT_EQ(c.registration_rules[0].interfaces.size(), 2u);
+  EXPECT_EQ(c.registration_rules[0].interfaces[0].to_string(), "12345778-1234-abcd-ef00-0123456789ab");
+  EXPECT_EQ(c.registration_rules[1].uid, 65534u);
+  EXPECT_TRUE(c.registration_rules[1].any_interface);
+  EXPECT_TRUE(parse_ok("").registration_rules.empty());
+  EXPECT_EQ(parse_error("[[registration.allow]]\ninterfaces = [\"*\"]\n"),
+            "test.toml:1:1: [[registration.allow]] needs 'uid' or 'user' (one of them) and 'interfaces'");
+  EXPECT_EQ(parse_error("[[registration.allow]]\nuser = \"no-such-user-rampart\"\ninterfaces = [\"*\"]\n"),
+            "test.toml:2:8: user 'no-such-user-rampart' does not exist");
+  EXPECT_NE(parse_error("[[registration.allow]]\nuid = 5\ninterfaces = [\"nonsense\"]\n").find("neither a UUID nor"),
+            std::string::npos);
+}
+
+TEST(Config, MetricsListen) {
+  EXPECT_TRUE(parse_ok("").metrics_listen.empty()) << "metrics are off by default";
+  EXPECT_EQ(parse_ok("[metrics]\nlisten = \"127.0.0.1:9135\"\n").metrics_listen, "127.0.0.1:9135");
+  EXPECT_NE(parse_error("[metrics]\nlisten = \"localhost:9135\"\n").find("test.toml:2:10: listen must be"),
+            std::string::npos);
+  EXPECT_EQ(parse_error("[metrics]\nport = 1\n"), "test.toml:2:1: unknown key 'port' in [metrics]");
+}
+
+TEST(Config, PrivilegeKeys) {
+  const Config c = parse_ok("[server]\nuser = \"rampart\"\ngroup = \"nogroup\"\nallow_root = true\n");
+  EXPECT_EQ(c.user, "rampart");
+  EXPECT_EQ(c.group, "nogroup");
+  EXPECT_TRUE(c.allow_root);
+  const Config d = parse_ok("");
+  EXPECT_TRUE(d.user.empty());
+  EXPECT_FALSE(d.allow_root);
+  EXPECT_EQ(parse_error("[server]\nallow_root = 1\n"), "test.toml:2:14: 'allow_root' must be true or false");
+  EXPECT_NE(parse_error("[registration]\nstatic_socket = \"relative.sock\"\n").find("test.toml:2:17: bad static_socket"),
+            std::string::npos);
 }
 
 TEST(Config, MissingFileIsAClearError) {

@@ -54,6 +54,16 @@ class Server {
   /// Binds and starts accepting. Returns the bound address (with the port
   /// the kernel chose for port 0), or why the socket could not be bound.
   std::expected<ListenAddress, std::error_code> listen(const ListenAddress& address);
+  /// Accepts on `fd`, a TCP or Unix-domain stream socket already bound and
+  /// listening (socket activation). Its connections go to the workers round
+  /// robin. Returns its address; the Server owns the descriptor.
+  std::expected<ListenAddress, std::error_code> adopt(int fd);
+  /// Listeners opened from now on are bound (and the kernel queues
+  /// connections in their backlog) but accept nothing until
+  /// release_accepting(): rampartd binds as root, gives up root, and only
+  /// then serves a byte.
+  void hold_accepting();
+  void release_accepting();
   /// Stops accepting on a listener started with this (requested) address.
   /// Open connections stay. Returns false if there was no such listener.
   bool unlisten(const ListenAddress& address);

@@ -35,7 +35,7 @@ def _toml_value(v):
 
 class Rampartd:
     def __init__(self, binary, port=None, host="127.0.0.1", limits=None, fragments=None,
-                 registration=None, static_endpoints=(), extra_args=(), threads=2):
+                 registration=None, static_endpoints=(), extra_args=(), threads=2, user=None):
         self.binary = binary
         self.host = host
         self.port = port or free_port()
@@ -46,7 +46,14 @@ class Rampartd:
         self.config_path = os.path.join(self.dir, "rampartd.toml")
         listen = f"[{host}]:{self.port}" if ":" in host else f"{host}:{self.port}"
         lines = ["[server]", f"listeners = [{_toml_value(listen)}]",
-                 f"local_socket = {_toml_value(self.socket_path)}", f"threads = {threads}", ""]
+                 f"local_socket = {_toml_value(self.socket_path)}", f"threads = {threads}"]
+        # rampartd refuses to keep root without being told (rampartd(8), PRIVILEGES): a
+        # test run as root either names a user to switch to or keeps root explicitly.
+        if user:
+            lines.append(f"user = {_toml_value(user)}")
+        elif os.geteuid() == 0:
+            lines.append("allow_root = true")
+        lines.append("")
         lines += ["[limits]"] + [f"{k} = {_toml_value(v)}" for k, v in (limits or {}).items()] + [""]
         if fragments:
             lines += ["[limits.fragments]"] + [f"{k} = {_toml_value(v)}" for k, v in fragments.items()] + [""]

@@ -21,6 +21,8 @@ rampartd_write_conf() {
 listeners = ["127.0.0.1:135"]
 local_socket = "$work/epmapper.sock"
 threads = 2
+# Started as root in the namespace; it keeps root (rampartd(8), PRIVILEGES).
+allow_root = true
 [registration]
 static_socket = "$work/epmapper-static.sock"
 [[static_endpoint]]

@@ -1,4 +1,6 @@
 // End-to-end tests of the transport over real loopback sockets.
+#include <sys/stat.h>
+
 #include <set>
 
 #include "transport_fixture.hpp"
@@ -243,6 +245,77 @@ TEST(Server, UnlistenStopsAcceptingButKeepsConnections) {
   Client refused;
   EXPECT_FALSE(refused.connect_tcp(address));
   EXPECT_EQ(c.call(0, {7}), std::vector<std::uint8_t>{7});
+}
+
+// A listening socket made the way systemd makes one for socket activation.
+int listening_socket_v4() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0 || ::listen(fd, 16) != 0) return -1;
+  return fd;
+}
+
+TEST(Server, AdoptsAPassedTcpSocket) {
+  Fixture f;
+  const int fd = listening_socket_v4();
+  ASSERT_GE(fd, 0);
+  auto bound = f.server->adopt(fd);
+  ASSERT_TRUE(bound) << bound.error().message();
+  EXPECT_EQ(bound->kind, ListenAddress::Kind::tcp);
+  EXPECT_NE(bound->tcp.port(), 0);
+  EXPECT_EQ(f.server->listeners().size(), 1u);
+  Client c;
+  ASSERT_TRUE(c.connect_tcp(*bound));
+  ASSERT_TRUE(c.bind());
+  const std::vector<std::uint8_t> stub{9, 8, 7};
+  EXPECT_EQ(c.call(0, stub), stub);
+}
+
+TEST(Server, AdoptsAPassedLocalSocketAndLeavesItsFile) {
+  Fixture f;
+  const std::string path = temp_socket_path("adopt");
+  ::unlink(path.c_str());
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un sa{};
+  sa.sun_family = AF_UNIX;
+  std::memcpy(sa.sun_path, path.c_str(), path.size() + 1);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa), 0);
+  ASSERT_EQ(::listen(fd, 16), 0);
+  auto bound = f.server->adopt(fd);
+  ASSERT_TRUE(bound) << bound.error().message();
+  EXPECT_EQ(bound->kind, ListenAddress::Kind::local);
+  EXPECT_EQ(bound->path, path);
+  Client c;
+  ASSERT_TRUE(c.connect_local(path));
+  ASSERT_TRUE(c.bind());
+  EXPECT_TRUE(f.server->unlisten(*bound));
+  struct stat st {};
+  EXPECT_EQ(::lstat(path.c_str(), &st), 0) << "the service manager's socket file was unlinked";
+  ::unlink(path.c_str());
+}
+
+TEST(Server, AdoptRefusesASocketThatDoesNotListen) {
+  Fixture f;
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  auto bound = f.server->adopt(fd);
+  ASSERT_FALSE(bound);
+  EXPECT_EQ(bound.error(), std::errc::invalid_argument);
+  ::close(fd);
+}
+
+TEST(Server, HeldListenersServeNothingUntilReleased) {
+  Fixture f;
+  f.server->hold_accepting();
+  const auto address = f.listen_v4();
+  Client c;
+  ASSERT_TRUE(c.connect_tcp(address));  // the kernel completes it into the backlog
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(f.server->connection_count(), 0u) << "a held listener accepted";
+  f.server->release_accepting();
+  ASSERT_TRUE(c.bind()) << "the connection waiting in the backlog was not served after the release";
+  EXPECT_EQ(f.server->connection_count(), 1u);
 }
 
 TEST(Server, StopDrainsAPendingCall) {

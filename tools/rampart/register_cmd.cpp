@@ -1,0 +1,168 @@
+// register, unregister: a server's endpoint added to or removed from
+// rampartd's endpoint map with ept_insert / ept_delete (C706 Appendix O,
+// [MS-RPCE] 2.2.1.2) over one of rampartd's Unix-domain sockets, which is
+// how rampartd identifies the caller (SO_PEERCRED; remote callers may not
+// register at all).
+//  - Over the static socket (root only, the default) the entry stays until
+//    `rampart unregister` or a restart.
+//  - With --hold, over the local socket: the entry belongs to the
+//    connection, which rampart keeps open until SIGINT or SIGTERM, as a
+//    server that registers itself does.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <pthread.h>
+
+#include <csignal>
+#include <cstdio>
+#include <memory>
+
+#include "commands.hpp"
+#include "net.hpp"
+#include "rampart/binding/protseq.hpp"
+#include "rampart/binding/string_binding.hpp"
+#include "rampart/binding/tower.hpp"
+#include "rampart/interfaces/epm.hpp"
+#include "rampart/ndr/stub.hpp"
+#include "rampart/transport/client.hpp"
+#include "well_known.hpp"
+
+namespace rampart::cli {
+
+namespace {
+
+constexpr const char* kStaticSocket = "/run/rampart/epmapper-static.sock";
+constexpr const char* kLocalSocket = "/run/rampart/epmapper.sock";
+
+struct RegisterArgs {
+  std::string iface, endpoint, protseq = "ncacn_ip_tcp", annotation, object, socket;
+  bool hold = false;
+};
+
+struct Registration {
+  SyntaxId interface;
+  std::string binding;  // as dump shows it
+  epm::EptEntry entry;
+};
+
+// The entry for INTERFACE and ENDPOINT: its tower has no address (0.0.0.0
+// for TCP), which rampartd's replies turn into the address each client
+// reached, as for a [[static_endpoint]].
+Outcome<Registration> make_registration(const RegisterArgs& a) {
+  auto iface = parse_interface(a.iface);
+  if (!iface) return std::unexpected(iface.error());
+  const auto* ps = binding::find_protseq(a.protseq);
+  if (!ps) return std::unexpected(Failure{a.protseq + ": unknown protocol sequence", kExitUsage, ""});
+  Uuid object;
+  if (!a.object.empty()) {
+    auto u = Uuid::parse(a.object);
+    if (!u) return std::unexpected(Failure{a.object + ": not a UUID", kExitUsage, ""});
+    object = *u;
+  }
+  if (a.annotation.size() > 63) return std::unexpected(Failure{"the annotation is longer than 63 octets", kExitUsage, ""});
+  const binding::TowerBinding tb{*iface, syntax::kNdr20, ps->id, 0, a.endpoint, {}};
+  auto tower = binding::Tower::build(tb);
+  if (!tower) return std::unexpected(Failure{fmt::format("{}[{}]: {}", a.protseq, a.endpoint, tower.error().to_string()),
+                                             kExitUsage, ""});
+  return Registration{*iface, binding::StringBinding::from_tower(tb).format(),
+                      epm::EptEntry{object, epm::Twr{tower->encode()}, a.annotation}};
+}
+
+Failure connect_failure(const Error& e, const std::string& path, bool hold) {
+  Failure f = failure_from(e, path);
+  if (!hold)
+    f.message += "; is rampartd running? Its static socket is root's (mode 0600): register as root, or from the "
+                 "server's own process with --hold over " + std::string(kLocalSocket);
+  return f;
+}
+
+// ept_insert or ept_delete of one entry; the endpoint mapper's status.
+Outcome<std::uint32_t> send(transport::BlockingClient& c, epm::Opnum op, const epm::EptEntry& entry,
+                            const CommonOptions& common) {
+  auto stub = op == epm::Opnum::ept_insert ? ndr::encode_stub(epm::EptInsertRequest{{entry}, 1}, Drep::little())
+                                           : ndr::encode_stub(epm::EptDeleteRequest{{entry}}, Drep::little());
+  if (!stub) return std::unexpected(failure_from(stub.error(), "encoding the request"));
+  transport::CallRequest call{epm::kInterface, static_cast<std::uint16_t>(op), std::move(*stub), std::nullopt,
+                              common.timeout()};
+  auto reply = c.call(call);
+  if (!reply) return std::unexpected(failure_from(reply.error(), "call"));
+  if (reply->is_fault())
+    return std::unexpected(Failure{fmt::format("the endpoint mapper refused the call: {}{}", status_text(reply->fault_status),
+                                               reply->fault_status == 5 ? " (registration is for local callers)" : ""),
+                                   kExitFailure, ""});
+  auto r = ndr::decode_stub<epm::EptInsertResponse>(reply->stub, reply->drep);
+  if (!r) return std::unexpected(failure_from(r.error(), "the reply does not decode"));
+  return r->status;
+}
+
+// Until SIGINT or SIGTERM; then the connection closes and rampartd drops
+// the entry.
+void hold_until_told() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  int signal = 0;
+  (void)sigwait(&set, &signal);
+}
+
+int run(const RegisterArgs& a, epm::Opnum op, const CommonOptions& common) {
+  const char* command = op == epm::Opnum::ept_insert ? "register" : "unregister";
+  auto reg = make_registration(a);
+  if (!reg) return render_failure(common, command, reg.error());
+  const std::string path = !a.socket.empty() ? a.socket : a.hold ? kLocalSocket : kStaticSocket;
+  transport::ClientOptions options;
+  options.connect_timeout = common.timeout();
+  options.call_timeout = common.timeout();
+  transport::BlockingClient c(options);
+  if (auto ok = c.connect_local(path); !ok) return render_failure(common, command, connect_failure(ok.error(), path, a.hold));
+  if (auto ok = c.bind(epm::kInterface); !ok) return render_failure(common, command, failure_from(ok.error(), "bind epm"));
+  auto status = send(c, op, reg->entry, common);
+  if (!status) return render_failure(common, command, status.error());
+  const std::string label = label_for(reg->interface.uuid);
+  const std::string what = fmt::format("{}{} v{}.{} {}", label.empty() ? "" : label + " ", reg->interface.uuid.to_string(),
+                                       reg->interface.major, reg->interface.minor, reg->binding);
+  if (*status != 0)
+    return render_failure(common, command, Failure{fmt::format("{}: {}", what, status_text(*status)), kExitFailure, ""});
+  if (common.json) {
+    print_json({{"command", command}, {"ok", true}, {"interface", reg->interface.to_string()}, {"binding", reg->binding},
+                {"socket", path}, {"held", a.hold}});
+  } else {
+    std::printf("%s %s over %s%s\n", op == epm::Opnum::ept_insert ? "registered" : "unregistered", what.c_str(),
+                path.c_str(), a.hold ? " (held until interrupted)" : "");
+    std::fflush(stdout);
+  }
+  if (a.hold && op == epm::Opnum::ept_insert) hold_until_told();
+  return kExitOk;
+}
+
+CLI::App* add_one(CLI::App& app, const char* name, const char* help, const std::shared_ptr<RegisterArgs>& a,
+                  CommonOptions& common) {
+  auto* sub = app.add_subcommand(name, help);
+  sub->add_option("interface", a->iface, "IFUUID[:MAJ.MIN] or a well-known name such as lsarpc")->required();
+  sub->add_option("endpoint", a->endpoint, "the server's port (TCP), or its endpoint name")->required();
+  sub->add_option("--protseq", a->protseq, "protocol sequence")->capture_default_str();
+  sub->add_option("--object", a->object, "object UUID of the entry");
+  sub->add_option("--socket", a->socket,
+                  std::string("rampartd's socket (default ") + kStaticSocket + ", or " + kLocalSocket + " with --hold)");
+  add_common_options(*sub, common, false);
+  sub->add_option("--timeout", common.timeout_seconds, "seconds allowed for connecting and for each call")
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 3600.0));
+  return sub;
+}
+
+}  // namespace
+
+void add_register_commands(CLI::App& app, CommonOptions& common, Action& action) {
+  auto a = std::make_shared<RegisterArgs>();
+  auto* r = add_one(app, "register", "add an entry to rampartd's endpoint map (ept_insert over its local socket)", a,
+                    common);
+  r->add_option("--annotation", a->annotation, "annotation, at most 63 octets");
+  r->add_flag("--hold", a->hold, "register over the local socket and keep the entry until interrupted");
+  r->callback([&common, &action, a] { action = [&common, a] { return run(*a, epm::Opnum::ept_insert, common); }; });
+  auto* u = add_one(app, "unregister", "remove an entry from rampartd's endpoint map (ept_delete)", a, common);
+  u->callback([&common, &action, a] { action = [&common, a] { return run(*a, epm::Opnum::ept_delete, common); }; });
+}
+
+}  // namespace rampart::cli
