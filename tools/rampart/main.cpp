@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   Action action;
   add_explain_command(app, common, action);
   add_network_commands(app, common, action);
+  add_probe_command(app, common, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
