@@ -69,6 +69,7 @@ std::string Reaction::describe() const {
       kind == ReactionKind::alter_context_resp || kind == ReactionKind::response)
     s += code_text(kind, code);
   if (did_not_execute) s += " did-not-execute";
+  if (extended_error) s += " extended-error";
   if (closed_after) s += ", then close";
   return s;
 }

@@ -4,12 +4,25 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
+
 #include "rampart/pdu/pdu.hpp"
 #include "wire.hpp"
 
 namespace rampart::probe {
 
 namespace {
+
+// [MS-RPCE] 2.2.1.1.2: 90740320-fad0-11d3-82d7-009027b130ab, as a
+// little-endian GUID on the wire (the only drep Windows sends).
+constexpr std::array<std::uint8_t, 16> kExtendedErrorSignature{0x20, 0x03, 0x74, 0x90, 0xd0, 0xfa, 0xd3, 0x11,
+                                                               0x82, 0xd7, 0x00, 0x90, 0x27, 0xb1, 0x30, 0xab};
+
+bool has_extended_error_signature(std::span<const std::uint8_t> tail) {
+  return std::search(tail.begin(), tail.end(), kExtendedErrorSignature.begin(), kExtendedErrorSignature.end()) !=
+         tail.end();
+}
 
 std::string expected_list(const Probe& p) {
   std::string s;
@@ -58,6 +71,7 @@ Reaction reaction_from_pdu(std::span<const std::uint8_t> octets) {
   } else if (const auto* nak = p.as<pdu::BindNak>()) {
     out.kind = ReactionKind::bind_nak;
     out.code = static_cast<std::uint32_t>(nak->reason);
+    out.extended_error = has_extended_error_signature(nak->tail);
   } else if (const auto* f = p.as<pdu::Fault>()) {
     out.kind = ReactionKind::fault;
     out.code = f->status;

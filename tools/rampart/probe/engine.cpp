@@ -58,6 +58,13 @@ struct Shared {
   std::size_t next_target = 0;
 };
 
+Reaction bare(ReactionKind k, std::string detail) {
+  Reaction r;
+  r.kind = k;
+  r.detail = std::move(detail);
+  return r;
+}
+
 bool wants_linger(const Probe& p) {
   return std::any_of(p.expected.begin(), p.expected.end(), [](const Expected& e) { return e.close_after.has_value(); });
 }
@@ -126,18 +133,18 @@ awaitable<ProbeResult> run_probe(const tcp::endpoint& ep, const Probe& p, Shared
   co_await s.pacer.acquire();
   ProbeConn c(co_await asio::this_coro::executor);
   if (auto err = co_await c.connect(ep, s.o.connect_timeout); !err.empty()) {
-    res.reaction = {ReactionKind::connect_failed, 0, false, false, err};
+    res.reaction = bare(ReactionKind::connect_failed, err);
   } else {
     std::string why;
     std::optional<Session> session = Session{};
     if (p.after_bind) session = co_await preamble(c, s, why);
     if (!session) {
-      res.reaction = {ReactionKind::connect_failed, 0, false, false, why};
+      res.reaction = bare(ReactionKind::connect_failed, why);
     } else {
       std::vector<std::uint8_t> octets;
       for (const auto& pdu : p.build(*session)) octets.insert(octets.end(), pdu.begin(), pdu.end());
       if (auto err = co_await c.write(octets, s.o.reply_timeout); !err.empty())
-        res.reaction = {ReactionKind::closed, 0, false, false, "while sending: " + err};
+        res.reaction = bare(ReactionKind::closed, "while sending: " + err);
       else
         res.reaction = co_await observe(c, p, s);
     }

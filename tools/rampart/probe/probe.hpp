@@ -30,6 +30,8 @@ struct Reaction {
   ReactionKind kind = ReactionKind::silence;
   std::uint32_t code = 0;
   bool did_not_execute = false;  // PFC_DID_NOT_EXECUTE on a fault
+  /// A bind_nak carrying the extended-error signature ([MS-RPCE] 2.2.2.9).
+  bool extended_error = false;
   bool closed_after = false;     // the connection closed after the PDU
   std::string detail;            // decoder error, socket error, ...
 

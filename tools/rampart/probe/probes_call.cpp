@@ -162,17 +162,18 @@ Probe opnum_range() {
 
 Probe tower_mismatch() {
   return {"c7.tower-length-mismatch", "C7", "an ept_map tower whose conformance disagrees with tower_length",
-          "after a bind, the ept_map request Impacket sends (75-octet EPM tower) with tower_length 77 and "
-          "conformance 75",
-          "The 75 tower octets are all present; a server that believes tower_length reads 2 octets of the "
-          "following entry_handle, inside the same stub. Nothing is sized from the lie.",
-          "[MS-RPCE] 2.2.1.2.5 / C706 Appendix L: tower_octet_string is size_is(tower_length); NDR (C706 14.3.3.2) "
-          "requires the conformance to equal it, so the stub is bad: fault rpc_x_bad_stub_data. Samba "
-          "accepts the mismatch.",
+          "after a bind, the ept_map request Impacket sends (75-octet EPM tower, tower_length 75) with the "
+          "array's conformance (max_count) raised to 77",
+          "The conformance is larger than tower_length and than the octets sent: a server that allocates by "
+          "the conformance and copies tower_length octets allocates 2 octets too many, never too few. The "
+          "reverse shape (conformance below tower_length) is the heap-overflow pattern and is not sent.",
+          "[MS-RPCE] 2.2.1.2.5 / C706 Appendix L: tower_octet_string is size_is(tower_length), and NDR "
+          "(C706 14.3.3.2) requires the conformance to equal it, so the stub is bad: fault rpc_x_bad_stub_data. "
+          "Samba reads the tower by tower_length alone and accepts the mismatch.",
           Safety::safe, true,
           [](const Session&) {
             auto stub = wire::ept_map_stub();
-            wire::put_u32(stub, wire::kMapTowerLengthOffset, wire::get_u32(stub, wire::kMapTowerConformanceOffset) + 2);
+            wire::put_u32(stub, wire::kMapTowerConformanceOffset, wire::get_u32(stub, wire::kMapTowerLengthOffset) + 2);
             return Pdus{wire::request(kCallId, 0, kEptMap, stub)};
           },
           {fault(st::kRpcBadStubData)},
