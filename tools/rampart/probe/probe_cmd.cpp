@@ -83,7 +83,8 @@ std::expected<std::vector<std::string>, std::string> collect_targets(const Probe
 
 int run_probe(const ProbeArgs& a, const CommonOptions& common) {
   if (a.list) {
-    std::fputs(probe_list(true).c_str(), stdout);
+    const bool json = common.json || a.format == "jsonl";
+    std::fputs(json ? probe_list_jsonl().c_str() : probe_list(true).c_str(), stdout);
     return kExitOk;
   }
   std::vector<std::string> unknown;

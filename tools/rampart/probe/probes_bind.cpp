@@ -25,7 +25,7 @@ Probe header_only() {
           "negative length; no body octet exists to be misread and no length field in the body is read. It is "
           "the shape every stack must meet when a peer truncates a bind.",
           "C706 12.6.4.3 fixes the bind body; a PDU too short for its PTYPE cannot be answered with a bind_ack. "
-          "Windows and Samba refuse it without a context: close, or bind_nak.",
+          "No Windows reaction is documented, so any refusal counts as correct: close (Samba 4.17) or bind_nak.",
           Safety::safe, false,
           [](const Session&) {
             auto b = epm_bind();
@@ -43,8 +43,7 @@ Probe below_header() {
           "NOT SAFE: a receiver that computes frag_length - 16 without a check gets a negative (or, unsigned, "
           "a 4 GiB) body length: the arithmetic behind MS03-010-era RPCSS failures. Sent only with --unsafe.",
           "C706 12.6.1: frag_length includes the header, so no PDU is shorter than 16 octets; there is nothing "
-          "to answer and the stream cannot be re-framed, so the connection is closed (Samba closes, "
-          "CVE-2013-4408 hardening).",
+          "to answer and the stream cannot be re-framed, so the only reaction is to close the connection.",
           Safety::unsafe, false,
           [](const Session&) {
             auto b = epm_bind();
@@ -91,8 +90,8 @@ Probe request_before_bind() {
   return {"c1.request-before-bind", "C1", "a request as the first PDU of a connection",
           "an ept_lookup request (context 0) on a connection that never bound",
           "A well-formed 56-octet request: every stack must handle a client that skips the bind.",
-          "C706 12.6.4.9: requests use a context negotiated by bind; there is none. Samba answers bind_nak "
-          "protocol_version_not_supported, as Windows does; closing is also a refusal.",
+          "C706 12.6.4.9: requests use a context negotiated by bind; there is none. Samba 4.17 answers bind_nak "
+          "protocol_version_not_supported; closing is the other refusal C706 allows.",
           Safety::safe, false,
           [](const Session&) {
             auto stub = wire::ept_lookup_stub(1);
@@ -198,8 +197,8 @@ Probe ignored_flags() {
 Probe context_flood() {
   return {"c13.context-flood", "C13", "up to 120 presentation contexts in one alter_context",
           "a valid bind, then one alter_context defining contexts 1..120 (EPM v3.0, NDR20), 5.3 KB, fewer if the server acknowledged a smaller fragment",
-          "Bounded: one PDU inside the 5840-octet fragment both sides agreed on; Windows accepts thousands "
-          "of contexts per connection, so 120 is ordinary load.",
+          "Bounded: one PDU inside the fragment size both sides agreed on; [MS-RPCE] servers accept "
+          "thousands of contexts per connection, so 120 is ordinary load.",
           "C706 12.6.4.1: an alter_context_resp with one result per context; a server at its cap rejects "
           "the excess per context (provider_rejection, local_limit_exceeded) rather than the connection.",
           Safety::safe, true,

@@ -124,7 +124,8 @@ Probe request_auth_length() {
           "PDU. A server that checks nothing computes a negative offset, but it computes it from a 56-octet "
           "buffer it owns: no copy is sized by the value (the CVE-2015-5370 shape is the check, not a crash).",
           "[MS-RPCE] 2.2.2.11: the sec_trailer lies inside the PDU; an association without security cannot "
-          "carry a verifier. Windows and Samba reject the PDU: fault nca_s_proto_error and close, or close.",
+          "carry a verifier. Samba 4.17: fault nca_s_proto_error, then close; its later authentication check "
+          "answers access_denied and closes; a bare close is also a refusal.",
           Safety::safe, true,
           [](const Session&) {
             auto r = lookup_request();
@@ -215,8 +216,9 @@ Probe bogus_handle() {
   return {"epm.bogus-lookup-handle", "C15", "ept_lookup with a lookup handle the server never issued",
           "after a bind, an ept_lookup whose entry_handle is {0, 52414d50-4152-5400-0000-70726f626521}",
           "A well-formed call; the handle is only looked up.",
-          "C706 Appendix O / [MS-RPCE] 3.1.1.5.3: a context handle unknown to the server fails the call with "
-          "fault nca_s_fault_context_mismatch. Answering with entries would mean the handle was trusted.",
+          "C706 (context handles): a handle the server does not know fails the call with fault "
+          "nca_s_fault_context_mismatch (Samba 4.17 does). A response with status 0 means the handle was "
+          "trusted.",
           Safety::safe, true,
           [](const Session&) {
             auto stub = wire::ept_lookup_stub(1, Uuid::from_string("52414d50-4152-5400-0000-70726f626521"));

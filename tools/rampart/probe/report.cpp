@@ -164,4 +164,27 @@ std::string probe_list(bool with_unsafe) {
   return out;
 }
 
+std::string probe_list_jsonl() {
+  std::string out;
+  for (const auto& p : catalogue()) {
+    nlohmann::json expected = nlohmann::json::array();
+    for (const auto& e : p.expected) expected.push_back(e.describe());
+    nlohmann::json accepting = nlohmann::json::array();
+    for (const auto& e : p.accepting) accepting.push_back(e.describe());
+    out += nlohmann::json{{"id", p.id},
+                          {"class", p.hclass},
+                          {"safety", p.safety == Safety::safe ? "safe" : "unsafe"},
+                          {"title", p.title},
+                          {"sends", p.sends},
+                          {"after_bind", p.after_bind},
+                          {"expected", expected},
+                          {"lenient_if", accepting},
+                          {"why_safe", p.why_safe},
+                          {"evidence", p.evidence}}
+               .dump() +
+           "\n";
+  }
+  return out;
+}
+
 }  // namespace rampart::probe

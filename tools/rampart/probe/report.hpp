@@ -31,7 +31,8 @@ struct SummaryRow {
 /// One line per host: target, state, family, confidence, verdict counts,
 /// the ids of the probes with findings; then the totals.
 [[nodiscard]] std::string summary_table(const std::vector<SummaryRow>& rows);
-/// The probe list for `--list` (text).
+/// The probe list for `--list`: text, or one JSON object per probe.
 [[nodiscard]] std::string probe_list(bool with_unsafe);
+[[nodiscard]] std::string probe_list_jsonl();
 
 }  // namespace rampart::probe

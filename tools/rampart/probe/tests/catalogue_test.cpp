@@ -143,15 +143,25 @@ TEST(Wire, ContextFloodStaysInsideTheAgreedFragment) {
   EXPECT_GE(small.size(), 2000u);
 }
 
-// docs/probe.md and the man page name every probe with its class and safety.
+// docs/probe.md and rampart-probe(1) name every probe with its class,
+// safety, what it sends and why it is safe.
+std::string unescape_troff(std::string s) {
+  for (std::size_t i = 0; (i = s.find("\\-", i)) != std::string::npos;) s.replace(i, 2, "-");
+  for (std::size_t i = 0; (i = s.find("\\&", i)) != std::string::npos;) s.erase(i, 2);
+  return s;
+}
+
 TEST(Docs, ListEveryProbe) {
   const auto doc = read_file("docs/probe.md");
-  const auto man = read_file("docs/man/rampart.1");
+  const auto man = unescape_troff(read_file("docs/man/rampart-probe.1"));
+  ASSERT_FALSE(man.empty());
   for (const auto& p : catalogue()) {
+    EXPECT_NE(man.find(".B " + std::string(p.id) + "\n"), std::string::npos) << "rampart-probe.1 lacks " << p.id;
+    EXPECT_NE(man.find(std::string(p.sends)), std::string::npos) << "rampart-probe.1: " << p.id << " sends";
+    EXPECT_NE(man.find(std::string(p.why_safe)), std::string::npos) << "rampart-probe.1: " << p.id << " safety";
     const std::string row = "| `" + std::string(p.id) + "` | " + std::string(p.hclass) + " | " +
                             (p.safety == Safety::safe ? "safe" : "unsafe") + " |";
     EXPECT_NE(doc.find(row), std::string::npos) << "docs/probe.md lacks the row starting " << row;
-    EXPECT_NE(man.find(std::string(p.id)), std::string::npos) << "rampart.1 lacks " << p.id;
     for (const auto& e : p.expected)
       EXPECT_NE(doc.find(e.describe()), std::string::npos) << p.id << ": docs/probe.md lacks " << e.describe();
   }
