@@ -42,15 +42,17 @@ Probe below_header() {
           "a whole 72-octet EPM bind whose frag_length says 10",
           "NOT SAFE: a receiver that computes frag_length - 16 without a check gets a negative (or, unsigned, "
           "a 4 GiB) body length: the arithmetic behind MS03-010-era RPCSS failures. Sent only with --unsafe.",
-          "C706 12.6.1: frag_length includes the header, so no PDU is shorter than 16 octets; there is nothing "
-          "to answer and the stream cannot be re-framed, so the only reaction is to close the connection.",
+          "C706 12.6.1: frag_length includes the header, so no PDU is shorter than 16 octets and the stream "
+          "cannot be re-framed: the connection must close. Windows answers a first PDU that is not valid RPC "
+          "with the 24-octet bind_nak protocol_version_not_supported before closing (what nmap's Windows RPC "
+          "match relies on); Samba 4.17 closes without a reply.",
           Safety::unsafe, false,
           [](const Session&) {
             auto b = epm_bind();
             wire::put_u16(b, wire::kFragLengthOffset, 10);
             return Pdus{b};
           },
-          {closed()},
+          {nak(kReasonVersion, true), closed()},
           {accepted(ReactionKind::bind_ack)}};
 }
 
