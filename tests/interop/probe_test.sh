@@ -57,6 +57,11 @@ sns=rampart-probe-s-$$
 samba_start "$sns" "$work/samba" || interop_die "samba-dcerpcd did not start"
 run_probe "$sns" samba 4 127.0.0.1
 verify samba samba
+# Selection by class and id, with the target after the options.
+run_probe "$sns" samba-selected 4 --probe C3 --probe c7.tower-length-mismatch 127.0.0.1
+n=$("$py" -c 'import json,sys; print(len(json.loads(open(sys.argv[1]).readline())["probes"]))' "$work/samba-selected.jsonl")
+if ((n == 5)); then interop_log "ok: --probe C3 --probe ID ran 5 probes"; else
+  interop_log "FAIL: --probe C3 --probe ID ran $n probes, expected 5"; fail=1; fi
 
 # ---- the lenient test server ----
 fns=rampart-probe-f-$$

@@ -152,7 +152,9 @@ void add_probe_command(CLI::App& app, CommonOptions& common, Action& action) {
       ->capture_default_str()
       ->check(CLI::IsMember({"table", "jsonl", "csv"}));
   sub->add_option("-o,--output", a->output, "write the results to FILE instead of standard output");
-  sub->add_option("--probe", a->only, "run only this probe id or class (C1, C6, ...); repeatable");
+  // One value per --probe, so that targets may follow it.
+  sub->add_option("--probe", a->only, "run only this probe id or class (C1, C6, ...); repeatable")
+      ->allow_extra_args(false);
   sub->add_flag("--unsafe", a->unsafe, "also send the probes that can crash a vulnerable host");
   sub->add_flag("--list", a->list, "list every probe, what it sends, its expected reaction and why it is safe");
   sub->add_flag("--force", a->force, "allow more than 4096 hosts (up to --max-hosts, at most 1048576)");
