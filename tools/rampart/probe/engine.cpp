@@ -70,7 +70,7 @@ bool wants_linger(const Probe& p) {
 }
 
 // A fresh connection whose EPM bind is accepted: the host still serves.
-awaitable<bool> alive(const tcp::endpoint& ep, Shared& s) {
+awaitable<bool> bind_once(const tcp::endpoint& ep, Shared& s) {
   co_await s.pacer.acquire();
   ProbeConn c(co_await asio::this_coro::executor);
   if (!(co_await c.connect(ep, s.o.connect_timeout)).empty()) co_return false;
@@ -80,6 +80,19 @@ awaitable<bool> alive(const tcp::endpoint& ep, Shared& s) {
   if (r.kind != ReadOutcome::Kind::pdu) co_return false;
   auto reaction = reaction_from_pdu(r.octets);
   co_return reaction.kind == ReactionKind::bind_ack && reaction.code == 0;
+}
+
+// Three attempts, 250 ms and 1 s apart: a host that sheds connections under
+// load (a per-source cap, a full backlog) is not mistaken for a dead one.
+awaitable<bool> alive(const tcp::endpoint& ep, Shared& s) {
+  constexpr std::chrono::milliseconds kBackoff[] = {std::chrono::milliseconds(250), std::chrono::milliseconds(1000)};
+  if (co_await bind_once(ep, s)) co_return true;
+  for (auto wait : kBackoff) {
+    asio::steady_timer t(co_await asio::this_coro::executor, wait);
+    (void)co_await t.async_wait(kNoThrow);
+    if (co_await bind_once(ep, s)) co_return true;
+  }
+  co_return false;
 }
 
 // Binds the EPM on `c` for a probe that runs on an association.
