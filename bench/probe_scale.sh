@@ -90,8 +90,9 @@ end=$(date +%s.%N)
 
 wall=$("$py" -c "print(f'{$end - $start:.2f}')")
 rss_kib=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
+cpu=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.2f", u + s}' "$work/time.txt")
 echo "rampart probe: 256 hosts, default probes, exit status $rc"
-echo "wall time: $wall s; $("$py" -c "print(f'{256 / ($end - $start):.1f}')") hosts/s; peak RSS: $((rss_kib / 1024)) MiB ($rss_kib KiB)"
+echo "wall time: $wall s; $("$py" -c "print(f'{256 / ($end - $start):.1f}')") hosts/s; peak RSS: $((rss_kib / 1024)) MiB ($rss_kib KiB); CPU: $cpu s"
 "$py" - "$work/results.jsonl" <<'PY'
 import collections, json, sys
 by = collections.defaultdict(collections.Counter)
