@@ -1,12 +1,16 @@
 // The baseline session: what a well-behaved client sees (a bind offering
-// 65535-octet fragments, then ept_lookup page by page). Its answers feed
+// 65535-octet fragments, ept_lookup page by page, then mgmt inq_if_ids on
+// an alter_context of the same association). Its answers feed
 // the fingerprint; its bind tells whether the probes can run at all.
 #include "baseline.hpp"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 
 #include "rampart/binding/tower.hpp"
 #include "rampart/interfaces/epm.hpp"
+#include "rampart/interfaces/mgmt.hpp"
 #include "rampart/ndr/stub.hpp"
 #include "rampart/pdu/pdu.hpp"
 #include "wire.hpp"
@@ -121,6 +125,40 @@ asio::awaitable<void> lookup_all(ProbeConn& c, Baseline& b, const EngineOptions&
   }
 }
 
+// mgmt inq_if_ids over an alter_context of the same association.
+asio::awaitable<void> mgmt_ifids(ProbeConn& c, Baseline& b, const EngineOptions& o) {
+  constexpr std::uint16_t kMgmtContext = 1;
+  if (auto err = co_await c.write(wire::mgmt_alter(2000, kMgmtContext), o.reply_timeout); !err.empty()) {
+    b.mgmt_error = "alter_context: " + err;
+    co_return;
+  }
+  auto r = co_await c.read_pdu(o.reply_timeout);
+  const auto reaction = r.kind == ReadOutcome::Kind::pdu ? reaction_from_pdu(r.octets) : Reaction{};
+  if (reaction.kind != ReactionKind::alter_context_resp || reaction.code != 0) {
+    b.mgmt_error = "mgmt context refused: " + reaction.describe();
+    co_return;
+  }
+  if (auto err = co_await c.write(wire::request(2001, kMgmtContext, 0, std::span<const std::uint8_t>{}), o.reply_timeout);
+      !err.empty()) {
+    b.mgmt_error = "inq_if_ids: " + err;
+    co_return;
+  }
+  auto reply = co_await read_reply(c, o.reply_timeout);
+  if (!reply.ok) {
+    b.mgmt_error = reply.fault ? fmt::format("inq_if_ids fault 0x{:08x}", reply.fault_status) : "inq_if_ids: " + reply.error;
+    co_return;
+  }
+  auto ids = ndr::decode_stub<mgmt::InqIfIdsResponse>(reply.stub, reply.drep);
+  if (!ids) {
+    b.mgmt_error = "inq_if_ids reply does not decode: " + ids.error().to_string();
+    co_return;
+  }
+  b.mgmt_ok = true;
+  if (ids->if_id_vector)
+    for (const auto& id : *ids->if_id_vector)
+      if (id) keep(b.mgmt_interfaces, id->uuid.to_string());
+}
+
 }  // namespace
 
 asio::awaitable<Baseline> run_baseline(const asio::ip::tcp::endpoint& ep, const EngineOptions& o) {
@@ -157,6 +195,7 @@ asio::awaitable<Baseline> run_baseline(const asio::ip::tcp::endpoint& ep, const 
   b.assoc_group_id = ack->assoc_group_id;
   b.secondary_address = ack->secondary_address;
   co_await lookup_all(c, b, o);
+  co_await mgmt_ifids(c, b, o);
   c.close();
   co_return b;
 }

@@ -63,17 +63,34 @@ Fingerprint samba(const Baseline& b, const std::vector<ProbeResult>& results) {
   return f;
 }
 
+// The DCOM interfaces RPCSS serves on the endpoint mapper's own port
+// ([MS-DCOM] 1.7, 3.1.2.5): IObjectExporter and IRemoteSCMActivator.
+bool serves_dcom_on_135(const Baseline& b) {
+  static constexpr std::string_view kDcom[] = {"99fcfec4-5260-101b-bbcb-00aa0021347a",
+                                               "000001a0-0000-0000-c000-000000000046"};
+  return std::any_of(b.mgmt_interfaces.begin(), b.mgmt_interfaces.end(), [](const std::string& u) {
+    return std::find(std::begin(kDcom), std::end(kDcom), u) != std::end(kDcom);
+  });
+}
+
 Fingerprint windows_like(const Baseline& b, const std::vector<ProbeResult>& results) {
   Fingerprint f{"Windows", "", "low", {}};
   f.evidence.push_back("no Samba or rampartd marker");
   if (b.lookup_ok && !b.status_with_entries)
     f.evidence.push_back("ept_lookup pages with status 0 while entries remain (Windows' paging)");
+  int markers = 0;
+  if (serves_dcom_on_135(b)) {
+    ++markers;
+    f.evidence.push_back("mgmt inq_if_ids on port 135 lists the DCOM object exporter or SCM activator, which "
+                         "Windows' RPCSS serves beside the endpoint mapper");
+  }
   if (any_extended_error(results)) {
+    ++markers;
     f.version = "XP/2003 or later";
-    f.confidence = "medium";
     f.evidence.push_back("bind_nak carries the extended-error signature ([MS-RPCE] 2.2.2.9); extended error "
                          "information appeared in Windows XP");
   }
+  f.confidence = markers == 0 ? "low" : markers == 1 ? "medium" : "high";
   return f;
 }
 

@@ -56,6 +56,10 @@ nlohmann::json baseline_json(const Baseline& b) {
                    {"annotations", b.annotations},
                    {"interfaces", b.interfaces}};
   }
+  if (b.bound) {
+    j["mgmt"] = {{"ok", b.mgmt_ok}, {"interfaces", b.mgmt_interfaces}};
+    if (!b.mgmt_error.empty()) j["mgmt"]["error"] = b.mgmt_error;
+  }
   return j;
 }
 

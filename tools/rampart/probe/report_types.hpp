@@ -34,6 +34,11 @@ struct Baseline {
   bool status_with_entries = false;
   std::vector<std::string> annotations;  // distinct, at most kMaxKept
   std::vector<std::string> interfaces;   // distinct interface UUIDs, at most kMaxKept
+  // mgmt inq_if_ids on the same association (C706 Appendix Q): the
+  // interfaces the process behind port 135 itself serves.
+  bool mgmt_ok = false;
+  std::string mgmt_error;
+  std::vector<std::string> mgmt_interfaces;  // at most kMaxKept
 
   static constexpr std::size_t kMaxKept = 64;
 };

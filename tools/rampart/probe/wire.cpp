@@ -5,6 +5,7 @@
 
 #include "rampart/binding/tower.hpp"
 #include "rampart/interfaces/epm.hpp"
+#include "rampart/interfaces/mgmt.hpp"
 #include "rampart/ndr/stub.hpp"
 #include "rampart/pdu/pdu.hpp"
 
@@ -28,6 +29,10 @@ Octets bind(std::uint32_t call_id, std::vector<pdu::PresentationContext> context
 }
 
 Octets epm_bind(std::uint32_t call_id) { return bind(call_id, {epm_context(0)}); }
+
+Octets mgmt_alter(std::uint32_t call_id, std::uint16_t id) {
+  return bind(call_id, {pdu::PresentationContext{id, mgmt::kInterface, {syntax::kNdr20}}}, 0, pdu::PType::alter_context);
+}
 
 Octets request(std::uint32_t call_id, std::uint16_t context_id, std::uint16_t opnum, std::span<const std::uint8_t> stub,
                std::uint8_t pfc_flags) {

@@ -37,6 +37,9 @@ inline constexpr std::uint16_t kFragSize = 5840;
                           std::uint32_t assoc_group_id = 0, pdu::PType ptype = pdu::PType::bind);
 /// A bind of the endpoint mapper alone (context 0, NDR20).
 [[nodiscard]] Octets epm_bind(std::uint32_t call_id);
+/// An alter_context adding the management interface as context `id`
+/// (mgmt v1.0, C706 Appendix Q, NDR20).
+[[nodiscard]] Octets mgmt_alter(std::uint32_t call_id, std::uint16_t id);
 /// A request PDU; alloc_hint is the stub size.
 [[nodiscard]] Octets request(std::uint32_t call_id, std::uint16_t context_id, std::uint16_t opnum,
                              std::span<const std::uint8_t> stub,
