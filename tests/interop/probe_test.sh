@@ -69,14 +69,24 @@ netns_create "$fns"
 interop_at_exit netns_delete "$fns"
 plants=()
 for p in $($check plants); do plants+=(--plant "$p"); done
-ip netns exec "$fns" "$py" "$fake" --listen 127.0.0.1 >"$work/fake-clean.log" 2>&1 &
+ip netns exec "$fns" "$py" "$fake" --listen 127.0.0.1 --stats "$work/fake-clean.max" >"$work/fake-clean.log" 2>&1 &
 ip netns exec "$fns" "$py" "$fake" --listen 127.0.0.2 "${plants[@]}" >"$work/fake-planted.log" 2>&1 &
 ip netns exec "$fns" "$py" "$fake" --listen 127.0.0.3 --plant crash-on-flood >"$work/fake-crash.log" 2>&1 &
 for a in 127.0.0.1 127.0.0.2 127.0.0.3; do
   interop_wait_until 10 port_open "$fns" "$a" || interop_die "lenient_epm.py did not listen on $a"
 done
-run_probe "$fns" fake-clean 0 127.0.0.1
+# Paced and throttled: 20 connections/s, one at a time. The host needs at
+# least 28 connections (baseline, 27 probes), so it cannot take less than 27
+# intervals of 50 ms. The server may see a closed connection's EOF after the
+# next one's accept, so it may count 2 open at once, never the default 4.
+run_probe "$fns" fake-clean 0 --rate 20 --per-host 1 127.0.0.1
 verify fake-clean fake-clean
+ms=$("$py" -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["elapsed_ms"])' "$work/fake-clean.jsonl")
+if ((ms >= 1350)); then interop_log "ok: --rate 20 took $ms ms"; else
+  interop_log "FAIL: --rate 20 took only $ms ms"; fail=1; fi
+max=$(cat "$work/fake-clean.max")
+if ((max <= 2)); then interop_log "ok: --per-host 1: at most $max connections open at once"; else
+  interop_log "FAIL: --per-host 1 but $max connections were open at once"; fail=1; fi
 run_probe "$fns" fake-planted 4 127.0.0.2
 verify fake-planted fake-planted
 run_probe "$fns" fake-crash 5 127.0.0.3

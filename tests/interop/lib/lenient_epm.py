@@ -7,7 +7,9 @@ default it reacts as Windows does to each malformation `rampart probe` sends;
 every name given with --plant makes it accept (or mishandle) one class of bad
 input instead, so a test can check that each planted flaw is found.
 
-    lenient_epm.py [--listen 127.0.0.1] [--port 135] [--plant NAME ...]
+    lenient_epm.py [--listen 127.0.0.1] [--port 135] [--plant NAME ...] [--stats FILE]
+
+--stats FILE: keep in FILE the most connections that were ever open at once.
 
 Plants (the probe that must find each is in tests/interop/probe_test.py):
   header-only, version, request-before-bind, auth-length, no-contexts,
@@ -188,8 +190,21 @@ class Conn:
         return response(call_id, ctx, b"\0" * 20 + struct.pack("<IIIII", 0, 1, 0, 0, NOT_REGISTERED))
 
 
+STATS = {"open": 0, "max_open": 0, "file": None}
+
+
+def opened(delta):
+    STATS["open"] += delta
+    if STATS["open"] > STATS["max_open"]:
+        STATS["max_open"] = STATS["open"]
+        if STATS["file"]:
+            with open(STATS["file"], "w") as f:
+                f.write("%d\n" % STATS["max_open"])
+
+
 async def serve(reader, writer, plants):
     conn = Conn(plants)
+    opened(1)
     try:
         while True:
             head = await reader.readexactly(16)
@@ -209,6 +224,7 @@ async def serve(reader, writer, plants):
     except (asyncio.IncompleteReadError, ConnectionError):
         pass
     finally:
+        opened(-1)
         writer.close()
 
 
@@ -217,7 +233,9 @@ async def main():
     ap.add_argument("--listen", default="127.0.0.1")
     ap.add_argument("--port", type=int, default=135)
     ap.add_argument("--plant", action="append", default=[])
+    ap.add_argument("--stats")
     a = ap.parse_args()
+    STATS["file"] = a.stats
     plants = set(a.plant)
     server = await asyncio.start_server(lambda r, w: serve(r, w, plants), a.listen, a.port, backlog=512)
     print("listening", flush=True)
