@@ -206,7 +206,8 @@ awaitable<void> host_worker(Shared& s) {
   while (s.next_target < s.targets.size()) {
     const auto start = Clock::now();
     HostReport rep;
-    rep.target = s.targets[s.next_target++];
+    rep.index = s.next_target++;
+    rep.target = s.targets[rep.index];
     tcp::resolver resolver(ex);
     auto [ec, found] = co_await resolver.async_resolve(rep.target, std::to_string(s.o.port), kNoThrow);
     if (ec || found.empty()) {

@@ -81,6 +81,18 @@ std::expected<std::vector<std::string>, std::string> collect_targets(const Probe
   return out;
 }
 
+EngineOptions engine_options(const ProbeArgs& a) {
+  EngineOptions o;
+  o.port = a.port;
+  o.reply_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(a.timeout * 1000));
+  o.connect_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(a.connect_timeout * 1000));
+  o.linger = std::chrono::milliseconds(a.linger_ms);
+  o.global_concurrency = a.concurrency;
+  o.per_host = a.per_host;
+  o.rate = a.rate;
+  return o;
+}
+
 int run_probe(const ProbeArgs& a, const CommonOptions& common) {
   if (a.list) {
     const bool json = common.json || a.format == "jsonl";
@@ -106,14 +118,7 @@ int run_probe(const ProbeArgs& a, const CommonOptions& common) {
   std::ostream& out = a.output.empty() ? std::cout : file;
   if (format == Format::csv) out << csv_header();
 
-  EngineOptions o;
-  o.port = a.port;
-  o.reply_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(a.timeout * 1000));
-  o.connect_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(a.connect_timeout * 1000));
-  o.linger = std::chrono::milliseconds(a.linger_ms);
-  o.global_concurrency = a.concurrency;
-  o.per_host = a.per_host;
-  o.rate = a.rate;
+  const EngineOptions o = engine_options(a);
   Progress progress(!a.no_progress && isatty(STDERR_FILENO) != 0, targets->size() * probes.size());
   std::vector<SummaryRow> rows;
   bool any_reachable = false, any_finding = false, any_vulnerable = false;

@@ -124,7 +124,7 @@ std::string to_csv(const HostReport& r) {
 }
 
 SummaryRow summarize(const HostReport& r) {
-  SummaryRow s{r.target, state_of(r), r.fingerprint.family, r.fingerprint.confidence, {}, {}};
+  SummaryRow s{r.index, r.target, state_of(r), r.fingerprint.family, r.fingerprint.confidence, {}, {}};
   if (!r.fingerprint.version.empty()) s.family += " " + r.fingerprint.version;
   for (const auto& p : r.results) {
     if (p.probe == nullptr) continue;
@@ -135,15 +135,16 @@ SummaryRow summarize(const HostReport& r) {
   return s;
 }
 
-std::string summary_table(const std::vector<SummaryRow>& rows) {
-  std::string out = fmt::format("{:<24} {:<8} {:<16} {:<6} {:>4} {:>4} {:>4} {:>4} {:>4}  {}\n", "TARGET", "STATE",
+std::string summary_table(std::vector<SummaryRow> rows) {
+  std::sort(rows.begin(), rows.end(), [](const SummaryRow& a, const SummaryRow& b) { return a.index < b.index; });
+  std::string out = fmt::format("{:<24} {:<8} {:<24} {:<6} {:>4} {:>4} {:>4} {:>4} {:>4}  {}\n", "TARGET", "STATE",
                                 "FAMILY", "CONF", "OK", "LEN", "DIV", "VULN", "INC", "FINDINGS");
   std::size_t totals[5] = {};
   std::size_t with_findings = 0;
   for (const auto& r : rows) {
     std::string findings;
     for (const auto& f : r.findings) findings += (findings.empty() ? "" : " ") + f;
-    out += fmt::format("{:<24} {:<8} {:<16} {:<6} {:>4} {:>4} {:>4} {:>4} {:>4}  {}\n", r.target, r.state, r.family,
+    out += fmt::format("{:<24} {:<8} {:<24} {:<6} {:>4} {:>4} {:>4} {:>4} {:>4}  {}\n", r.target, r.state, r.family,
                        r.confidence, r.counts[0], r.counts[1], r.counts[2], r.counts[3], r.counts[4],
                        findings.empty() ? "-" : findings);
     for (std::size_t i = 0; i < 5; ++i) totals[i] += r.counts[i];

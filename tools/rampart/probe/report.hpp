@@ -20,6 +20,7 @@ enum class Format : std::uint8_t { table, jsonl, csv };
 [[nodiscard]] std::string to_csv(const HostReport& r);
 /// What the summary keeps of a host (the full report is printed and dropped).
 struct SummaryRow {
+  std::size_t index = 0;
   std::string target;
   std::string state;  // "probed", "down", "no-bind"
   std::string family;
@@ -28,9 +29,9 @@ struct SummaryRow {
   std::vector<std::string> findings;  // probe ids with a finding
 };
 [[nodiscard]] SummaryRow summarize(const HostReport& r);
-/// One line per host: target, state, family, confidence, verdict counts,
-/// the ids of the probes with findings; then the totals.
-[[nodiscard]] std::string summary_table(const std::vector<SummaryRow>& rows);
+/// One line per host in target order: target, state, family, confidence,
+/// verdict counts, the ids of the probes with findings; then the totals.
+[[nodiscard]] std::string summary_table(std::vector<SummaryRow> rows);
 /// The probe list for `--list`: text, or one JSON object per probe.
 [[nodiscard]] std::string probe_list(bool with_unsafe);
 [[nodiscard]] std::string probe_list_jsonl();

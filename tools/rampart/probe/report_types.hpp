@@ -59,6 +59,7 @@ struct Fingerprint {
 };
 
 struct HostReport {
+  std::size_t index = 0;  // position in the target list
   std::string target;   // as given
   std::string address;  // the address connected to
   Baseline baseline;
