@@ -15,7 +15,8 @@ Plants (the probe that must find each is in tests/interop/probe_test.py):
   header-only, version, request-before-bind, auth-length, no-contexts,
   no-transfer, second-bind, alter-empty, assoc-group, strict-flags,
   frag-above-max, alloc-hint, fragments, request-auth-length, context-id,
-  opnum, tower, truncated, max-ents, handle, crash-on-flood (the process
+  opnum, tower, truncated, max-ents, handle, fragment-identity,
+  redefine-context, crash-on-flood (the process
   exits when an alter_context brings more than 64 contexts: a host that dies).
 """
 import argparse
@@ -66,8 +67,8 @@ class Conn:
     def __init__(self, plants):
         self.p = plants
         self.bound = False
-        self.contexts = set()
-        self.pending = None  # call_id of an incomplete request
+        self.contexts = {}  # context id -> abstract syntax (20 octets)
+        self.pending = None  # (call_id, context, opnum) of an incomplete request
 
     def has(self, name):
         return name in self.p
@@ -94,7 +95,7 @@ class Conn:
             if off + 24 > len(pdu):
                 return None
             cid, nts = struct.unpack_from("<HB", pdu, off)
-            out.append((cid, nts))
+            out.append((cid, nts, pdu[off + 4:off + 24]))
             off += 24 + 20 * nts
         return assoc, out
 
@@ -118,14 +119,16 @@ class Conn:
                 raise Close(nak(call_id, 0))
             if not is_bind and not self.has("alter-empty"):
                 raise Close(fault(call_id, PROTO_ERROR, dne=True))
-        if any(nts == 0 for _, nts in ctxs) and not self.has("no-transfer"):
+        if any(nts == 0 for _, nts, _ in ctxs) and not self.has("no-transfer"):
             raise Close(nak(call_id, 0))
         if is_bind and assoc not in (0, ASSOC_GROUP) and not self.has("assoc-group"):
             return nak(call_id, 0)
         if not is_bind and len(ctxs) > 64 and self.has("crash-on-flood"):
             os._exit(3)
+        if any(self.contexts.get(cid, a) != a for cid, _, a in ctxs) and not self.has("redefine-context"):
+            raise Close(fault(call_id, PROTO_ERROR, dne=True))
         self.bound = True
-        self.contexts.update(cid for cid, _ in ctxs)
+        self.contexts.update((cid, a) for cid, _, a in ctxs)
         results = [0] * len(ctxs)
         return ack(BIND_ACK if is_bind else ALTER_RESP, call_id, results, b"135\0" if is_bind else b"")
 
@@ -133,7 +136,7 @@ class Conn:
         if not self.bound:
             if not self.has("request-before-bind"):
                 return nak(call_id, 4)
-            self.contexts.add(0)
+            self.contexts[0] = b""
         if len(pdu) > MAX_FRAG and not self.has("frag-above-max"):
             raise Close(fault(call_id, PROTO_ERROR))
         if auth_len and not self.has("request-auth-length"):
@@ -144,11 +147,20 @@ class Conn:
             if not flags & FIRST and self.pending is None:
                 raise Close(fault(call_id, PROTO_ERROR))
             if flags & FIRST and self.pending is not None:
-                raise Close(fault(self.pending, PROTO_ERROR))
+                raise Close(fault(self.pending[0], PROTO_ERROR))
+        if not flags & FIRST and self.pending is not None:
+            first_call, first_ctx, first_opnum, first_stub = self.pending
+            if (first_call, first_ctx, first_opnum) != (call_id, ctx, opnum) and not self.has("fragment-identity"):
+                raise Close(fault(first_call, PROTO_ERROR))
+            # A continuation: the first fragment's call, the stubs joined.
+            ctx, opnum, stub = first_ctx, first_opnum, first_stub + stub
         if flags & FIRST and not flags & LAST:
             if alloc_hint > 0x400000 and not self.has("alloc-hint"):
                 raise Close(fault(call_id, ACCESS_DENIED))
-            self.pending = call_id
+            self.pending = (call_id, ctx, opnum, stub)
+            return b""
+        if not flags & LAST and self.pending is not None:
+            self.pending = self.pending[:3] + (stub,)
             return b""
         self.pending = None
         if ctx not in self.contexts and not self.has("context-id"):

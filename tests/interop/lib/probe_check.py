@@ -19,6 +19,8 @@ RAMPARTD_KNOWN_GAPS = {
     "c6.alter-no-contexts": "close instead of fault nca_s_proto_error",
     "c6.bind-ignored-flags": "bind_nak instead of bind_ack for flags Windows ignores",
     "c2.alloc-hint-over-cap": "waits for the rest of a 4 MiB + 1 request instead of refusing it",
+    # Not in issue 11's list: rampartd refuses the redefinition per context.
+    "c6.context-redefined": "alter_context_resp with a provider rejection instead of fault nca_s_proto_error",
 }
 
 # Samba 4.17 (samba-dcerpcd + rpcd_epmapper): correct except these.
@@ -26,6 +28,7 @@ SAMBA_KNOWN = {
     "c7.tower-length-mismatch": "lenient",  # reads the tower by tower_length, ignores the conformance
     "c7.lookup-max-ents-over-range": "lenient",  # no [range(0,500)] on max_ents
     "c6.unknown-assoc-group": "divergent",  # closes instead of bind_nak
+    "c3.fragment-changes-opnum": "lenient",  # 4.17 does not compare a later fragment's opnum
 }
 
 # Each flaw lenient_epm.py can plant, and the probes that must find it.
@@ -50,6 +53,8 @@ PLANTS = {
     "truncated": ["c10.truncated-ept-map"],
     "max-ents": ["c7.lookup-max-ents-over-range"],
     "handle": ["epm.bogus-lookup-handle"],
+    "fragment-identity": ["c3.fragment-changes-opnum"],
+    "redefine-context": ["c6.context-redefined"],
 }
 # Probes no plant in the planted instance covers: the flood has its own
 # crashing instance; the unsafe ones are checked against the clean fake.

@@ -169,6 +169,25 @@ Probe alter_no_contexts() {
           {accepted(ReactionKind::alter_context_resp)}};
 }
 
+Probe context_redefined() {
+  return {"c6.context-redefined", "C6", "an alter_context that gives a context id a new interface",
+          "after a bind of context 0 to the endpoint mapper, an alter_context defining context 0 as the "
+          "management interface (mgmt v1.0, NDR20)",
+          "An ordinary 72-octet alter_context; only the pairing of id and interface is wrong.",
+          "C706 12.6.4.1: a negotiated presentation context keeps its syntaxes. raw_protocol "
+          "test_no_auth_presentation_ctx_invalid4: an alter_context that gives a context another transfer "
+          "syntax gets fault nca_s_proto_error; Samba 4.17 treats another abstract syntax the same way and "
+          "closes. An acceptance means calls on context 0 may now reach another interface.",
+          Safety::safe, true,
+          [](const Session&) {
+            pdu::PresentationContext mgmt{0, SyntaxId{Uuid::from_string("afa8bd80-7d8a-11c9-bef4-08002b102989"), 1, 0},
+                                          {syntax::kNdr20}};
+            return Pdus{wire::bind(2, {mgmt}, 0, PType::alter_context)};
+          },
+          {fault(st::kNcaProtoError, true)},
+          {{ReactionKind::alter_context_resp, 0u, std::nullopt}}};
+}
+
 Probe unknown_assoc_group() {
   return {"c6.unknown-assoc-group", "C6", "a bind that joins an association group the server never made",
           "a valid EPM bind with assoc_group_id 0x52504d54",
@@ -230,6 +249,7 @@ void add_bind_probes(std::vector<Probe>& out) {
   out.push_back(no_transfer_syntaxes());
   out.push_back(second_bind());
   out.push_back(alter_no_contexts());
+  out.push_back(context_redefined());
   out.push_back(unknown_assoc_group());
   out.push_back(ignored_flags());
   out.push_back(context_flood());

@@ -117,6 +117,28 @@ Probe interleaved() {
           {accepted(ReactionKind::silence), accepted(ReactionKind::response)}};
 }
 
+Probe fragment_opnum() {
+  return {"c3.fragment-changes-opnum", "C3", "a later fragment that names another operation",
+          "after a bind, the first half of an ept_lookup stub (opnum 2, flagged first) and its second half "
+          "flagged last with opnum 3, same call_id",
+          "Two fragments whose stubs add up to one 40-octet ept_lookup stub; nothing is longer than an "
+          "ordinary call.",
+          "C706 12.6.3 and 12.6.4.9: the fragments of a call repeat its header fields, so a later fragment "
+          "naming another operation is a protocol error: fault nca_s_proto_error, then close (current Samba "
+          "checks call_id, context, opnum and drep of every later fragment; Samba 4.17 does not check the "
+          "opnum and serves the call).",
+          Safety::safe, true,
+          [](const Session&) {
+            auto stub = wire::ept_lookup_stub(1);
+            const auto half = stub.size() / 2;
+            const std::span<const std::uint8_t> all(stub);
+            return Pdus{wire::request(kCallId, 0, kEptLookup, all.first(half), pdu::pfc::kFirstFrag),
+                        wire::request(kCallId, 0, kEptMap, all.subspan(half), pdu::pfc::kLastFrag)};
+          },
+          {fault(st::kNcaProtoError, true)},
+          {accepted(ReactionKind::response)}};
+}
+
 Probe request_auth_length() {
   return {"c4.request-auth-length-past-frag", "C4", "a request whose auth_length reaches outside the fragment",
           "after an unauthenticated bind, an ept_lookup request with auth_length 1024 in a 56-octet fragment",
@@ -240,6 +262,7 @@ void add_call_probes(std::vector<Probe>& out) {
   out.push_back(last_alone());
   out.push_back(first_twice());
   out.push_back(interleaved());
+  out.push_back(fragment_opnum());
   out.push_back(request_auth_length());
   out.push_back(unknown_context());
   out.push_back(opnum_range());

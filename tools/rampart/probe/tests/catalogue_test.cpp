@@ -3,6 +3,7 @@
 // docs/probe.md and rampart(1) so the documentation cannot drift.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -74,7 +75,9 @@ TEST(Catalogue, SelectsByIdAndClass) {
   const std::vector<std::string> only{"C3", "epm.opnum-out-of-range", "nonsense"};
   const auto sel = select_probes(false, only, unknown);
   ASSERT_EQ(unknown, std::vector<std::string>{"nonsense"});
-  ASSERT_EQ(sel.size(), 5u);
+  const auto c3 = std::count_if(catalogue().begin(), catalogue().end(), [](const Probe& p) { return p.hclass == "C3"; });
+  EXPECT_GE(c3, 4);
+  ASSERT_EQ(sel.size(), static_cast<std::size_t>(c3) + 1);
   for (const auto* p : sel) EXPECT_TRUE(p->hclass == "C3" || p->id == "epm.opnum-out-of-range") << p->id;
 }
 
