@@ -8,8 +8,9 @@
 #     tower_length, which Samba accepts (lenient); fingerprinted as Samba;
 #   tests/interop/lib/lenient_epm.py: with no flaw planted every probe is
 #     correct; with every flaw planted each is found (no false "correct"), and
-#     exit status 4; a copy that exits on a context flood is reported as a
-#     vulnerable pattern with exit status 5.
+#     exit status 4; a copy that exits on a context flood, and one that obeys a
+#     remote mgmt stop_server_listening, are reported as vulnerable patterns
+#     with exit status 5.
 # The checks are in lib/probe_check.py.
 #   probe_test.sh RAMPART RAMPARTD
 set -euo pipefail
@@ -73,7 +74,8 @@ for p in $($check plants); do plants+=(--plant "$p"); done
 ip netns exec "$fns" "$py" "$fake" --listen 127.0.0.1 --stats "$work/fake-clean.max" >"$work/fake-clean.log" 2>&1 &
 ip netns exec "$fns" "$py" "$fake" --listen 127.0.0.2 "${plants[@]}" >"$work/fake-planted.log" 2>&1 &
 ip netns exec "$fns" "$py" "$fake" --listen 127.0.0.3 --plant crash-on-flood >"$work/fake-crash.log" 2>&1 &
-for a in 127.0.0.1 127.0.0.2 127.0.0.3; do
+ip netns exec "$fns" "$py" "$fake" --listen 127.0.0.4 --plant remote-stop >"$work/fake-stop.log" 2>&1 &
+for a in 127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4; do
   interop_wait_until 10 port_open "$fns" "$a" || interop_die "lenient_epm.py did not listen on $a"
 done
 # Paced and throttled: 20 connections/s, one at a time. The host needs at
@@ -92,6 +94,8 @@ run_probe "$fns" fake-planted 4 127.0.0.2
 verify fake-planted fake-planted
 run_probe "$fns" fake-crash 5 127.0.0.3
 verify fake-crash fake-crash
+run_probe "$fns" fake-stop 5 --probe c14.remote-stop-listening 127.0.0.4
+verify fake-stop fake-stop
 
 # Both formats of one run agree with the JSON one: CSV has a row per probe.
 ip netns exec "$fns" "$rampart" probe --format csv -q 127.0.0.1 >"$work/clean.csv" || true

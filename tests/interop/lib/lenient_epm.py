@@ -17,7 +17,9 @@ Plants (the probe that must find each is in tests/interop/probe_test.py):
   frag-above-max, alloc-hint, fragments, request-auth-length, context-id,
   opnum, tower, truncated, max-ents, handle, fragment-identity,
   redefine-context, crash-on-flood (the process
-  exits when an alter_context brings more than 64 contexts: a host that dies).
+  exits when an alter_context brings more than 64 contexts: a host that dies),
+  remote-stop (mgmt stop_server_listening from anyone is obeyed: the server
+  stops accepting connections).
 """
 import argparse
 import asyncio
@@ -31,6 +33,7 @@ PROTO_ERROR, UNK_IF, OP_RNG, CTX_MISMATCH = 0x1C01000B, 0x1C010003, 0x1C010002, 
 BAD_STUB, ACCESS_DENIED, NOT_REGISTERED = 0x6F7, 0x5, 0x16C9A0D6
 NDR20 = bytes.fromhex("045d888aeb1cc9119fe808002b104860") + struct.pack("<I", 2)
 MAX_FRAG = 5840
+MGMT = bytes.fromhex("80bda8af8a7dc911bef408002b102989")  # afa8bd80-7d8a-11c9-bef4-08002b102989, LE
 ASSOC_GROUP = 0x12345
 
 
@@ -168,6 +171,8 @@ class Conn:
         return self.call(call_id, ctx, opnum, stub)
 
     def call(self, call_id, ctx, opnum, stub):
+        if self.contexts.get(ctx, b"")[:16] == MGMT:
+            return self.mgmt(call_id, ctx, opnum)
         if opnum == 2:
             return self.lookup(call_id, ctx, stub)
         if opnum == 3:
@@ -177,6 +182,14 @@ class Conn:
         if not self.has("opnum"):
             return fault(call_id, OP_RNG, dne=True)
         return response(call_id, ctx, struct.pack("<I", 0))
+
+    def mgmt(self, call_id, ctx, opnum):
+        if opnum == 3:  # stop_server_listening
+            if not self.has("remote-stop"):
+                return response(call_id, ctx, struct.pack("<I", ACCESS_DENIED))
+            SERVER["server"].close()
+            return response(call_id, ctx, struct.pack("<I", 0))
+        return fault(call_id, OP_RNG, dne=True)
 
     def lookup(self, call_id, ctx, stub):
         # inquiry, [ptr] object, [ptr] if_id, vers_option, handle, max_ents (null pointers only)
@@ -203,6 +216,7 @@ class Conn:
 
 
 STATS = {"open": 0, "max_open": 0, "file": None}
+SERVER = {}
 
 
 def opened(delta):
@@ -250,9 +264,14 @@ async def main():
     STATS["file"] = a.stats
     plants = set(a.plant)
     server = await asyncio.start_server(lambda r, w: serve(r, w, plants), a.listen, a.port, backlog=512)
+    SERVER["server"] = server
     print("listening", flush=True)
     async with server:
-        await server.serve_forever()
+        try:
+            await server.serve_forever()
+        except asyncio.CancelledError:
+            pass  # stopped by a planted remote-stop: keep serving open connections
+        await asyncio.Event().wait()
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 
     probe_check.py plants                 print the flaws to plant in lenient_epm.py
     probe_check.py KIND REPORT.jsonl      check a report; KIND is rampartd, samba,
-                                          fake-clean, fake-planted or fake-crash
+                                          fake-clean, fake-planted, fake-crash or fake-stop
 
 Exit status 0 when the report matches, 1 otherwise; every probe is listed.
 """
@@ -56,9 +56,10 @@ PLANTS = {
     "fragment-identity": ["c3.fragment-changes-opnum"],
     "redefine-context": ["c6.context-redefined"],
 }
-# Probes no plant in the planted instance covers: the flood has its own
-# crashing instance; the unsafe ones are checked against the clean fake.
-NOT_PLANTED = {"c13.context-flood", "c1.frag-below-header", "c2.alloc-hint-huge"}
+# Probes no plant in the planted instance covers: the flood and the remote
+# stop each have an instance of their own (both end the server); the other
+# unsafe ones are checked against the clean fake.
+NOT_PLANTED = {"c13.context-flood", "c14.remote-stop-listening", "c1.frag-below-header", "c2.alloc-hint-huge"}
 
 
 def load(path):
@@ -155,6 +156,14 @@ def check_crash(c, host):
         c.fail(f"fingerprint {host['fingerprint']}")
 
 
+def check_stop(c, host):
+    p = verdicts(host).get("c14.remote-stop-listening")
+    if p and p["verdict"] == "vulnerable-pattern" and p["reaction"]["kind"] == "response" and p["reaction"]["code"] == 0:
+        c.ok(f"c14.remote-stop-listening vulnerable-pattern: {p['reason']}")
+    else:
+        c.fail(f"c14.remote-stop-listening: {p}")
+
+
 def main():
     if sys.argv[1:] == ["plants"]:
         print(" ".join(PLANTS))
@@ -163,7 +172,7 @@ def main():
     c = Check(kind)
     host = load(path)
     {"rampartd": check_rampartd, "samba": check_samba, "fake-clean": check_clean,
-     "fake-planted": check_planted, "fake-crash": check_crash}[kind](c, host)
+     "fake-planted": check_planted, "fake-crash": check_crash, "fake-stop": check_stop}[kind](c, host)
     return 1 if c.failed else 0
 
 

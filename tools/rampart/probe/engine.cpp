@@ -119,6 +119,8 @@ awaitable<std::optional<Session>> preamble(ProbeConn& c, Shared& s, std::string&
 awaitable<Reaction> observe(ProbeConn& c, const Probe& p, Shared& s) {
   Reaction out;
   auto r = co_await c.read_pdu(s.o.reply_timeout);
+  for (std::uint8_t i = 0; i < p.setup_replies && r.kind == ReadOutcome::Kind::pdu; ++i)
+    r = co_await c.read_pdu(s.o.reply_timeout);
   switch (r.kind) {
     case ReadOutcome::Kind::timeout: out.kind = ReactionKind::silence; co_return out;
     case ReadOutcome::Kind::closed:
@@ -163,10 +165,17 @@ awaitable<ProbeResult> run_probe(const tcp::endpoint& ep, const Probe& p, Shared
     }
   }
   c.close();
+  // Whether the host still serves is asked after every reaction that is not
+  // the documented one: a close or silence may be a crash, and an accepted
+  // input may have broken the host as well (a remote stop that was obeyed).
+  res.classification = classify(p, res.reaction, std::nullopt);
   const auto k = res.reaction.kind;
-  if (k == ReactionKind::closed || k == ReactionKind::silence || k == ReactionKind::malformed)
+  const bool suspect = k == ReactionKind::closed || k == ReactionKind::silence || k == ReactionKind::malformed ||
+                       is_finding(res.classification.verdict);
+  if (k != ReactionKind::connect_failed && suspect) {
     res.alive_after = co_await alive(ep, s);
-  res.classification = classify(p, res.reaction, res.alive_after);
+    res.classification = classify(p, res.reaction, res.alive_after);
+  }
   res.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
   co_return res;
 }

@@ -91,6 +91,9 @@ struct Probe {
   std::vector<Expected> expected;
   /// Reactions that mean the host accepted the input (verdict lenient).
   std::vector<Expected> accepting;
+  /// Replies to well-formed set-up PDUs among `build`'s (an alter_context
+  /// adding a context) that are read and set aside before the reaction.
+  std::uint8_t setup_replies = 0;
 };
 
 }  // namespace rampart::probe

@@ -252,6 +252,25 @@ Probe bogus_handle() {
           {response(0)}};
 }
 
+Probe remote_stop() {
+  Probe p{"c14.remote-stop-listening", "C14", "mgmt stop_server_listening from a remote, anonymous caller",
+          "after a bind, an alter_context adding the management interface (context 1), then "
+          "rpc_mgmt_stop_server_listening (opnum 3, empty stub)",
+          "NOT SAFE: a server that obeys stops serving RPC altogether; the probe then proves it by the "
+          "liveness check failing. Sent only with --unsafe.",
+          "C706 Appendix Q leaves the decision to the server's authorization function; Windows refuses a "
+          "remote stop unless the server installed one (RpcMgmtSetAuthorizationFn): a response with status "
+          "rpc_s_access_denied (5), or a fault access_denied.",
+          Safety::unsafe, true,
+          [](const Session&) {
+            return Pdus{wire::mgmt_alter(2, 1), wire::request(kCallId, 1, 3, std::span<const std::uint8_t>{})};
+          },
+          {response(st::kAccessDenied), fault(st::kAccessDenied)},
+          {response(0)}};
+  p.setup_replies = 1;
+  return p;
+}
+
 }  // namespace
 
 void add_call_probes(std::vector<Probe>& out) {
@@ -270,6 +289,7 @@ void add_call_probes(std::vector<Probe>& out) {
   out.push_back(truncated_map());
   out.push_back(max_ents_range());
   out.push_back(bogus_handle());
+  out.push_back(remote_stop());
 }
 
 }  // namespace rampart::probe::detail

@@ -67,7 +67,8 @@ TEST(Catalogue, UnsafeProbesAreOnlySentOnRequest) {
   for (const auto* p : safe) EXPECT_EQ(p->safety, Safety::safe) << p->id;
   EXPECT_EQ(find_probe("c1.frag-below-header")->safety, Safety::unsafe);
   EXPECT_EQ(find_probe("c2.alloc-hint-huge")->safety, Safety::unsafe);
-  EXPECT_EQ(all.size() - safe.size(), 2u);
+  EXPECT_EQ(find_probe("c14.remote-stop-listening")->safety, Safety::unsafe);
+  EXPECT_EQ(all.size() - safe.size(), 3u);
 }
 
 TEST(Catalogue, SelectsByIdAndClass) {
