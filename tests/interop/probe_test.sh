@@ -75,7 +75,16 @@ ip netns exec "$fns" "$py" "$fake" --listen 127.0.0.1 --stats "$work/fake-clean.
 ip netns exec "$fns" "$py" "$fake" --listen 127.0.0.2 "${plants[@]}" >"$work/fake-planted.log" 2>&1 &
 ip netns exec "$fns" "$py" "$fake" --listen 127.0.0.3 --plant crash-on-flood >"$work/fake-crash.log" 2>&1 &
 ip netns exec "$fns" "$py" "$fake" --listen 127.0.0.4 --plant remote-stop >"$work/fake-stop.log" 2>&1 &
-for a in 127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4; do
+# A TCP service on 135 that never speaks RPC: not an endpoint mapper, not probed.
+ip netns exec "$fns" "$py" -c '
+import socket
+s = socket.socket()
+s.bind(("127.0.0.5", 135))
+s.listen(64)
+held = []
+while True:
+    held.append(s.accept()[0])' &
+for a in 127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5; do
   interop_wait_until 10 port_open "$fns" "$a" || interop_die "lenient_epm.py did not listen on $a"
 done
 # Paced and throttled: 20 connections/s, one at a time. The host needs at
@@ -96,6 +105,11 @@ run_probe "$fns" fake-crash 5 127.0.0.3
 verify fake-crash fake-crash
 run_probe "$fns" fake-stop 5 --probe c14.remote-stop-listening 127.0.0.4
 verify fake-stop fake-stop
+
+run_probe "$fns" silent 0 --timeout 0.5 127.0.0.5
+state=$("$py" -c 'import json,sys; h=json.loads(open(sys.argv[1]).readline()); print(h["state"], len(h["probes"]))' "$work/silent.jsonl")
+if [[ $state == "no-bind 0" ]]; then interop_log "ok: a silent service is no-bind, not probed"; else
+  interop_log "FAIL: a silent service gave '$state'"; fail=1; fi
 
 # Both formats of one run agree with the JSON one: CSV has a row per probe.
 ip netns exec "$fns" "$rampart" probe --format csv -q 127.0.0.1 >"$work/clean.csv" || true

@@ -227,7 +227,9 @@ awaitable<void> host_worker(Shared& s) {
       rep.address = ep.address().to_string();
       co_await s.pacer.acquire();
       rep.baseline = co_await run_baseline(ep, s.o);
-      if (rep.baseline.reachable)
+      // Only a host that served a bind can be judged: the liveness check
+      // asks for exactly that again.
+      if (rep.baseline.bound)
         co_await probe_host(ep, rep, s);
       else
         skip_probes(s);
