@@ -19,8 +19,10 @@ RAMPARTD_KNOWN_GAPS = {
     "c6.alter-no-contexts": "close instead of fault nca_s_proto_error",
     "c6.bind-ignored-flags": "bind_nak instead of bind_ack for flags Windows ignores",
     "c2.alloc-hint-over-cap": "waits for the rest of a 4 MiB + 1 request instead of refusing it",
-    # Not in issue 11's list: rampartd refuses the redefinition per context.
+    # Not in issue 11's list: rampartd refuses the redefinition per context,
+    # and reads a verifier on an unsecured association as stub data.
     "c6.context-redefined": "alter_context_resp with a provider rejection instead of fault nca_s_proto_error",
+    "c4.request-auth-length-lies": "fault rpc_x_bad_stub_data, connection kept, instead of refusing the verifier",
 }
 
 # Samba 4.17 (samba-dcerpcd + rpcd_epmapper): correct except these.
@@ -46,7 +48,7 @@ PLANTS = {
     "frag-above-max": ["c1.frag-above-max-recv"],
     "alloc-hint": ["c2.alloc-hint-over-cap"],
     "fragments": ["c3.middle-fragment-alone", "c3.last-fragment-alone", "c3.first-twice", "c3.interleaved-call"],
-    "request-auth-length": ["c4.request-auth-length-past-frag"],
+    "request-auth-length": ["c4.request-auth-length-lies", "c4.request-auth-length-past-frag"],
     "context-id": ["c6.unknown-context-id"],
     "opnum": ["epm.opnum-out-of-range"],
     "tower": ["c7.tower-length-mismatch"],

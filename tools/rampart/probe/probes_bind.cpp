@@ -91,7 +91,7 @@ Probe version_major() {
 Probe request_before_bind() {
   return {"c1.request-before-bind", "C1", "a request as the first PDU of a connection",
           "an ept_lookup request (context 0) on a connection that never bound",
-          "A well-formed 56-octet request: every stack must handle a client that skips the bind.",
+          "A well-formed 64-octet request: every stack must handle a client that skips the bind.",
           "C706 12.6.4.9: requests use a context negotiated by bind; there is none. Samba 4.17 answers bind_nak "
           "protocol_version_not_supported; closing is the other refusal C706 allows.",
           Safety::safe, false,

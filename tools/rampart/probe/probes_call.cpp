@@ -74,7 +74,7 @@ Probe alloc_hint_huge() {
 Probe middle_alone() {
   return {"c3.middle-fragment-alone", "C3", "a middle fragment with no first fragment",
           "after a bind, an ept_lookup request with pfc_flags 0 (neither first nor last)",
-          "A complete 56-octet request whose flags say it continues a call that does not exist.",
+          "A complete 64-octet request whose flags say it continues a call that does not exist.",
           "raw_protocol test_none_only_requests: fault nca_s_proto_error, then close.",
           Safety::safe, true, [](const Session&) { return Pdus{lookup_request(0)}; },
           {fault(st::kNcaProtoError, true)},
@@ -84,7 +84,7 @@ Probe middle_alone() {
 Probe last_alone() {
   return {"c3.last-fragment-alone", "C3", "a last fragment with no first fragment",
           "after a bind, an ept_lookup request flagged last only",
-          "A complete 56-octet request; only the first-fragment flag is missing.",
+          "A complete 64-octet request; only the first-fragment flag is missing.",
           "raw_protocol test_last_only_requests: fault nca_s_proto_error, then close.",
           Safety::safe, true, [](const Session&) { return Pdus{lookup_request(pdu::pfc::kLastFrag)}; },
           {fault(st::kNcaProtoError, true)},
@@ -94,7 +94,7 @@ Probe last_alone() {
 Probe first_twice() {
   return {"c3.first-twice", "C3", "two first fragments of the same call",
           "after a bind, two ept_lookup fragments flagged first, both with call_id 0x21234",
-          "Two 56-octet fragments; the reassembly holds at most one stub of 32 octets.",
+          "Two 64-octet fragments; the reassembly holds at most one stub of 40 octets.",
           "raw_protocol test_first_only_requests: no answer to the first, fault nca_s_proto_error to the "
           "second, then close (C706 12.6.3: one reassembly per call).",
           Safety::safe, true,
@@ -106,7 +106,7 @@ Probe first_twice() {
 Probe interleaved() {
   return {"c3.interleaved-call", "C3", "a new call while another call's fragments are incomplete",
           "after a bind, a first fragment of call 50, then a first fragment of call 51 (no PFC_CONC_MPX)",
-          "Two 56-octet fragments.",
+          "Two 64-octet fragments.",
           "raw_protocol test_mix_requests: fault nca_s_proto_error for call 50 (without CONC_MPX one "
           "reassembly at a time, [MS-RPCE] 3.3.1.5.2).",
           Safety::safe, true,
@@ -139,22 +139,45 @@ Probe fragment_opnum() {
           {accepted(ReactionKind::response)}};
 }
 
+// The reactions to a verifier on an association that negotiated none.
+std::vector<Expected> refuse_verifier() {
+  return {fault(st::kNcaProtoError, true), fault(st::kAccessDenied, true), closed()};
+}
+
 Probe request_auth_length() {
-  return {"c4.request-auth-length-past-frag", "C4", "a request whose auth_length reaches outside the fragment",
-          "after an unauthenticated bind, an ept_lookup request with auth_length 1024 in a 56-octet fragment",
-          "frag_length is true; only auth_length lies, and the sec_trailer it implies would start before the "
-          "PDU. A server that checks nothing computes a negative offset, but it computes it from a 56-octet "
-          "buffer it owns: no copy is sized by the value (the CVE-2015-5370 shape is the check, not a crash).",
-          "[MS-RPCE] 2.2.2.11: the sec_trailer lies inside the PDU; an association without security cannot "
-          "carry a verifier. Samba 4.17: fault nca_s_proto_error, then close; its later authentication check "
-          "answers access_denied and closes; a bare close is also a refusal.",
+  return {"c4.request-auth-length-lies", "C4", "a request whose auth_length claims a verifier that is not there",
+          "after an unauthenticated bind, an ept_lookup request (40-octet stub) with auth_length 8 and no "
+          "verifier",
+          "frag_length is true; auth_length 8 puts the implied sec_trailer at octet 40 of the 64-octet PDU, "
+          "inside the stub, so even a parser that believes it reads only octets it received.",
+          "[MS-RPCE] 2.2.2.11: a request carries a verifier only on a secured association, and its "
+          "sec_trailer lies at frag_length - auth_length - 8. Samba 4.17: fault nca_s_proto_error, then "
+          "close; its later authentication check answers access_denied and closes; a bare close is also a "
+          "refusal.",
           Safety::safe, true,
+          [](const Session&) {
+            auto r = lookup_request();
+            wire::put_u16(r, wire::kAuthLengthOffset, 8);
+            return Pdus{r};
+          },
+          refuse_verifier(),
+          {accepted(ReactionKind::response)}};
+}
+
+Probe request_auth_past_frag() {
+  return {"c4.request-auth-length-past-frag", "C4", "a request whose auth_length reaches outside the fragment",
+          "after an unauthenticated bind, an ept_lookup request with auth_length 1024 in a 64-octet fragment",
+          "NOT SAFE: the implied sec_trailer starts 968 octets before the PDU; a parser that subtracts without "
+          "a check reads outside its buffer (the CVE-2015-5370 geometry). Sent only with --unsafe.",
+          "[MS-RPCE] 2.2.2.11: the sec_trailer lies inside the PDU. Samba 4.17: fault nca_s_proto_error, "
+          "then close.",
+          Safety::unsafe, true,
           [](const Session&) {
             auto r = lookup_request();
             wire::put_u16(r, wire::kAuthLengthOffset, 1024);
             return Pdus{r};
           },
-          {fault(st::kNcaProtoError, true), fault(st::kAccessDenied, true), closed()},
+          refuse_verifier(),
           {accepted(ReactionKind::response)}};
 }
 
@@ -283,6 +306,7 @@ void add_call_probes(std::vector<Probe>& out) {
   out.push_back(interleaved());
   out.push_back(fragment_opnum());
   out.push_back(request_auth_length());
+  out.push_back(request_auth_past_frag());
   out.push_back(unknown_context());
   out.push_back(opnum_range());
   out.push_back(tower_mismatch());

@@ -68,7 +68,8 @@ TEST(Catalogue, UnsafeProbesAreOnlySentOnRequest) {
   EXPECT_EQ(find_probe("c1.frag-below-header")->safety, Safety::unsafe);
   EXPECT_EQ(find_probe("c2.alloc-hint-huge")->safety, Safety::unsafe);
   EXPECT_EQ(find_probe("c14.remote-stop-listening")->safety, Safety::unsafe);
-  EXPECT_EQ(all.size() - safe.size(), 3u);
+  EXPECT_EQ(find_probe("c4.request-auth-length-past-frag")->safety, Safety::unsafe);
+  EXPECT_EQ(all.size() - safe.size(), 4u);
 }
 
 TEST(Catalogue, SelectsByIdAndClass) {
@@ -136,6 +137,24 @@ TEST(Wire, CallProbes) {
 
   const auto cut = build("c10.truncated-ept-map")[0];
   EXPECT_EQ(cut.size(), 24u + 40u);
+}
+
+// The sizes the probes' documentation states.
+TEST(Wire, SizesTheDocumentationStates) {
+  EXPECT_EQ(build("c3.middle-fragment-alone")[0].size(), 64u);
+  EXPECT_EQ(build("c1.request-before-bind")[0].size(), 64u);
+  EXPECT_EQ(build("c6.no-contexts")[0].size(), 28u);
+  EXPECT_EQ(build("c6.no-transfer-syntaxes")[0].size(), 52u);
+  EXPECT_EQ(build("c6.alter-no-contexts")[0].size(), 28u);
+  EXPECT_EQ(build("c6.context-redefined")[0].size(), 72u);
+  EXPECT_EQ(build("epm.opnum-out-of-range")[0].size(), 24u);
+  const auto lies = build("c4.request-auth-length-lies")[0];
+  EXPECT_EQ(lies.size(), 64u);
+  EXPECT_EQ(u16(lies, wire::kAuthLengthOffset), 8);
+  EXPECT_EQ(u16(build("c4.request-auth-length-past-frag")[0], wire::kAuthLengthOffset), 1024);
+  const auto split = build("c3.fragment-changes-opnum");
+  ASSERT_EQ(split.size(), 2u);
+  EXPECT_EQ(split[0].size() + split[1].size(), 2 * 24u + 40u);
 }
 
 TEST(Wire, ContextFloodStaysInsideTheAgreedFragment) {
