@@ -15,7 +15,7 @@ Plants (the probe that must find each is in tests/interop/probe_test.py):
   header-only, version, request-before-bind, auth-length, no-contexts,
   no-transfer, second-bind, alter-empty, assoc-group, strict-flags,
   frag-above-max, alloc-hint, fragments, request-auth-length, context-id,
-  opnum, tower, truncated, max-ents, handle, fragment-identity,
+  opnum, tower, truncated, max-ents, handle, fragment-identity, any-ptype,
   redefine-context, crash-on-flood (the process
   exits when an alter_context brings more than 64 contexts: a host that dies),
   remote-stop (mgmt stop_server_listening from anyone is obeyed: the server
@@ -84,7 +84,7 @@ class Conn:
             return nak(call_id, 4)
         if ptype in (BIND, ALTER):
             return self.bind(pdu, ptype, flags, auth_len, call_id)
-        if ptype == REQUEST:
+        if ptype == REQUEST or (ptype == RESPONSE and self.has("any-ptype")):
             return self.request(pdu, flags, auth_len, call_id)
         raise Close(b"")
 

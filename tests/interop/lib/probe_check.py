@@ -57,6 +57,7 @@ PLANTS = {
     "handle": ["epm.bogus-lookup-handle"],
     "fragment-identity": ["c3.fragment-changes-opnum"],
     "redefine-context": ["c6.context-redefined"],
+    "any-ptype": ["c1.ptype-from-server"],
 }
 # Probes no plant in the planted instance covers: the flood and the remote
 # stop each have an instance of their own (both end the server); the other

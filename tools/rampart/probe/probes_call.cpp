@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "catalogue_util.hpp"
+#include "rampart/pdu/pdu.hpp"
 
 namespace rampart::probe::detail {
 
@@ -35,6 +36,26 @@ Probe above_max_recv() {
           },
           {fault(st::kNcaProtoError, true)},
           {accepted(ReactionKind::response)}};
+}
+
+Probe server_ptype() {
+  return {"c1.ptype-from-server", "C1", "a PDU type only a server sends, from the client",
+          "after a bind, a response PDU (PTYPE 2, first|last, 8-octet stub) as if the client were the server",
+          "A well-formed 32-octet response PDU; only its direction is wrong.",
+          "C706 12.6.4: a server receives bind, alter_context, request, auth3, co_cancel, orphaned and "
+          "shutdown is its own; a response from the client is a protocol error. Samba 4.17 answers fault "
+          "nca_s_proto_error and closes; closing without a reply is the other refusal.",
+          Safety::safe, true,
+          [](const Session&) {
+            pdu::Pdu p;
+            p.header.ptype = pdu::PType::response;
+            p.header.call_id = kCallId;
+            static constexpr std::uint8_t kStub[8] = {};
+            p.body = pdu::Response{8, 0, 0, 0, kStub};
+            return Pdus{pdu::encode(p)};
+          },
+          {fault(st::kNcaProtoError, true), closed()},
+          {}};
 }
 
 Probe alloc_hint_over_cap() {
@@ -298,6 +319,7 @@ Probe remote_stop() {
 
 void add_call_probes(std::vector<Probe>& out) {
   out.push_back(above_max_recv());
+  out.push_back(server_ptype());
   out.push_back(alloc_hint_over_cap());
   out.push_back(alloc_hint_huge());
   out.push_back(middle_alone());
