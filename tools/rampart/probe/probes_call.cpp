@@ -250,7 +250,11 @@ Probe tower_mismatch() {
 Probe truncated_map() {
   return {"c10.truncated-ept-map", "C10", "an ept_map stub cut short inside the tower",
           "after a bind, the first 40 octets of the 132-octet ept_map stub (alloc_hint 40)",
-          "Shorter than the valid request, not longer: nothing to over-read but the server's own bounds.",
+          "Shorter than the valid request, not longer. Windows and Samba unmarshal endpoint-mapper stubs with "
+          "their NDR engines, which check every read against the end of the buffer; a hand-written parser "
+          "that copies the 75 announced tower octets anyway reads at most 59 octets past the stub, inside "
+          "the receive buffer it sized for a whole fragment. The DCOM truncated-stub shape (CAN-2003-0605) "
+          "is not sent.",
           "C706 14 / [MS-RPCE] 3.1.1.5.1: a stub that ends before its parameters is bad stub data (Samba 4.17: "
           "fault 0x6f7).",
           Safety::safe, true,
