@@ -1,6 +1,8 @@
 // The scheduling and the per-probe conversation (engine.hpp).
 #include "engine.hpp"
 
+#include <fmt/format.h>
+
 #include <asio/co_spawn.hpp>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/io_context.hpp>
@@ -141,7 +143,17 @@ awaitable<Reaction> observe(ProbeConn& c, const Probe& p, Shared& s) {
   co_return out;
 }
 
-awaitable<ProbeResult> run_probe(const tcp::endpoint& ep, const Probe& p, Shared& s) {
+// The probes of one host that are running, for attributing an outage.
+using InFlight = std::vector<std::string_view>;
+
+std::string others(const InFlight& in_flight, std::string_view self) {
+  std::string out;
+  for (auto id : in_flight)
+    if (id != self) out += fmt::format("{}{}", out.empty() ? "" : ", ", id);
+  return out;
+}
+
+awaitable<ProbeResult> run_probe(const tcp::endpoint& ep, const Probe& p, InFlight& in_flight, Shared& s) {
   const auto start = Clock::now();
   ProbeResult res;
   res.probe = &p;
@@ -173,36 +185,67 @@ awaitable<ProbeResult> run_probe(const tcp::endpoint& ep, const Probe& p, Shared
   const bool suspect = k == ReactionKind::closed || k == ReactionKind::silence || k == ReactionKind::malformed ||
                        is_finding(res.classification.verdict);
   if (k != ReactionKind::connect_failed && suspect) {
+    // With more than one probe per host in flight, an outage cannot be
+    // pinned on one of them: the reason names the others.
+    const std::string concurrent = others(in_flight, p.id);
     res.alive_after = co_await alive(ep, s);
     res.classification = classify(p, res.reaction, res.alive_after);
+    if (res.classification.verdict == Verdict::vulnerable_pattern && !concurrent.empty())
+      res.classification.reason += " (also in flight: " + concurrent + ")";
   }
   res.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
   co_return res;
 }
 
-awaitable<void> probe_worker(const tcp::endpoint& ep, HostReport& rep, std::size_t& next, std::size_t& running,
-                             asio::steady_timer& done, Shared& s) {
-  while (next < s.probes.size()) {
-    const std::size_t i = next++;
-    rep.results[i] = co_await run_probe(ep, *s.probes[i], s);
+// Once a probe left the host unable to serve, the rest are not sent: they
+// could only report the same outage, each after its timeouts.
+ProbeResult not_run(const Probe& p, std::string_view after) {
+  ProbeResult r;
+  r.probe = &p;
+  r.reaction = bare(ReactionKind::connect_failed, fmt::format("not sent: the host stopped serving after {}", after));
+  r.classification = classify(p, r.reaction, std::nullopt);
+  return r;
+}
+
+struct HostRun {
+  std::size_t next = 0;
+  std::size_t running = 0;
+  std::string stopped_by;
+  InFlight in_flight;
+};
+
+awaitable<void> probe_worker(const tcp::endpoint& ep, HostReport& rep, HostRun& run, asio::steady_timer& done,
+                             Shared& s) {
+  while (run.next < s.probes.size()) {
+    const std::size_t i = run.next++;
+    const Probe& p = *s.probes[i];
+    if (!run.stopped_by.empty()) {
+      rep.results[i] = not_run(p, run.stopped_by);
+    } else {
+      run.in_flight.push_back(p.id);
+      rep.results[i] = co_await run_probe(ep, p, run.in_flight, s);
+      std::erase(run.in_flight, p.id);
+      if (rep.results[i].classification.verdict == Verdict::vulnerable_pattern && run.stopped_by.empty())
+        run.stopped_by = std::string(p.id);
+    }
     if (s.cb.on_probe_done) s.cb.on_probe_done();
   }
-  if (--running == 0) done.cancel();
+  if (--run.running == 0) done.cancel();
 }
 
 awaitable<void> probe_host(const tcp::endpoint& ep, HostReport& rep, Shared& s) {
   auto ex = co_await asio::this_coro::executor;
   rep.results.resize(s.probes.size());
-  std::size_t next = 0;
-  std::size_t running = std::min<std::size_t>(std::max(1u, s.o.per_host), s.probes.size());
+  HostRun run;
+  run.running = std::min<std::size_t>(std::max(1u, s.o.per_host), s.probes.size());
   asio::steady_timer done(ex, Clock::time_point::max());
-  const std::size_t workers = running;
+  const std::size_t workers = run.running;
   for (std::size_t i = 0; i < workers; ++i)
-    asio::co_spawn(ex, probe_worker(ep, rep, next, running, done, s), [](std::exception_ptr e) {
+    asio::co_spawn(ex, probe_worker(ep, rep, run, done, s), [](std::exception_ptr e) {
       if (e) std::rethrow_exception(e);
     });
   // No suspension between the check and the wait, so a cancel cannot be missed.
-  while (running > 0) (void)co_await done.async_wait(kNoThrow);
+  while (run.running > 0) (void)co_await done.async_wait(kNoThrow);
 }
 
 void skip_probes(Shared& s) {
