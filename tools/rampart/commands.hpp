@@ -3,6 +3,7 @@
 #pragma once
 
 #include "cli_common.hpp"
+#include "probe/probe_cmd.hpp"
 
 namespace rampart::cli {
 

@@ -1,0 +1,281 @@
+#!/usr/bin/python3
+"""A deliberately flawed DCE/RPC endpoint mapper for testing `rampart probe`.
+
+It answers the connection-oriented protocol (C706 12) well enough for the probe
+engine: bind/alter_context, ept_lookup, ept_map, ept_lookup_handle_free. By
+default it reacts as Windows does to each malformation `rampart probe` sends;
+every name given with --plant makes it accept (or mishandle) one class of bad
+input instead, so a test can check that each planted flaw is found.
+
+    lenient_epm.py [--listen 127.0.0.1] [--port 135] [--plant NAME ...] [--stats FILE]
+
+--stats FILE: keep in FILE the most connections that were ever open at once.
+
+Plants (the probe that must find each is in tests/interop/probe_test.py):
+  header-only, version, request-before-bind, auth-length, no-contexts,
+  no-transfer, second-bind, alter-empty, assoc-group, strict-flags,
+  frag-above-max, alloc-hint, fragments, request-auth-length, context-id,
+  opnum, tower, truncated, max-ents, handle, fragment-identity, any-ptype,
+  redefine-context, crash-on-flood (the process
+  exits when an alter_context brings more than 64 contexts: a host that dies),
+  remote-stop (mgmt stop_server_listening from anyone is obeyed: the server
+  stops accepting connections).
+"""
+import argparse
+import asyncio
+import os
+import struct
+import sys
+
+BIND, BIND_ACK, BIND_NAK, ALTER, ALTER_RESP, REQUEST, RESPONSE, FAULT = 11, 12, 13, 14, 15, 0, 2, 3
+FIRST, LAST, DNE = 0x01, 0x02, 0x20
+PROTO_ERROR, UNK_IF, OP_RNG, CTX_MISMATCH = 0x1C01000B, 0x1C010003, 0x1C010002, 0x1C00001A
+BAD_STUB, ACCESS_DENIED, NOT_REGISTERED = 0x6F7, 0x5, 0x16C9A0D6
+NDR20 = bytes.fromhex("045d888aeb1cc9119fe808002b104860") + struct.pack("<I", 2)
+MAX_FRAG = 5840
+MGMT = bytes.fromhex("80bda8af8a7dc911bef408002b102989")  # afa8bd80-7d8a-11c9-bef4-08002b102989, LE
+ASSOC_GROUP = 0x12345
+
+
+class Close(Exception):
+    pass
+
+
+def header(ptype, flags, call_id, body):
+    return struct.pack("<BBBB4sHHI", 5, 0, ptype, flags, b"\x10\0\0\0", 16 + len(body), 0, call_id) + body
+
+
+def nak(call_id, reason):
+    return header(BIND_NAK, 3, call_id, struct.pack("<HB", reason, 1) + bytes([5, 0]) + b"\0" * 3)
+
+
+def fault(call_id, status, dne=False, ctx=0):
+    return header(FAULT, 3 | (DNE if dne else 0), call_id, struct.pack("<IHBBII", 32, ctx, 0, 0, status, 0))
+
+
+def response(call_id, ctx, stub):
+    return header(RESPONSE, 3, call_id, struct.pack("<IHBB", len(stub), ctx, 0, 0) + stub)
+
+
+def ack(ptype, call_id, results, secondary=b"135\0"):
+    body = struct.pack("<HHIH", MAX_FRAG, MAX_FRAG, ASSOC_GROUP, len(secondary)) + secondary
+    body += b"\0" * ((-(16 + len(body))) % 4)
+    body += struct.pack("<BBH", len(results), 0, 0)
+    for r in results:
+        body += struct.pack("<HH", r, 0) + (NDR20 if r == 0 else b"\0" * 20)
+    return header(ptype, 3, call_id, body)
+
+
+class Conn:
+    def __init__(self, plants):
+        self.p = plants
+        self.bound = False
+        self.contexts = {}  # context id -> abstract syntax (20 octets)
+        self.pending = None  # (call_id, context, opnum) of an incomplete request
+
+    def has(self, name):
+        return name in self.p
+
+    def handle(self, pdu):
+        """Returns the octets to send; raises Close to drop the connection after them."""
+        vers, minor, ptype, flags = pdu[0], pdu[1], pdu[2], pdu[3]
+        frag, auth_len, call_id = struct.unpack_from("<HHI", pdu, 8)
+        if (vers, minor) != (5, 0) and not self.has("version"):
+            return nak(call_id, 4)
+        if ptype in (BIND, ALTER):
+            return self.bind(pdu, ptype, flags, auth_len, call_id)
+        if ptype == REQUEST or (ptype == RESPONSE and self.has("any-ptype")):
+            return self.request(pdu, flags, auth_len, call_id)
+        raise Close(b"")
+
+    def contexts_of(self, pdu):
+        """(assoc_group, [(ctx_id, n_transfer)]) or None when the body is short."""
+        if len(pdu) < 28:
+            return None
+        assoc, n = struct.unpack_from("<IB", pdu, 20)
+        off, out = 28, []
+        for _ in range(n):
+            if off + 24 > len(pdu):
+                return None
+            cid, nts = struct.unpack_from("<HB", pdu, off)
+            out.append((cid, nts, pdu[off + 4:off + 24]))
+            off += 24 + 20 * nts
+        return assoc, out
+
+    def bind(self, pdu, ptype, flags, auth_len, call_id):
+        parsed = self.contexts_of(pdu)
+        is_bind = ptype == BIND
+        if parsed is None:
+            if self.has("header-only") and is_bind:
+                self.bound = True
+                return ack(BIND_ACK, call_id, [])
+            raise Close(b"")
+        assoc, ctxs = parsed
+        if is_bind and self.bound and not self.has("second-bind"):
+            raise Close(nak(call_id, 0))
+        if is_bind and auth_len and not self.has("auth-length"):
+            return nak(call_id, 4)
+        if is_bind and flags & ~3 and self.has("strict-flags"):
+            return nak(call_id, 4)
+        if not ctxs:
+            if is_bind and not self.has("no-contexts"):
+                raise Close(nak(call_id, 0))
+            if not is_bind and not self.has("alter-empty"):
+                raise Close(fault(call_id, PROTO_ERROR, dne=True))
+        if any(nts == 0 for _, nts, _ in ctxs) and not self.has("no-transfer"):
+            raise Close(nak(call_id, 0))
+        if is_bind and assoc not in (0, ASSOC_GROUP) and not self.has("assoc-group"):
+            return nak(call_id, 0)
+        if not is_bind and len(ctxs) > 64 and self.has("crash-on-flood"):
+            os._exit(3)
+        if any(self.contexts.get(cid, a) != a for cid, _, a in ctxs) and not self.has("redefine-context"):
+            raise Close(fault(call_id, PROTO_ERROR, dne=True))
+        self.bound = True
+        self.contexts.update((cid, a) for cid, _, a in ctxs)
+        results = [0] * len(ctxs)
+        return ack(BIND_ACK if is_bind else ALTER_RESP, call_id, results, b"135\0" if is_bind else b"")
+
+    def request(self, pdu, flags, auth_len, call_id):
+        if not self.bound:
+            if not self.has("request-before-bind"):
+                return nak(call_id, 4)
+            self.contexts[0] = b""
+        if len(pdu) > MAX_FRAG and not self.has("frag-above-max"):
+            raise Close(fault(call_id, PROTO_ERROR))
+        if auth_len and not self.has("request-auth-length"):
+            raise Close(fault(call_id, PROTO_ERROR))
+        alloc_hint, ctx, opnum = struct.unpack_from("<IHH", pdu, 16)
+        stub = pdu[24:]
+        if not self.has("fragments"):
+            if not flags & FIRST and self.pending is None:
+                raise Close(fault(call_id, PROTO_ERROR))
+            if flags & FIRST and self.pending is not None:
+                raise Close(fault(self.pending[0], PROTO_ERROR))
+        if not flags & FIRST and self.pending is not None:
+            first_call, first_ctx, first_opnum, first_stub = self.pending
+            if (first_call, first_ctx, first_opnum) != (call_id, ctx, opnum) and not self.has("fragment-identity"):
+                raise Close(fault(first_call, PROTO_ERROR))
+            # A continuation: the first fragment's call, the stubs joined.
+            ctx, opnum, stub = first_ctx, first_opnum, first_stub + stub
+        if flags & FIRST and not flags & LAST:
+            if alloc_hint > 0x400000 and not self.has("alloc-hint"):
+                raise Close(fault(call_id, ACCESS_DENIED))
+            self.pending = (call_id, ctx, opnum, stub)
+            return b""
+        if not flags & LAST and self.pending is not None:
+            self.pending = self.pending[:3] + (stub,)
+            return b""
+        self.pending = None
+        if ctx not in self.contexts and not self.has("context-id"):
+            return fault(call_id, UNK_IF, dne=True, ctx=ctx)
+        return self.call(call_id, ctx, opnum, stub)
+
+    def call(self, call_id, ctx, opnum, stub):
+        if self.contexts.get(ctx, b"")[:16] == MGMT:
+            return self.mgmt(call_id, ctx, opnum)
+        if opnum == 2:
+            return self.lookup(call_id, ctx, stub)
+        if opnum == 3:
+            return self.map(call_id, ctx, stub)
+        if opnum == 4:
+            return response(call_id, ctx, b"\0" * 24)
+        if not self.has("opnum"):
+            return fault(call_id, OP_RNG, dne=True)
+        return response(call_id, ctx, struct.pack("<I", 0))
+
+    def mgmt(self, call_id, ctx, opnum):
+        if opnum == 3:  # stop_server_listening
+            if not self.has("remote-stop"):
+                return response(call_id, ctx, struct.pack("<I", ACCESS_DENIED))
+            SERVER["server"].close()
+            return response(call_id, ctx, struct.pack("<I", 0))
+        return fault(call_id, OP_RNG, dne=True)
+
+    def lookup(self, call_id, ctx, stub):
+        # inquiry, [ptr] object, [ptr] if_id, vers_option, handle, max_ents (null pointers only)
+        if len(stub) < 40:
+            return fault(call_id, BAD_STUB)
+        handle, max_ents = stub[16:36], struct.unpack_from("<I", stub, 36)[0]
+        if max_ents > 500 and not self.has("max-ents"):
+            return fault(call_id, BAD_STUB)
+        if any(handle) and not self.has("handle"):
+            return fault(call_id, CTX_MISMATCH)
+        status = 0 if any(handle) else NOT_REGISTERED
+        return response(call_id, ctx, b"\0" * 20 + struct.pack("<IIIII", 0, max_ents, 0, 0, status))
+
+    def map(self, call_id, ctx, stub):
+        off = 8 if struct.unpack_from("<I", stub, 0)[0] == 0 else 24
+        if len(stub) < off + 8:
+            return fault(call_id, BAD_STUB)
+        conformance, length = struct.unpack_from("<II", stub, off)
+        if conformance != length and not self.has("tower"):
+            return fault(call_id, BAD_STUB)
+        if len(stub) < off + 8 + length + 24 and not self.has("truncated"):
+            return fault(call_id, BAD_STUB)
+        return response(call_id, ctx, b"\0" * 20 + struct.pack("<IIIII", 0, 1, 0, 0, NOT_REGISTERED))
+
+
+STATS = {"open": 0, "max_open": 0, "file": None}
+SERVER = {}
+
+
+def opened(delta):
+    STATS["open"] += delta
+    if STATS["open"] > STATS["max_open"]:
+        STATS["max_open"] = STATS["open"]
+        if STATS["file"]:
+            with open(STATS["file"], "w") as f:
+                f.write("%d\n" % STATS["max_open"])
+
+
+async def serve(reader, writer, plants):
+    conn = Conn(plants)
+    opened(1)
+    try:
+        while True:
+            head = await reader.readexactly(16)
+            frag = struct.unpack_from("<H", head, 8)[0]
+            if frag < 16:
+                break
+            pdu = head + await reader.readexactly(frag - 16)
+            try:
+                out = conn.handle(pdu)
+            except Close as c:
+                writer.write(c.args[0])
+                await writer.drain()
+                break
+            if out:
+                writer.write(out)
+                await writer.drain()
+    except (asyncio.IncompleteReadError, ConnectionError):
+        pass
+    finally:
+        opened(-1)
+        writer.close()
+
+
+async def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--listen", default="127.0.0.1")
+    ap.add_argument("--port", type=int, default=135)
+    ap.add_argument("--plant", action="append", default=[])
+    ap.add_argument("--stats")
+    a = ap.parse_args()
+    STATS["file"] = a.stats
+    plants = set(a.plant)
+    server = await asyncio.start_server(lambda r, w: serve(r, w, plants), a.listen, a.port, backlog=512)
+    SERVER["server"] = server
+    print("listening", flush=True)
+    async with server:
+        try:
+            await server.serve_forever()
+        except asyncio.CancelledError:
+            pass  # stopped by a planted remote-stop: keep serving open connections
+        await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        sys.exit(0)

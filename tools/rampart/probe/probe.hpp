@@ -1,0 +1,99 @@
+// The probe model of `rampart probe` (docs/probe.md): a named, documented
+// malformed or edge-case input, the reaction Windows documents or exhibits
+// for it, and the verdict on what a host actually did.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rampart::probe {
+
+/// What a host did with a probe's last PDU.
+enum class ReactionKind : std::uint8_t {
+  bind_ack,            // code: result of the first context (0 accepted, 2 provider rejection, ...)
+  bind_nak,            // code: p_reject_reason_t
+  alter_context_resp,  // code: result of the first context
+  fault,               // code: the status
+  response,            // code: unused
+  closed,              // the peer closed (FIN or RST) without a PDU
+  silence,             // nothing within the timeout, connection still open
+  malformed,           // a reply that does not decode as a PDU
+  connect_failed,      // no TCP connection at all
+};
+[[nodiscard]] std::string_view to_string(ReactionKind k) noexcept;
+
+struct Reaction {
+  ReactionKind kind = ReactionKind::silence;
+  std::uint32_t code = 0;
+  bool did_not_execute = false;  // PFC_DID_NOT_EXECUTE on a fault
+  /// A bind_nak carrying the extended-error signature ([MS-RPCE] 2.2.2.9).
+  bool extended_error = false;
+  bool closed_after = false;     // the connection closed after the PDU
+  std::string detail;            // decoder error, socket error, ...
+
+  /// "bind_nak reason 4 (protocol_version_not_supported), then close"
+  [[nodiscard]] std::string describe() const;
+};
+
+/// One acceptable reaction. `code` empty means any code; `close_after`
+/// empty means either.
+struct Expected {
+  ReactionKind kind = ReactionKind::closed;
+  std::optional<std::uint32_t> code;
+  std::optional<bool> close_after;
+
+  [[nodiscard]] bool matches_kind_and_code(const Reaction& r) const noexcept;
+  [[nodiscard]] std::string describe() const;
+};
+
+enum class Verdict : std::uint8_t {
+  correct,             // the documented reaction
+  lenient,             // accepted what it should have rejected
+  divergent,           // rejected differently, or kept a connection it should close
+  vulnerable_pattern,  // the host stopped serving after the probe
+  inconclusive,        // the probe could not be run (no connection, preamble refused)
+};
+[[nodiscard]] std::string_view to_string(Verdict v) noexcept;
+/// A finding is anything a script should look at: lenient, divergent or
+/// vulnerable_pattern.
+[[nodiscard]] bool is_finding(Verdict v) noexcept;
+
+enum class Safety : std::uint8_t {
+  safe,    // in the default set
+  unsafe,  // only with --unsafe: could crash an unpatched host
+};
+
+/// What a probe's builder knows about the connection it runs on.
+struct Session {
+  std::uint16_t max_recv_frag = 0;  // the server's, from the preamble bind_ack (0 without preamble)
+  std::uint16_t max_xmit_frag = 0;
+  std::uint32_t assoc_group_id = 0;
+};
+
+struct Probe {
+  std::string_view id;          // "c1.frag-below-header"
+  std::string_view hclass;      // "C1" (docs/hardening.md)
+  std::string_view title;       // one line
+  std::string_view sends;       // what goes on the wire, in words
+  std::string_view why_safe;    // the safety argument (or why it is not safe)
+  std::string_view evidence;    // where the expected reaction comes from
+  Safety safety = Safety::safe;
+  /// Bind the endpoint mapper first (context 0, NDR20) and run the probe on
+  /// that association.
+  bool after_bind = false;
+  /// The PDUs to send, in order; the reaction is to the last.
+  std::function<std::vector<std::vector<std::uint8_t>>(const Session&)> build;
+  /// Every reaction that is correct (the first is the documented one).
+  std::vector<Expected> expected;
+  /// Reactions that mean the host accepted the input (verdict lenient).
+  std::vector<Expected> accepting;
+  /// Replies to well-formed set-up PDUs among `build`'s (an alter_context
+  /// adding a context) that are read and set aside before the reaction.
+  std::uint8_t setup_replies = 0;
+};
+
+}  // namespace rampart::probe

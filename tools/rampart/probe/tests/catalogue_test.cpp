@@ -1,0 +1,194 @@
+// The catalogue: every probe is complete, builds the exact malformation it
+// names on top of PDUs our own decoder accepts, and is listed in
+// docs/probe.md and rampart(1) so the documentation cannot drift.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "catalogue.hpp"
+#include "rampart/pdu/pdu.hpp"
+#include "wire.hpp"
+
+namespace rampart::probe {
+namespace {
+
+const Session kSession{5840, 5840, 0x1234};
+
+std::vector<wire::Octets> build(std::string_view id, const Session& s = kSession) {
+  const Probe* p = find_probe(id);
+  EXPECT_NE(p, nullptr) << id;
+  return p ? p->build(s) : std::vector<wire::Octets>{};
+}
+
+std::uint16_t u16(const wire::Octets& b, std::size_t off) { return static_cast<std::uint16_t>(b[off] | b[off + 1] << 8); }
+
+std::string read_file(const std::string& rel) {
+  std::ifstream in(std::filesystem::path(RAMPART_SOURCE_DIR) / rel);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(Catalogue, EveryProbeIsComplete) {
+  std::set<std::string_view> ids;
+  const std::regex cls("C[0-9]+");
+  for (const auto& p : catalogue()) {
+    EXPECT_TRUE(ids.insert(p.id).second) << "duplicate " << p.id;
+    EXPECT_TRUE(std::regex_match(std::string(p.hclass), cls)) << p.id;
+    EXPECT_FALSE(p.title.empty() || p.sends.empty() || p.why_safe.empty() || p.evidence.empty()) << p.id;
+    EXPECT_FALSE(p.expected.empty()) << p.id;
+    ASSERT_TRUE(p.build) << p.id;
+    const auto pdus = p.build(kSession);
+    ASSERT_FALSE(pdus.empty()) << p.id;
+    for (const auto& pdu : pdus) {
+      ASSERT_GE(pdu.size(), 16u) << p.id;
+      // frag_length is always true to what is sent, except where the probe
+      // is about frag_length itself.
+      if (p.id != "c1.frag-below-header") {
+        EXPECT_EQ(u16(pdu, wire::kFragLengthOffset), pdu.size()) << p.id;
+      }
+      EXPECT_LE(pdu.size(), 5848u) << p.id;
+    }
+  }
+  EXPECT_GE(catalogue().size(), 25u);
+}
+
+TEST(Catalogue, UnsafeProbesAreOnlySentOnRequest) {
+  std::vector<std::string> unknown;
+  const auto safe = select_probes(false, {}, unknown);
+  const auto all = select_probes(true, {}, unknown);
+  EXPECT_TRUE(unknown.empty());
+  EXPECT_EQ(all.size(), catalogue().size());
+  for (const auto* p : safe) EXPECT_EQ(p->safety, Safety::safe) << p->id;
+  EXPECT_EQ(find_probe("c1.frag-below-header")->safety, Safety::unsafe);
+  EXPECT_EQ(find_probe("c2.alloc-hint-huge")->safety, Safety::unsafe);
+  EXPECT_EQ(find_probe("c14.remote-stop-listening")->safety, Safety::unsafe);
+  EXPECT_EQ(find_probe("c4.request-auth-length-past-frag")->safety, Safety::unsafe);
+  EXPECT_EQ(all.size() - safe.size(), 4u);
+}
+
+TEST(Catalogue, SelectsByIdAndClass) {
+  std::vector<std::string> unknown;
+  const std::vector<std::string> only{"C3", "epm.opnum-out-of-range", "nonsense"};
+  const auto sel = select_probes(false, only, unknown);
+  ASSERT_EQ(unknown, std::vector<std::string>{"nonsense"});
+  const auto c3 = std::count_if(catalogue().begin(), catalogue().end(), [](const Probe& p) { return p.hclass == "C3"; });
+  EXPECT_GE(c3, 4);
+  ASSERT_EQ(sel.size(), static_cast<std::size_t>(c3) + 1);
+  for (const auto* p : sel) EXPECT_TRUE(p->hclass == "C3" || p->id == "epm.opnum-out-of-range") << p->id;
+}
+
+// Impacket's bind and ept_map stub (INTEROP: 72 and 132 octets, conformance
+// and tower_length 75 at 24 and 28) are what the probes start from.
+TEST(Wire, BaseShapesMatchWhatClientsSend) {
+  const auto bind = wire::epm_bind(1);
+  EXPECT_EQ(bind.size(), 72u);
+  ASSERT_TRUE(pdu::decode(bind));
+  const auto stub = wire::ept_map_stub();
+  EXPECT_EQ(stub.size(), 132u);
+  EXPECT_EQ(wire::get_u32(stub, wire::kMapTowerConformanceOffset), 75u);
+  EXPECT_EQ(wire::get_u32(stub, wire::kMapTowerLengthOffset), 75u);
+}
+
+TEST(Wire, EachProbeChangesExactlyWhatItNames) {
+  auto v = build("c1.version-minor")[0];
+  EXPECT_EQ(v[wire::kVersMinorOffset], 1);
+  v[wire::kVersMinorOffset] = 0;
+  EXPECT_EQ(v, wire::epm_bind(1));
+
+  auto a = build("c4.bind-auth-length-lies")[0];
+  EXPECT_EQ(u16(a, wire::kAuthLengthOffset), 8);
+  EXPECT_FALSE(pdu::decode(a));  // our own decoder refuses it
+  a[wire::kAuthLengthOffset] = 0;
+  EXPECT_EQ(a, wire::epm_bind(1));
+
+  const auto h = build("c1.frag-below-ptype-min")[0];
+  EXPECT_EQ(h.size(), 16u);
+
+  const auto low = build("c1.frag-below-header")[0];
+  EXPECT_EQ(low.size(), 72u);
+  EXPECT_EQ(u16(low, wire::kFragLengthOffset), 10);
+}
+
+TEST(Wire, CallProbes) {
+  const auto big = build("c1.frag-above-max-recv")[0];
+  EXPECT_EQ(big.size(), 5848u);
+  EXPECT_EQ(build("c1.frag-above-max-recv", Session{4280, 4280, 1})[0].size(), 4288u);
+
+  const auto hint = build("c2.alloc-hint-over-cap")[0];
+  EXPECT_EQ(wire::get_u32(hint, wire::kAllocHintOffset), 0x00400001u);
+  EXPECT_EQ(hint[wire::kFlagsOffset], pdu::pfc::kFirstFrag);
+
+  const auto twice = build("c3.first-twice");
+  ASSERT_EQ(twice.size(), 2u);
+  EXPECT_EQ(twice[0], twice[1]);
+
+  const auto tower = build("c7.tower-length-mismatch")[0];
+  auto decoded = pdu::decode(tower);
+  ASSERT_TRUE(decoded);
+  const auto stub = decoded->as<pdu::Request>()->stub;
+  EXPECT_EQ(wire::get_u32(stub, wire::kMapTowerConformanceOffset), 77u);
+  EXPECT_EQ(wire::get_u32(stub, wire::kMapTowerLengthOffset), 75u);
+
+  const auto cut = build("c10.truncated-ept-map")[0];
+  EXPECT_EQ(cut.size(), 24u + 40u);
+}
+
+// The sizes the probes' documentation states.
+TEST(Wire, SizesTheDocumentationStates) {
+  EXPECT_EQ(build("c3.middle-fragment-alone")[0].size(), 64u);
+  EXPECT_EQ(build("c1.request-before-bind")[0].size(), 64u);
+  EXPECT_EQ(build("c6.no-contexts")[0].size(), 28u);
+  EXPECT_EQ(build("c6.no-transfer-syntaxes")[0].size(), 52u);
+  EXPECT_EQ(build("c6.alter-no-contexts")[0].size(), 28u);
+  EXPECT_EQ(build("c6.context-redefined")[0].size(), 72u);
+  EXPECT_EQ(build("epm.opnum-out-of-range")[0].size(), 24u);
+  const auto lies = build("c4.request-auth-length-lies")[0];
+  EXPECT_EQ(lies.size(), 64u);
+  EXPECT_EQ(u16(lies, wire::kAuthLengthOffset), 8);
+  EXPECT_EQ(u16(build("c4.request-auth-length-past-frag")[0], wire::kAuthLengthOffset), 1024);
+  const auto split = build("c3.fragment-changes-opnum");
+  ASSERT_EQ(split.size(), 2u);
+  EXPECT_EQ(split[0].size() + split[1].size(), 2 * 24u + 40u);
+}
+
+TEST(Wire, ContextFloodStaysInsideTheAgreedFragment) {
+  auto flood = pdu::decode(build("c13.context-flood")[0]);
+  ASSERT_TRUE(flood);
+  EXPECT_EQ(flood->as<pdu::AlterContext>()->contexts.size(), 120u);
+  const auto small = build("c13.context-flood", Session{2048, 2048, 1})[0];
+  EXPECT_LE(small.size(), 2048u);
+  EXPECT_GE(small.size(), 2000u);
+}
+
+// docs/probe.md and rampart-probe(1) name every probe with its class,
+// safety, what it sends and why it is safe.
+std::string unescape_troff(std::string s) {
+  for (std::size_t i = 0; (i = s.find("\\-", i)) != std::string::npos;) s.replace(i, 2, "-");
+  for (std::size_t i = 0; (i = s.find("\\&", i)) != std::string::npos;) s.erase(i, 2);
+  return s;
+}
+
+TEST(Docs, ListEveryProbe) {
+  const auto doc = read_file("docs/probe.md");
+  const auto man = unescape_troff(read_file("docs/man/rampart-probe.1"));
+  ASSERT_FALSE(man.empty());
+  for (const auto& p : catalogue()) {
+    EXPECT_NE(man.find(".B " + std::string(p.id) + "\n"), std::string::npos) << "rampart-probe.1 lacks " << p.id;
+    EXPECT_NE(man.find(std::string(p.sends)), std::string::npos) << "rampart-probe.1: " << p.id << " sends";
+    EXPECT_NE(man.find(std::string(p.why_safe)), std::string::npos) << "rampart-probe.1: " << p.id << " safety";
+    const std::string row = "| `" + std::string(p.id) + "` | " + std::string(p.hclass) + " | " +
+                            (p.safety == Safety::safe ? "safe" : "unsafe") + " |";
+    EXPECT_NE(doc.find(row), std::string::npos) << "docs/probe.md lacks the row starting " << row;
+    for (const auto& e : p.expected)
+      EXPECT_NE(doc.find(e.describe()), std::string::npos) << p.id << ": docs/probe.md lacks " << e.describe();
+  }
+}
+
+}  // namespace
+}  // namespace rampart::probe
