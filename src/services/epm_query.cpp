@@ -122,7 +122,7 @@ std::optional<MapQuery> map_query(std::span<const std::uint8_t> octets) {
 }  // namespace
 
 CallOutcome EndpointMapper::ept_lookup(const CallContext& ctx) {
-  auto req = ndr::decode_stub<epm::EptLookupRequest>(ctx.stub, ctx.drep, limits_);
+  auto req = ndr::decode_request_stub<epm::EptLookupRequest>(ctx.stub, ctx.drep, limits_);
   if (!req) return detail::bad_stub(req.error());
   epm::EptLookupResponse resp;
   resp.max_ents = req->max_ents;  // size_is(max_ents); range-checked to 500
@@ -177,7 +177,7 @@ CallOutcome map_common(const CallContext& ctx, EndpointDatabase& db, const Uuid&
 }  // namespace
 
 CallOutcome EndpointMapper::ept_map(const CallContext& ctx) {
-  auto req = ndr::decode_stub<epm::EptMapRequest>(ctx.stub, ctx.drep, limits_);
+  auto req = ndr::decode_request_stub<epm::EptMapRequest>(ctx.stub, ctx.drep, limits_);
   if (!req) return detail::bad_stub(req.error());
   epm::EptMapResponse resp;
   static const std::vector<std::uint8_t> kNoTower;
@@ -188,7 +188,7 @@ CallOutcome EndpointMapper::ept_map(const CallContext& ctx) {
 }
 
 CallOutcome EndpointMapper::ept_map_auth(const CallContext& ctx) {
-  auto req = ndr::decode_stub<epm::EptMapAuthRequest>(ctx.stub, ctx.drep, limits_);
+  auto req = ndr::decode_request_stub<epm::EptMapAuthRequest>(ctx.stub, ctx.drep, limits_);
   if (!req) return detail::bad_stub(req.error());
   // The caller's SID is not consulted: without security providers there is
   // no authenticated identity to hold it against.
@@ -200,7 +200,7 @@ CallOutcome EndpointMapper::ept_map_auth(const CallContext& ctx) {
 }
 
 CallOutcome EndpointMapper::ept_lookup_handle_free(const CallContext& ctx) {
-  auto req = ndr::decode_stub<epm::EptLookupHandleFreeRequest>(ctx.stub, ctx.drep, limits_);
+  auto req = ndr::decode_request_stub<epm::EptLookupHandleFreeRequest>(ctx.stub, ctx.drep, limits_);
   if (!req) return detail::bad_stub(req.error());
   epm::EptLookupHandleFreeResponse resp;  // the handle goes back nil
   if (!req->entry_handle.is_null() && !ctx.group.close_handle(epm::kInterface.uuid, req->entry_handle.uuid))

@@ -62,6 +62,11 @@ class Reassembler {
   /// PFC_CONC_MPX as negotiated at bind.
   void set_concurrent(bool on) noexcept { concurrent_ = on; }
   [[nodiscard]] std::size_t in_progress() const noexcept { return calls_.size(); }
+  /// The identity of the oldest call still being reassembled, if any.
+  [[nodiscard]] std::optional<CallIdentity> first_in_progress() const {
+    if (calls_.empty()) return std::nullopt;
+    return calls_.front().identity;
+  }
   /// Octets held by partial calls (for memory accounting).
   [[nodiscard]] std::size_t buffered_bytes() const noexcept;
 
