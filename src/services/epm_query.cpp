@@ -1,8 +1,9 @@
 // Endpoint mapper queries: ept_lookup, ept_map, ept_map_auth and
 // ept_lookup_handle_free, with paging through lookup context handles held
-// in the caller's association group ([MS-RPCE] 2.2.1.2.4-5; HARDENING
-// "Endpoint mapper": max_ents and max_towers limit output, not allocation;
-// each lookup handle belongs to its association and is capped).
+// in the caller's association group ([MS-RPCE] 2.2.1.2.4-5;
+// docs/hardening.md "Endpoint mapper": max_ents and max_towers limit
+// output, not allocation; each lookup handle belongs to its association
+// group, which holds at most ServerLimits::max_lookup_handles).
 #include "rampart/interfaces/epm.hpp"
 #include "rampart/runtime/association_group.hpp"
 #include "rampart/services/epm_service.hpp"
@@ -87,8 +88,15 @@ std::uint32_t end_page(const CallContext& ctx, Page& page, Cursor::Kind kind, co
   cursor->lookup = page.lookup;
   cursor->map = page.map;
   cursor->next = next;
-  auto id = ctx.group.create_handle(epm::kInterface.uuid, std::move(cursor));
-  if (!id) return ept_status::kCantPerformOp;  // ServerLimits::max_lookup_handles
+  // Clients commonly page once and never free the handle (ept_map with
+  // max_towers 1). Windows and Samba keep serving them, so at
+  // ServerLimits::max_lookup_handles the group's oldest lookup handle is
+  // evicted: memory stays bounded, a well-formed call is never refused,
+  // and only a client that resumes a walk that many handles old gets
+  // nca_s_fault_context_mismatch for it.
+  auto id = ctx.group.create_handle(epm::kInterface.uuid, std::move(cursor),
+                                    runtime::AssociationGroup::WhenFull::evict_oldest);
+  if (!id) return ept_status::kCantPerformOp;  // a group of max_lookup_handles 0
   out = ndr::ContextHandle{0, *id};
   return ept_status::kOk;
 }

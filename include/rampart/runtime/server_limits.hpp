@@ -36,7 +36,9 @@ struct ServerLimits {
   std::size_t max_association_groups = 20000;
 
   /// Open ept_lookup / ept_map context handles in one association group
-  /// (HARDENING "Each lookup handle belongs to its association and is capped").
+  /// (docs/hardening.md C13). At the cap the oldest is evicted rather than
+  /// the new call refused: clients that never free their handles (ept_map
+  /// with max_towers 1) keep being served, as by Windows and Samba.
   std::size_t max_lookup_handles = 16;
 
   /// Fragment sizes offered at bind. Samba and Windows negotiate between

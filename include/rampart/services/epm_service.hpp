@@ -20,7 +20,8 @@
 //    nca_s_fault_context_mismatch (0x1c00001a), what the Windows runtime
 //    raises for an unknown [in] context handle (HARDENING C15).
 //  - More pages remain but the group holds ServerLimits::max_lookup_handles
-//    handles: status ept_s_cant_perform_op (0x16c9a0cd), no entries.
+//    handles: the group's oldest lookup handle is evicted and the call is
+//    served; resuming with the evicted handle faults as an unknown one.
 //  - Bad inquiry_type, vers_option or a NULL Ifid where one is needed:
 //    ept_s_cant_perform_op, as Samba answers an unknown inquiry type.
 //  - ept_map with a NULL, undecodable or unknown-protseq map tower:

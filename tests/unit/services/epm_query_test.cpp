@@ -142,15 +142,43 @@ TEST_F(EpmQuery, HandleFreeClosesAndIsPerGroup) {
   EXPECT_EQ(client.rpc<epm::EptLookupHandleFreeResponse>(4, epm::EptLookupHandleFreeRequest{}).status, 0u);
 }
 
-TEST_F(EpmQuery, HandleCapAnswersCantPerformOp) {
-  for (int i = 0; i < 3; ++i)
-    EXPECT_FALSE(lookup(lookup_req(0, std::nullopt, std::nullopt, 1, 1)).entry_handle.is_null());
-  auto refused = lookup(lookup_req(0, std::nullopt, std::nullopt, 1, 1));
-  EXPECT_EQ(refused.status, ept_status::kCantPerformOp);
-  EXPECT_TRUE(refused.entries.empty());
-  EXPECT_TRUE(refused.entry_handle.is_null());
-  // A query that fits one page needs no handle and still works.
-  EXPECT_EQ(lookup(lookup_req(0, std::nullopt, std::nullopt, 1, 500)).status, 0u);
+// At the cap (3 here) the oldest handle is evicted: every well-formed call
+// is served, the group never holds more than the cap, and only the evicted
+// walk is lost.
+TEST_F(EpmQuery, HandleCapEvictsTheOldest) {
+  std::vector<ndr::ContextHandle> handles;
+  for (int i = 0; i < 5; ++i) {
+    auto r = lookup(lookup_req(0, std::nullopt, std::nullopt, 1, 1));
+    EXPECT_EQ(r.status, 0u);
+    EXPECT_EQ(r.entries.size(), 1u);
+    ASSERT_FALSE(r.entry_handle.is_null());
+    handles.push_back(r.entry_handle);
+  }
+  EXPECT_EQ(server.core.groups.join(group, runtime::TransportKind::tcp)->handle_count(), 3u);
+  for (int i : {0, 1}) {
+    auto req = lookup_req(0, std::nullopt, std::nullopt, 1, 1, handles[i]);
+    EXPECT_EQ(client.fault_of(2, ndr::encode_stub(req, Drep::little()).value()), kFaultContextMismatch) << i;
+  }
+  // The three newest still resume where they stopped.
+  for (int i : {2, 3, 4}) {
+    auto r = lookup(lookup_req(0, std::nullopt, std::nullopt, 1, 1, handles[i]));
+    EXPECT_EQ(r.status, 0u) << i;
+    EXPECT_EQ(r.entries.size(), 1u) << i;
+  }
+}
+
+// A client that calls ept_map with max_towers 1 again and again and never
+// frees a handle keeps being answered, with memory bounded by the cap.
+TEST_F(EpmQuery, RepeatedMapWithoutFreeingIsAlwaysServed) {
+  ASSERT_EQ(server.db->insert({entry(kLsarpc, Protseq::ncacn_ip_tcp, "49200", "127.0.0.1")}, false), DbStatus::ok);
+  for (int i = 0; i < 100; ++i) {
+    auto m = map(map_req(kLsarpc, Protseq::ncacn_ip_tcp, 1));
+    ASSERT_EQ(m.status, 0u) << i;
+    ASSERT_EQ(m.towers.size(), 1u) << i;
+    EXPECT_FALSE(m.entry_handle.is_null()) << i;  // a second tower remains
+  }
+  EXPECT_EQ(server.core.groups.join(group, runtime::TransportKind::tcp)->handle_count(), 3u);
+  EXPECT_FALSE(client.closed);
 }
 
 TEST_F(EpmQuery, MapHandlesAreNotLookupHandles) {
