@@ -31,7 +31,7 @@ bool EndpointMapper::allows_peer(const runtime::PeerInfo& peer, std::uint16_t op
   using epm::Opnum;
   const auto op = static_cast<Opnum>(opnum);
   if (op != Opnum::ept_insert && op != Opnum::ept_delete && op != Opnum::ept_mgmt_delete) return true;
-  // HARDENING C14: refuse remote ept_insert / ept_delete; local servers
+  // docs/hardening.md C14: refuse remote ept_insert / ept_delete; local servers
   // register over the local socket transport.
   if (peer.transport == runtime::TransportKind::local) return true;
   return db_->config().allow_loopback_tcp_registration && peer.transport == runtime::TransportKind::tcp &&

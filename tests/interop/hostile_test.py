@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Socket-level hostile-input suite against a real rampartd (HARDENING.md C1-C6, C10, C11,
+"""Socket-level hostile-input suite against a real rampartd (docs/hardening.md C1-C6, C10, C11,
 C13-C16). Each test sends the bad input over TCP, checks the documented reaction (bind_nak
 reason, fault status, or close), and then checks that a well-behaved client is still served.
 

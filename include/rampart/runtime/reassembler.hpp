@@ -1,5 +1,5 @@
 // Reassembler: joins request (or, for clients, response) fragments into one
-// stub, enforcing HARDENING C2 and C3:
+// stub, enforcing docs/hardening.md C2 and C3:
 // - alloc_hint is clamped, never trusted; the stub total is a checked 64-bit
 //   sum capped at FragmentLimits::max_stub; the fragment count is capped;
 // - every later fragment must match the first in call_id, PTYPE, drep,

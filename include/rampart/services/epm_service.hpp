@@ -5,7 +5,7 @@
 // Status and fault conventions (each cites what it follows):
 //  - ept_insert / ept_delete / ept_mgmt_delete from anyone but a local-socket
 //    caller (or a loopback TCP caller when Config allows it) are refused in
-//    allows_peer(), before anything is unmarshalled (HARDENING C14); the
+//    allows_peer(), before anything is unmarshalled (docs/hardening.md C14); the
 //    runtime answers fault 0x5 (access denied) with DID_NOT_EXECUTE. Samba
 //    4.17 faults nca_s_op_rng_error instead; a fault either way, and a
 //    denial says what happened.
@@ -18,7 +18,7 @@
 //  - A non-nil entry_handle this association group does not hold (another
 //    group's, already freed, or one of the other operation): fault
 //    nca_s_fault_context_mismatch (0x1c00001a), what the Windows runtime
-//    raises for an unknown [in] context handle (HARDENING C15).
+//    raises for an unknown [in] context handle (docs/hardening.md C15).
 //  - More pages remain but the group holds ServerLimits::max_lookup_handles
 //    handles: the group's oldest lookup handle is evicted and the call is
 //    served; resuming with the evicted handle faults as an unknown one.

@@ -1,4 +1,4 @@
-// One test per validation rule of the PDU layer (HARDENING C1, C4, C6).
+// One test per validation rule of the PDU layer (docs/hardening.md C1, C4, C6).
 #include <gtest/gtest.h>
 
 #include "pdu_fixtures.hpp"
