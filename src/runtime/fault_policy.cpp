@@ -51,9 +51,12 @@ Reaction react_pdu(pdu::Errc e, Phase phase) {
                                                               : nak(RejectReason::protocol_version_not_supported);
     case E::auth_length_too_large:
     case E::auth_value_too_large:
-      // C4: a bind whose auth_length cannot fit gets reason 4, as from
-      // Windows (raw_protocol test_invalid_auth_noctx); a short bind body
-      // without auth gets reason 0 (test_no_auth_no_ctx).
+    case E::auth_trailer_misaligned:
+    case E::auth_pad_too_large:
+      // C4: a bind whose auth trailer does not fit or is out of place gets
+      // reason 4, as from Windows (raw_protocol test_invalid_auth_noctx,
+      // test_spnego_auth_pad_fail_bind); a short bind body without auth
+      // gets reason 0 (test_no_auth_no_ctx).
       return phase == Phase::binding ? nak(RejectReason::protocol_version_not_supported)
                                      : malformed(phase, RejectReason::reason_not_specified);
     default:
