@@ -61,7 +61,8 @@ bool begin_page(const CallContext& ctx, const ndr::ContextHandle& h, Cursor::Kin
   page.cursor = find_cursor(ctx, h, kind);
   if (!page.cursor) return false;
   page.lock = std::unique_lock(page.cursor->mutex);
-  page.snapshot = page.cursor->snapshot;
+  // An exhausted walk kept no snapshot: its page is empty whatever it reads.
+  page.snapshot = page.cursor->snapshot ? page.cursor->snapshot : db.snapshot();
   page.lookup = page.cursor->lookup;
   page.map = page.cursor->map;
   page.start = page.cursor->next;
@@ -71,12 +72,24 @@ bool begin_page(const CallContext& ctx, const ndr::ContextHandle& h, Cursor::Kin
 /// Finishes a page that returned `returned` items and stopped before
 /// index `next`: keeps, creates or closes the handle and gives the status.
 /// Status 0 while items are returned; ept_s_not_registered only with none.
+/// The last page hands back a nil handle (Impacket's loop stops on it), but
+/// a handle that walked there stays in the group, exhausted and without
+/// its snapshot: a client that calls with it again gets the end of the
+/// walk, ept_s_not_registered and a zeroed handle, as from Windows and
+/// Samba, rather than a fault. It counts against the cap like any other.
 std::uint32_t end_page(const CallContext& ctx, Page& page, Cursor::Kind kind, const ndr::ContextHandle& in,
                        std::size_t returned, std::size_t next, ndr::ContextHandle& out) {
   out = {};
-  if (returned == 0 || next == EndpointDatabase::npos) {
+  if (returned == 0) {
     if (!page.fresh()) ctx.group.close_handle(epm::kInterface.uuid, in.uuid);
-    return returned == 0 ? ept_status::kNotRegistered : ept_status::kOk;
+    return ept_status::kNotRegistered;
+  }
+  if (next == EndpointDatabase::npos) {
+    if (!page.fresh()) {
+      page.cursor->next = EndpointDatabase::npos;
+      page.cursor->snapshot.reset();
+    }
+    return ept_status::kOk;
   }
   if (!page.fresh()) {
     page.cursor->next = next;

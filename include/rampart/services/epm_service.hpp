@@ -15,6 +15,8 @@
 //    handle nil on the last page; ept_s_not_registered (0x16c9a0d6) only
 //    with no entries (Windows; Impacket's rpcdump relies on it, and Samba's
 //    entries-plus-0x16c9a0d6 breaks it, see INTEROP.md).
+//  - A call with the handle that reached the last page: ept_s_not_registered,
+//    no entries and a zeroed handle (Windows, Samba; the end of a walk).
 //  - A non-nil entry_handle this association group does not hold (another
 //    group's, already freed, or one of the other operation): fault
 //    nca_s_fault_context_mismatch (0x1c00001a), what the Windows runtime

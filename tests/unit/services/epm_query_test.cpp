@@ -107,7 +107,30 @@ TEST_F(EpmQuery, PagesWithEveryPageSize) {
     EXPECT_EQ(seen, (std::vector<std::string>{"lsarpc", "samr", "lsarpc", "winreg"})) << "max " << max;
     EXPECT_EQ(client.assoc->assoc_group_id(), group);
   }
+  // Walks that reached their end keep an exhausted handle (no snapshot)
+  // until freed or evicted: never more than the cap.
+  EXPECT_LE(server.core.groups.join(group, runtime::TransportKind::tcp)->handle_count(), 3u);
+}
+
+// The end of a walk: the last page carries its entries with status 0 and a
+// nil handle; calling again with the handle that walked there gets
+// ept_s_not_registered, no entries and a zeroed handle, and frees it.
+TEST_F(EpmQuery, TheHandleAfterTheLastPageIsNotRegistered) {
+  auto first = lookup(lookup_req(0, std::nullopt, std::nullopt, 1, 3));
+  ASSERT_EQ(first.entries.size(), 3u);
+  ASSERT_FALSE(first.entry_handle.is_null());
+  auto last = lookup(lookup_req(0, std::nullopt, std::nullopt, 1, 3, first.entry_handle));
+  EXPECT_EQ(last.status, 0u);
+  EXPECT_EQ(last.entries.size(), 1u);
+  EXPECT_TRUE(last.entry_handle.is_null());
+  auto after = lookup(lookup_req(0, std::nullopt, std::nullopt, 1, 3, first.entry_handle));
+  EXPECT_EQ(after.status, epm::kEptNotRegistered);
+  EXPECT_TRUE(after.entries.empty());
+  EXPECT_TRUE(after.entry_handle.is_null());
   EXPECT_EQ(server.core.groups.join(group, runtime::TransportKind::tcp)->handle_count(), 0u);
+  // Now it is gone: an unknown handle.
+  auto req = lookup_req(0, std::nullopt, std::nullopt, 1, 3, first.entry_handle);
+  EXPECT_EQ(client.fault_of(2, ndr::encode_stub(req, Drep::little()).value()), kFaultContextMismatch);
 }
 
 TEST_F(EpmQuery, PagingSeesTheSnapshotItStarted) {
