@@ -30,6 +30,10 @@ EPT_NOT_REGISTERED = 0x16C9A0D6
 CONTEXT_MISMATCH = 0x1C00001A  # nca_s_fault_context_mismatch: an unknown [in] context handle
 STATIC = [{"interface": LSARPC_V0[0], "version": "0.0", "protseq": "ncacn_ip_tcp",
            "endpoint": "49154", "annotation": "lsarpc"},
+          # A second lsarpc endpoint: an ept_map with max_towers 1 then leaves a
+          # tower behind, and so a lookup handle.
+          {"interface": LSARPC_V0[0], "version": "0.0", "protseq": "ncacn_ip_tcp",
+           "endpoint": "49156", "annotation": "lsarpc"},
           {"interface": "12345678-1234-abcd-ef00-01234567cffb", "version": "1.0",
            "protseq": "ncacn_ip_tcp", "endpoint": "49155", "annotation": "netlogon"}]
 PROTO_ERROR, BAD_STUB, OUT_OF_MEMORY, ACCESS_DENIED = 0x1C01000B, 0x6F7, 0xE, 0x5
@@ -293,8 +297,8 @@ class Hostile(unittest.TestCase):
             reply = c.call(request(2, 0, 2, ept_lookup_stub(max_ents=0xFFFFFFFF)))[0]
             self.assertLess(time.monotonic() - start, 1.0)
             if reply[2] == RESPONSE:
-                # Output is bounded by what is registered (3 entries here), never by max_ents.
-                self.assertLessEqual(u32(response_stub(reply), 20), 3)
+                # Output is bounded by what is registered (4 entries here), never by max_ents.
+                self.assertLessEqual(u32(response_stub(reply), 20), 4)
             else:
                 self.assertEqual(reply[2], FAULT)
                 self.assertEqual(u32(reply, 24), BAD_STUB)
@@ -318,6 +322,19 @@ class Hostile(unittest.TestCase):
             newest = c.call(request(91, 0, 2, ept_lookup_stub(max_ents=1, handle=handles[-1])))[0]
             self.assertEqual(newest[2], RESPONSE)
             self.assertEqual(stub_status(response_stub(newest)), 0)
+        self.assert_still_serving()
+
+    def test_c13_repeated_ept_map_without_freeing_is_served(self):
+        # Clients commonly call ept_map with max_towers 1 and never free the handle
+        # that comes back; Windows and Samba keep serving them, and so does rampartd.
+        with self.bound() as c:
+            for i in range(4 * LIMITS["max_lookup_handles"]):
+                reply = self.ept_map(c, 10 + i)
+                self.assertEqual(reply[2], RESPONSE)
+                stub = response_stub(reply)
+                self.assertEqual(stub_status(stub), 0, f"call {i} refused")
+                self.assertNotEqual(stub[:20], b"\0" * 20, "a tower remains, so a handle comes back")
+                self.assertEqual(u32(stub, 20), 1)  # num_towers
         self.assert_still_serving()
 
     def test_c13_concurrent_reassemblies_are_capped(self):
