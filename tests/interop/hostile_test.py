@@ -337,6 +337,32 @@ class Hostile(unittest.TestCase):
                 self.assertEqual(u32(stub, 20), 1)  # num_towers
         self.assert_still_serving()
 
+    def test_c15_lookup_walk_ends_with_not_registered(self):
+        # The end of an ept_lookup walk: status 0 on every page that carries entries,
+        # a nil handle on the last; the handle that walked there, used again, gets
+        # ept_s_not_registered with no entries and a zeroed handle (Windows, Samba).
+        with self.bound() as c:
+            handle, walk, pages = b"\0" * 20, None, 0
+            while True:
+                reply = c.call(request(20 + pages, 0, 2, ept_lookup_stub(max_ents=1, handle=handle)))[0]
+                self.assertEqual(reply[2], RESPONSE)
+                stub = response_stub(reply)
+                self.assertEqual(stub_status(stub), 0, f"page {pages}")
+                self.assertEqual(u32(stub, 20), 1, f"page {pages} carries one entry")
+                handle, pages = stub[:20], pages + 1
+                walk = walk or handle
+                if handle == b"\0" * 20 or pages > 20:
+                    break
+            self.assertGreater(pages, 1)
+            self.assertEqual(handle, b"\0" * 20)
+            after = c.call(request(60, 0, 2, ept_lookup_stub(max_ents=1, handle=walk)))[0]
+            self.assertEqual(after[2], RESPONSE)
+            stub = response_stub(after)
+            self.assertEqual(stub_status(stub), EPT_NOT_REGISTERED)
+            self.assertEqual(u32(stub, 20), 0)
+            self.assertEqual(stub[:20], b"\0" * 20)
+        self.assert_still_serving()
+
     def test_c13_concurrent_reassemblies_are_capped(self):
         with self.bound(flags=PFC_FIRST_FRAG | PFC_LAST_FRAG | 0x10) as c:
             replies = []
