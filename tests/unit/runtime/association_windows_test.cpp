@@ -10,6 +10,9 @@ using namespace testing;
 using pdu::ContextResult;
 using pdu::PType;
 
+// An AuthVerifier views its token: it must outlive the PDU.
+const std::vector<std::uint8_t> kNoneToken = {'n', 'o', 'n', 'e'};
+
 pdu::BindAck bind_with_sizes(Harness& h, std::uint16_t xmit, std::uint16_t recv) {
   auto body = h.bind_body({{0, kEchoSyntax, {syntax::kNdr20}}});
   body.max_xmit_frag = xmit;
@@ -107,7 +110,7 @@ TEST(AssociationWindows, AuthLevelsDecideTheBindNakReason) {
   for (std::uint8_t level : {0, 1, 2, 6, 7, 255}) {
     Harness h;
     auto p = make_pdu(PType::bind, h.bind_body({{0, kEchoSyntax, {syntax::kNdr20}}}));
-    p.auth = pdu::AuthVerifier{0, level, 0, 0, 0, {}, std::vector<std::uint8_t>{'n', 'o', 'n', 'e'}};
+    p.auth = pdu::AuthVerifier{0, level, 0, 0, 0, {}, kNoneToken};
     auto sent = h.send(p);
     ASSERT_EQ(sent.size(), 1u);
     const bool a_level = level >= 2 && level <= 6;
@@ -123,7 +126,7 @@ TEST(AssociationWindows, RequestVerifierWithoutSecurityContextIsAccessDenied) {
   h.bind_echo();
   static const std::vector<std::uint8_t> stub = {1, 2, 3, 4};
   auto p = h.request(0, stub, 3);
-  p.auth = pdu::AuthVerifier{0, 2, 0, 0, 0, {}, std::vector<std::uint8_t>{'n', 'o', 'n', 'e'}};
+  p.auth = pdu::AuthVerifier{0, 2, 0, 0, 0, {}, kNoneToken};
   auto sent = h.send(p);
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ(fault_status(sent[0]), pdu::status::kAccessDenied);
