@@ -73,7 +73,7 @@ struct Config {
   // [registration]
   /// Whether loopback TCP callers may use ept_insert / ept_delete. Off by
   /// default: local servers register over the local socket, whose callers
-  /// are identified by SO_PEERCRED (HARDENING C14).
+  /// are identified by SO_PEERCRED (docs/hardening.md C14).
   bool allow_loopback_tcp = false;
   /// A second local socket, root-only (mode 0600), whose registrations are
   /// static: they outlive the connection that made them. Empty disables it.

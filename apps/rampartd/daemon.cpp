@@ -212,7 +212,7 @@ bool Daemon::apply_listeners(const Config& config, bool startup) {
     if (address.kind == ListenAddress::Kind::local) ec = ensure_parent_directory(address.path);
     auto bound = ec ? std::expected<ListenAddress, std::error_code>(std::unexpected(ec)) : server_->listen(address);
     if (bound) {
-      // Only root may make static registrations (HARDENING C14).
+      // Only root may make static registrations (docs/hardening.md C14).
       if (address.kind == ListenAddress::Kind::local && address.path == config.static_socket)
         ::chmod(address.path.c_str(), 0600);
       log::event(level_enum::info, "listening", {{"address", bound->to_string()}});

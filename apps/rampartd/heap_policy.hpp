@@ -1,5 +1,5 @@
 // How rampartd's heap treats the large buffers a fragmented call reassembles
-// into (HARDENING C2, fragment floods).
+// into (docs/hardening.md C2, fragment floods).
 //
 // glibc hands allocations above its mmap threshold (128 KiB at start) to mmap
 // and gives freed memory at the top of an arena back to the kernel once more

@@ -1,6 +1,6 @@
 // rampart-hostile: bounded hostile traffic against an endpoint mapper on
 // ncacn_ip_tcp. scripts/run-bench runs it beside rampart-loadgen to measure
-// how good clients fare while the server is attacked (HARDENING.md C1-C6,
+// how good clients fare while the server is attacked (docs/hardening.md C1-C6,
 // slow and idle peers). One epoll thread; every category is bounded in
 // count, rate and time:
 //

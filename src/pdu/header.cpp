@@ -15,18 +15,22 @@ using namespace pfc;
 // auth verifier. Flags: every PDU may carry first/last; the rest is what
 // C706 12.6.3.1 gives each type. Bit 0x04 is PFC_PENDING_CANCEL in
 // request/response/fault/co_cancel and PFC_SUPPORT_HEADER_SIGN in the bind
-// family ([MS-RPCE] 2.2.2.3).
+// family ([MS-RPCE] 2.2.2.3). bind, alter_context and auth3 accept every
+// bit: Windows ignores the ones it does not act on (the reserved 0x08,
+// DID_NOT_EXECUTE, MAYBE, OBJECT_UUID) and acks the PDU, and none of them
+// changes how the body is read (docs/hardening.md C1).
 constexpr std::uint8_t kFL = kFirstLast;
+constexpr std::uint8_t kAnyFlag = 0xff;
 constexpr PTypeRules kRequest{24, 65535, kFL | kPendingCancel | kMaybe | kObjectUuid, true};
 constexpr PTypeRules kResponse{24, 65535, kFL | kPendingCancel, true};
 constexpr PTypeRules kFault{32, 65535, kFL | kPendingCancel | kDidNotExecute, true};
-constexpr PTypeRules kBind{28, 65535, kFL | kSupportHeaderSign | kConcMpx, false};
+constexpr PTypeRules kBind{28, 65535, kAnyFlag, false};
 // bind_ack: 8 fixed octets, sec_addr length (2), padded to 4, result list header (4).
 constexpr PTypeRules kBindAck{32, 65535, kFL | kSupportHeaderSign | kConcMpx, false};
 // bind_nak: reason (2) and n_protocols (1). The tail carries at most an
 // extended-error blob, a few hundred octets on Windows.
 constexpr PTypeRules kBindNak{19, 4096, kFL, false};
-constexpr PTypeRules kAuth3{20, 65535, kFL | kSupportHeaderSign, false};
+constexpr PTypeRules kAuth3{20, 65535, kAnyFlag, false};
 constexpr PTypeRules kShutdown{16, 16, kFL, false};
 constexpr PTypeRules kCancel{16, 65535, kFL | kPendingCancel, false};
 constexpr PTypeRules kOrphaned{16, 65535, kFL, false};
@@ -81,6 +85,13 @@ Result<CommonHeader> CommonHeader::decode(std::span<const std::uint8_t> bytes,
   h.frag_length = *r.u16();
   h.auth_length = *r.u16();
   h.call_id = *r.u32();
+  // C4: the sec_trailer and auth_value must fit after the fixed body fields.
+  // Checked before the PTYPE minimum because Windows answers a bind whose
+  // auth_length cannot fit with bind_nak reason 4, and a merely short bind
+  // with reason 0 (Samba's raw_protocol test_invalid_auth_noctx).
+  if (h.auth_length != 0 &&
+      std::size_t{h.auth_length} + kSecTrailerSize + rules.min_length > h.frag_length)
+    return fail(Errc::auth_length_too_large, "auth_length + sec_trailer exceed the PDU body", 10);
   if (h.frag_length < rules.min_length)
     return fail(Errc::frag_length_too_small, "frag_length below the PTYPE minimum", 8);
   const std::uint16_t max = rules.bounded_by_negotiation
@@ -90,10 +101,6 @@ Result<CommonHeader> CommonHeader::decode(std::span<const std::uint8_t> bytes,
     return fail(Errc::frag_length_too_large, "frag_length above the PTYPE or negotiated maximum", 8);
   if (h.auth_length > limits.max_auth_length)
     return fail(Errc::auth_value_too_large, "auth_length above the largest security token", 10);
-  // C4: the sec_trailer and auth_value must fit after the fixed body fields.
-  if (h.auth_length != 0 &&
-      std::size_t{h.auth_length} + kSecTrailerSize > h.frag_length - std::size_t{rules.min_length})
-    return fail(Errc::auth_length_too_large, "auth_length + sec_trailer exceed the PDU body", 10);
   return h;
 }
 

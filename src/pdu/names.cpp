@@ -24,7 +24,6 @@ const char* ErrorCodeTraits<pdu::Errc>::name(pdu::Errc e) noexcept {
     case Errc::auth_required: return "auth_required";
     case Errc::no_context_elements: return "no_context_elements";
     case Errc::no_transfer_syntaxes: return "no_transfer_syntaxes";
-    case Errc::duplicate_context_id: return "duplicate_context_id";
     case Errc::bad_context_result: return "bad_context_result";
     case Errc::bad_secondary_address: return "bad_secondary_address";
     case Errc::bad_verification_trailer: return "bad_verification_trailer";

@@ -1,5 +1,4 @@
 // Decoding one connection-oriented PDU (C706 12.6, [MS-RPCE] 2.2.2).
-#include <set>
 
 #include "rampart/base/byte_reader.hpp"
 #include "rampart/pdu/pdu.hpp"
@@ -66,7 +65,6 @@ Result<std::vector<PresentationContext>> decode_context_list(ByteReader& r) {
     return fail(Errc::truncated_body, "context list runs past the PDU", list_offset);
   std::vector<PresentationContext> out;
   out.reserve(wire_n_context_elem);
-  std::set<std::uint16_t> seen;
   for (unsigned i = 0; i < wire_n_context_elem; ++i) {
     const std::size_t elem_offset = r.position();
     PresentationContext c;
@@ -75,8 +73,6 @@ Result<std::vector<PresentationContext>> decode_context_list(ByteReader& r) {
     RAMPART_CHECK(r.skip(1));
     if (wire_n_transfer_syn == 0)
       return fail(Errc::no_transfer_syntaxes, "n_transfer_syn is 0", elem_offset + 2);
-    if (!seen.insert(c.context_id).second)
-      return fail(Errc::duplicate_context_id, "context id defined twice in one list", elem_offset);
     c.abstract_syntax = RAMPART_TRY(SyntaxId::decode(r));
     c.transfer_syntaxes = RAMPART_TRY(decode_transfer_syntaxes(r, wire_n_transfer_syn));
     out.push_back(std::move(c));

@@ -43,13 +43,14 @@ void Association::close(Output& out) noexcept {
 
 namespace {
 
-// The call_id and drep of a request header that failed validation, when
-// its PTYPE and data representation are still legible.
-std::optional<pdu::CommonHeader> request_header_of(std::span<const std::uint8_t> raw) {
-  if (raw.size() < pdu::kHeaderSize || raw[2] != static_cast<std::uint8_t>(pdu::PType::request)) return std::nullopt;
+// The PTYPE, call_id and drep of a header that failed validation, when they
+// are still legible, so the reaction can name the call it answers.
+std::optional<pdu::CommonHeader> salvage_header(std::span<const std::uint8_t> raw) {
+  if (raw.size() < pdu::kHeaderSize || !pdu::is_connection_oriented(raw[2])) return std::nullopt;
   auto drep = Drep::decode({raw[4], raw[5], raw[6], raw[7]});
   if (!drep) return std::nullopt;
   pdu::CommonHeader h;
+  h.ptype = static_cast<pdu::PType>(raw[2]);
   h.drep = *drep;
   ByteReader r(raw.subspan(12, 4), *drep);
   h.call_id = *r.u32();
@@ -57,8 +58,9 @@ std::optional<pdu::CommonHeader> request_header_of(std::span<const std::uint8_t>
 }
 
 Phase phase_for(pdu::PType t, Association::State s) {
-  if (t == pdu::PType::request && s == Association::State::bound) return Phase::in_call;
   if (s == Association::State::awaiting_bind) return t == pdu::PType::bind ? Phase::binding : Phase::awaiting_bind;
+  if (t == pdu::PType::request) return Phase::in_call;
+  if (t == pdu::PType::alter_context) return Phase::altering;
   return Phase::bound;
 }
 }  // namespace
@@ -68,12 +70,12 @@ void Association::on_bytes(std::span<const std::uint8_t> input, Output& out) {
     auto progress = framer_.feed(input);
     if (!progress) {
       // C1: a header that breaks a framing rule ends the stream; the framer
-      // never resynchronises. A request whose call_id can still be read is
-      // answered with a fault for that call before the close.
-      const auto salvaged = request_header_of(framer_.frame());
-      const Phase phase = state_ == State::awaiting_bind ? Phase::awaiting_bind
-                          : salvaged                     ? Phase::in_call
-                                                         : Phase::bound;
+      // never resynchronises. A bind, alter_context or request whose call_id
+      // can still be read is answered (bind_nak or fault) before the close.
+      const auto salvaged = salvage_header(framer_.frame());
+      const Phase phase = salvaged ? phase_for(salvaged->ptype, state_)
+                          : state_ == State::awaiting_bind ? Phase::awaiting_bind
+                                                           : Phase::bound;
       apply_reaction(progress.error(), phase, salvaged ? &*salvaged : nullptr, out);
       return;
     }
@@ -121,7 +123,8 @@ void Association::handle_pdu(std::span<const std::uint8_t> frame, Output& out) {
   }
 }
 
-void Association::apply_reaction(const Error& error, Phase phase, const pdu::CommonHeader* header, Output& out) {
+void Association::apply_reaction(const Error& error, Phase phase, const pdu::CommonHeader* header, Output& out,
+                                 std::uint16_t context_id) {
   const Reaction r = react(error, phase);
   core_.events->protocol_error(peer_, error, r);
   const std::uint32_t call_id = header ? header->call_id : 0;
@@ -137,7 +140,7 @@ void Association::apply_reaction(const Error& error, Phase phase, const pdu::Com
     nak.body = pdu::BindNak{r.nak_reason, {{5, 0}}, kPad};
     send(nak, out);
   } else if (r.kind == Reaction::Kind::fault) {
-    send_fault({call_id, 0, drep}, r.fault_status, r.did_not_execute, out);
+    send_fault({call_id, context_id, drep}, r.fault_status, r.did_not_execute, out);
   }
   if (r.close_after) close(out);
 }

@@ -14,12 +14,13 @@ using pdu::ContextResult;
 using pdu::ContextResultEntry;
 using pdu::ProviderReason;
 
-// [MS-RPCE] 3.3.1.5.2.1: the server answers with sizes no larger than the
-// client offered; Samba and Windows keep them in 2048..5840 and round down
-// to a multiple of 8.
-std::uint16_t negotiate_size(std::uint16_t offered, const ServerLimits& l) {
-  const auto clamped = std::clamp(offered, l.min_frag, l.max_frag);
-  return static_cast<std::uint16_t>(clamped & ~7u);
+// [MS-RPCE] 3.3.1.5.2.1 and what Windows answers (Samba's raw_protocol
+// test_neg_xmit_*): one size for both directions, the smaller of the two
+// the client offered, raised to 2048, capped at 5840, rounded down to a
+// multiple of 8. A client offering 0 still gets 2048.
+std::uint16_t negotiate_size(std::uint16_t xmit, std::uint16_t recv, const ServerLimits& l) {
+  const auto size = std::min(std::max(l.min_frag, std::min(xmit, recv)), l.max_frag);
+  return static_cast<std::uint16_t>(size & ~7u);
 }
 
 // Features Rampart implements ([MS-RPCE] 2.2.2.14): keeping the connection
@@ -29,12 +30,26 @@ std::uint16_t negotiate_size(std::uint16_t offered, const ServerLimits& l) {
 constexpr std::uint16_t kSupportedFeatures =
     pdu::feature::kSecurityContextMultiplexing | pdu::feature::kKeepConnectionOnOrphan;
 
-bool offers_features(const pdu::PresentationContext& c) {
-  return std::ranges::any_of(c.transfer_syntaxes, syntax::is_bind_time_feature);
+// [MS-RPCE] 3.3.1.5.3: a context is a feature negotiation only when its
+// first transfer syntax is one; any further ones are ignored.
+bool is_feature_context(const pdu::PresentationContext& c) {
+  return !c.transfer_syntaxes.empty() && syntax::is_bind_time_feature(c.transfer_syntaxes.front());
+}
+
+bool offers(const pdu::PresentationContext& c, const SyntaxId& s) {
+  return std::ranges::find(c.transfer_syntaxes, s) != c.transfer_syntaxes.end();
 }
 
 ContextResultEntry rejection(ProviderReason why) {
   return {ContextResult::provider_rejection, static_cast<std::uint16_t>(why), SyntaxId{}};
+}
+
+// The flags of bind_ack and alter_context_resp: header signing is echoed
+// when the client offers it ([MS-RPCE] 3.3.1.5.2.2; Windows does so even
+// without auth), CONC_MPX when the connection negotiated it.
+std::uint8_t reply_flags(const pdu::CommonHeader& request, bool conc_mpx) {
+  return static_cast<std::uint8_t>(pdu::pfc::kFirstLast | (conc_mpx ? pdu::pfc::kConcMpx : 0) |
+                                   (request.pfc_flags & pdu::pfc::kSupportHeaderSign));
 }
 
 }  // namespace
@@ -50,72 +65,76 @@ Result<void> Association::join_group(std::uint32_t assoc_group_id) {
   return {};
 }
 
-ContextResultEntry Association::negotiate_one(const pdu::PresentationContext& c) {
-  if (auto it = contexts_.find(c.context_id); it != contexts_.end()) {
-    // C6: a context id is immutable. Presenting it again with the same
-    // syntaxes repeats the earlier answer; anything else is refused.
-    const Context& old = it->second;
-    const bool same = old.abstract_syntax == c.abstract_syntax &&
-                      std::ranges::find(c.transfer_syntaxes, old.transfer_syntax) != c.transfer_syntaxes.end();
-    if (same && old.iface) return {ContextResult::acceptance, 0, old.transfer_syntax};
-    return rejection(ProviderReason::reason_not_specified);
-  }
-  if (contexts_.size() >= limits_->max_contexts) return rejection(ProviderReason::local_limit_exceeded);
+// One context, as Windows negotiates it: an unknown abstract syntax is
+// reason 1; after one context of this PDU was accepted, every further one
+// is reason 2 (one new context per bind or alter_context); a context id
+// already defined may be presented again only with its abstract syntax and
+// its transfer syntax (C6: context ids are immutable), and offering another
+// syntax Rampart knows for it is a protocol error. NDR64 ([MS-RPCE] 2.2.5)
+// is not implemented yet, so a context that offers no NDR20 is reason 2.
+Result<ContextResultEntry> Association::negotiate_one(const pdu::PresentationContext& c, bool validate_only) {
   auto iface = core_.interfaces.find(c.abstract_syntax);
-  ContextResultEntry result;
-  if (!iface) {
-    result = rejection(ProviderReason::abstract_syntax_not_supported);
-  } else if (std::ranges::find(c.transfer_syntaxes, syntax::kNdr20) != c.transfer_syntaxes.end()) {
-    result = {ContextResult::acceptance, 0, syntax::kNdr20};
-  } else {
-    // NDR64 ([MS-RPCE] 2.2.5) is not implemented yet: refuse it by name so
-    // the client falls back to NDR20 on another context.
-    result = rejection(ProviderReason::proposed_transfer_syntaxes_not_supported);
-    iface = nullptr;
+  if (!iface) return rejection(ProviderReason::abstract_syntax_not_supported);
+  if (validate_only) return rejection(ProviderReason::proposed_transfer_syntaxes_not_supported);
+  if (auto it = contexts_.find(c.context_id); it != contexts_.end()) {
+    const Context& old = it->second;
+    if (old.abstract_syntax != c.abstract_syntax)
+      return fail(Errc::context_redefined, "alter_context changes a context's abstract syntax", 28);
+    if (offers(c, old.transfer_syntax)) return ContextResultEntry{ContextResult::acceptance, 0, old.transfer_syntax};
+    if (offers(c, syntax::kNdr20) || offers(c, syntax::kNdr64))
+      return fail(Errc::context_redefined, "alter_context changes a context's transfer syntax", 28);
+    return rejection(ProviderReason::proposed_transfer_syntaxes_not_supported);
   }
-  contexts_.emplace(c.context_id, Context{iface, c.abstract_syntax, result.transfer_syntax});
-  return result;
+  if (!offers(c, syntax::kNdr20)) return rejection(ProviderReason::proposed_transfer_syntaxes_not_supported);
+  if (contexts_.size() >= limits_->max_contexts) return rejection(ProviderReason::local_limit_exceeded);
+  contexts_.emplace(c.context_id, Context{std::move(iface), c.abstract_syntax, syntax::kNdr20});
+  return ContextResultEntry{ContextResult::acceptance, 0, syntax::kNdr20};
 }
 
 Result<std::vector<ContextResultEntry>> Association::negotiate_contexts(const pdu::Bind& bind, bool allow_features) {
-  std::vector<ContextResultEntry> results;
-  results.reserve(bind.contexts.size());
+  std::vector<ContextResultEntry> results(bind.contexts.size(),
+                                          rejection(ProviderReason::abstract_syntax_not_supported));
+  std::vector<bool> feature(bind.contexts.size(), false);
   bool features_seen = false;
-  for (const auto& c : bind.contexts) {
-    if (!offers_features(c)) {
-      results.push_back(negotiate_one(c));
-      continue;
-    }
+  for (std::size_t i = 0; allow_features && i < bind.contexts.size(); ++i) {
+    if (!is_feature_context(bind.contexts[i])) continue;
     // [MS-RPCE] 3.3.1.5.3: one feature-negotiation context, in the bind.
     if (features_seen) return fail(Errc::duplicate_feature_negotiation, "two bind-time feature contexts", 28);
-    features_seen = true;
-    if (!allow_features) {
-      results.push_back(rejection(ProviderReason::proposed_transfer_syntaxes_not_supported));
-      continue;
-    }
-    std::uint16_t offered = 0;
-    for (const auto& t : c.transfer_syntaxes)
-      if (syntax::is_bind_time_feature(t)) offered |= syntax::bind_time_features(t);
-    features_ = offered & kSupportedFeatures;
-    results.push_back({ContextResult::negotiate_ack, features_, SyntaxId{}});
+    features_seen = feature[i] = true;
+    features_ = syntax::bind_time_features(bind.contexts[i].transfer_syntaxes.front()) & kSupportedFeatures;
+    results[i] = {ContextResult::negotiate_ack, features_, SyntaxId{}};
+  }
+  bool accepted = false;
+  for (std::size_t i = 0; i < bind.contexts.size(); ++i) {
+    if (feature[i]) continue;
+    results[i] = RAMPART_TRY(negotiate_one(bind.contexts[i], accepted));
+    accepted = accepted || results[i].result == ContextResult::acceptance;
   }
   return results;
 }
 
+// [MS-RPCE] 3.3.1.5.2: without a security provider every verifier is
+// refused; how depends on the level, as Windows answers it.
+static Error auth_refusal(const pdu::AuthVerifier& auth) {
+  if (auth.auth_level < 2 || auth.auth_level > 6)
+    return Error(Errc::bad_auth_level, "auth_level is none or not a level", 9);
+  return Error(Errc::auth_not_supported, "authenticated binds need a security provider", 8);
+}
+
 void Association::handle_bind(const pdu::Pdu& pdu, Output& out) {
   const auto& bind = *pdu.as<pdu::Bind>();
-  if (pdu.auth)
-    return apply_reaction(Error(Errc::auth_not_supported, "authenticated binds need a security provider", 10),
-                          Phase::binding, &pdu.header, out);
+  // Windows' order: the association group, then the contexts, then auth.
   if (auto joined = join_group(bind.assoc_group_id); !joined)
     return apply_reaction(joined.error(), Phase::binding, &pdu.header, out);
   auto results = negotiate_contexts(bind, true);
   if (!results) return apply_reaction(results.error(), Phase::binding, &pdu.header, out);
+  if (pdu.auth) return apply_reaction(auth_refusal(*pdu.auth), Phase::binding, &pdu.header, out);
 
-  max_xmit_ = negotiate_size(bind.max_recv_frag, *limits_);
-  max_recv_ = negotiate_size(bind.max_xmit_frag, *limits_);
+  max_xmit_ = max_recv_ = negotiate_size(bind.max_xmit_frag, bind.max_recv_frag, *limits_);
   conc_mpx_ = pdu.header.has_flag(pdu::pfc::kConcMpx);
-  framer_.set_max_frag_length(max_recv_);
+  // Windows takes request fragments up to 5840 octets whatever was
+  // negotiated (test_neg_xmit_*), and faults anything larger.
+  framer_.set_max_frag_length(limits_->max_frag);
   reassembler_.set_concurrent(conc_mpx_);
   state_ = State::bound;
 
@@ -123,7 +142,7 @@ void Association::handle_bind(const pdu::Pdu& pdu, Output& out) {
   ack.header.ptype = pdu::PType::bind_ack;
   ack.header.call_id = pdu.header.call_id;
   ack.header.drep = pdu.header.drep;
-  ack.header.pfc_flags = pdu::pfc::kFirstLast | (conc_mpx_ ? pdu::pfc::kConcMpx : 0);
+  ack.header.pfc_flags = reply_flags(pdu.header, conc_mpx_);
   ack.body = pdu::BindAck{max_xmit_, max_recv_, group_->id(), peer_.local_endpoint, std::move(*results)};
   send(ack, out);
   core_.events->bound(peer_, group_->id(), contexts_.size());
@@ -133,18 +152,17 @@ void Association::handle_alter_context(const pdu::Pdu& pdu, Output& out) {
   const auto& alter = *pdu.as<pdu::AlterContext>();
   if (pdu.auth)
     return apply_reaction(Error(Errc::auth_not_supported, "authenticated alter_context needs a security provider", 10),
-                          Phase::bound, &pdu.header, out);
-  if (alter.assoc_group_id != 0 && alter.assoc_group_id != group_->id())
-    return apply_reaction(Error(Errc::assoc_group_mismatch, "alter_context names another association group", 20),
-                          Phase::bound, &pdu.header, out);
+                          Phase::altering, &pdu.header, out);
+  // Windows ignores the fragment sizes and the association group of an
+  // alter_context (test_neg_xmit_*): they were fixed by the bind.
   auto results = negotiate_contexts(alter, false);
-  if (!results) return apply_reaction(results.error(), Phase::bound, &pdu.header, out);
+  if (!results) return apply_reaction(results.error(), Phase::altering, &pdu.header, out);
 
   pdu::Pdu resp;
   resp.header.ptype = pdu::PType::alter_context_resp;
   resp.header.call_id = pdu.header.call_id;
   resp.header.drep = pdu.header.drep;
-  resp.header.pfc_flags = pdu::pfc::kFirstLast | (conc_mpx_ ? pdu::pfc::kConcMpx : 0);
+  resp.header.pfc_flags = reply_flags(pdu.header, conc_mpx_);
   // C706 12.6.4.2: the secondary address is empty in alter_context_resp.
   resp.body = pdu::AlterContextResp{{max_xmit_, max_recv_, group_->id(), {}, std::move(*results)}};
   send(resp, out);

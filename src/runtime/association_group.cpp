@@ -18,14 +18,28 @@ Uuid random_uuid() {
 }
 }  // namespace
 
-std::optional<Uuid> AssociationGroup::create_handle(const Uuid& owner, std::shared_ptr<void> state) {
+std::optional<Uuid> AssociationGroup::create_handle(const Uuid& owner, std::shared_ptr<void> state,
+                                                    WhenFull when_full) {
   std::lock_guard lock(mutex_);
-  if (handles_.size() >= max_handles_) return std::nullopt;
+  // C13: the group never holds more than max_handles. Evicting scans at
+  // most max_handles entries (16 by default).
+  if (handles_.size() >= max_handles_ && (when_full == WhenFull::refuse || !evict_oldest_of(owner)))
+    return std::nullopt;
   Uuid id;
   do id = random_uuid();
   while (handles_.contains(id));
-  handles_.emplace(id, Handle{owner, std::move(state)});
+  handles_.emplace(id, Handle{owner, std::move(state), created_++});
   return id;
+}
+
+bool AssociationGroup::evict_oldest_of(const Uuid& owner) {
+  auto oldest = handles_.end();
+  for (auto it = handles_.begin(); it != handles_.end(); ++it)
+    if (it->second.owner == owner && (oldest == handles_.end() || it->second.created < oldest->second.created))
+      oldest = it;
+  if (oldest == handles_.end()) return false;
+  handles_.erase(oldest);
+  return true;
 }
 
 std::shared_ptr<void> AssociationGroup::find_handle(const Uuid& owner, const Uuid& handle) const {

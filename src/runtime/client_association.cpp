@@ -47,7 +47,7 @@ std::uint32_t ClientAssociation::allocate_call_id() noexcept {
 }
 
 Result<void> ClientAssociation::check_offer(std::span<const ClientContext> contexts) const {
-  // C706 12.6.4.3 / HARDENING C6 in mirror image: at least one context,
+  // C706 12.6.4.3 / docs/hardening.md C6 in mirror image: at least one context,
   // each with at least one transfer syntax, ids distinct and immutable.
   if (contexts.empty()) return fail(ClientErrc::wrong_state, "no presentation context offered");
   if (contexts_.size() + contexts.size() > limits_.max_contexts)

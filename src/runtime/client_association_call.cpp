@@ -18,7 +18,7 @@ void ClientAssociation::forget(std::uint32_t call_id, bool remember_orphan) {
   std::erase_if(pending_, [&](const Pending& p) { return p.call_id == call_id; });
   reassembler_.abandon(call_id);
   if (!remember_orphan || limits_.orphan_memory == 0) return;
-  // Bounded (HARDENING C13): the oldest orphan is forgotten first.
+  // Bounded (docs/hardening.md C13): the oldest orphan is forgotten first.
   if (orphaned_.size() >= limits_.orphan_memory) orphaned_.pop_front();
   orphaned_.push_back(call_id);
 }

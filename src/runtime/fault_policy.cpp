@@ -30,6 +30,10 @@ Reaction malformed(Phase phase, RejectReason before_bind) {
   switch (phase) {
     case Phase::awaiting_bind: return nak(RejectReason::protocol_version_not_supported);
     case Phase::binding: return nak(before_bind);
+    // Windows answers an alter_context it cannot accept with
+    // nca_s_proto_error and DID_NOT_EXECUTE, then closes (raw_protocol
+    // test_alter_no_auth_no_ctx, test_no_auth_presentation_ctx_invalid3).
+    case Phase::altering: return fault(st::kNcaProtoError, true, true);
     case Phase::in_call: return fault(st::kNcaProtoError, false, true);
     case Phase::bound: return close_connection();
   }
@@ -45,6 +49,16 @@ Reaction react_pdu(pdu::Errc e, Phase phase) {
       // of versions the server speaks.
       return phase == Phase::in_call || phase == Phase::bound ? close_connection()
                                                               : nak(RejectReason::protocol_version_not_supported);
+    case E::auth_length_too_large:
+    case E::auth_value_too_large:
+    case E::auth_trailer_misaligned:
+    case E::auth_pad_too_large:
+      // C4: a bind whose auth trailer does not fit or is out of place gets
+      // reason 4, as from Windows (raw_protocol test_invalid_auth_noctx,
+      // test_spnego_auth_pad_fail_bind); a short bind body without auth
+      // gets reason 0 (test_no_auth_no_ctx).
+      return phase == Phase::binding ? nak(RejectReason::protocol_version_not_supported)
+                                     : malformed(phase, RejectReason::reason_not_specified);
     default:
       // C1, C4, C6: framing, auth trailer geometry and context lists.
       return malformed(phase, RejectReason::reason_not_specified);
@@ -70,9 +84,22 @@ Reaction react_runtime(Errc e, Phase phase) {
     case Errc::request_before_bind: return nak(RejectReason::protocol_version_not_supported);
     case Errc::second_bind: return nak(RejectReason::reason_not_specified);
     case Errc::unexpected_pdu: return phase == Phase::awaiting_bind ? nak(RejectReason::protocol_version_not_supported) : close_connection();
+    // Windows: an auth_level the bind cannot mean (none, 0, 7 and up) is
+    // reason 0; a well-formed level of an auth type no provider serves is
+    // reason 8 (raw_protocol test_auth_none_*_bind).
+    case Errc::bad_auth_level: return nak(RejectReason::reason_not_specified);
     case Errc::auth_not_supported:
       return phase == Phase::binding ? nak(RejectReason::authentication_type_not_recognized)
                                      : fault(st::kAccessDenied, true, true);
+    // A request that carries a verifier on a connection without a security
+    // context: access denied for that call, without DID_NOT_EXECUTE, then
+    // the connection closes (test_auth_none_*_request).
+    case Errc::auth_without_context: return fault(st::kAccessDenied, false, true);
+    // alter_context changing a context, or naming none (test_no_auth_presentation_ctx_invalid4,
+    // test_alter_no_auth_no_ctx): a protocol error, DID_NOT_EXECUTE, close.
+    case Errc::context_redefined:
+    case Errc::no_contexts:
+      return phase == Phase::binding ? nak(RejectReason::reason_not_specified) : fault(st::kNcaProtoError, true, true);
     case Errc::unknown_assoc_group: return nak(RejectReason::reason_not_specified);
     case Errc::too_many_assoc_groups: return nak(RejectReason::local_limit_exceeded);
     case Errc::duplicate_feature_negotiation: return nak(RejectReason::reason_not_specified);
@@ -147,6 +174,10 @@ const char* ErrorCodeTraits<runtime::Errc>::name(runtime::Errc e) noexcept {
     case Errc::remote_caller_refused: return "remote_caller_refused";
     case Errc::handler_failed: return "handler_failed";
     case Errc::call_timed_out: return "call_timed_out";
+    case Errc::bad_auth_level: return "bad_auth_level";
+    case Errc::auth_without_context: return "auth_without_context";
+    case Errc::context_redefined: return "context_redefined";
+    case Errc::no_contexts: return "no_contexts";
   }
   return "unknown";
 }

@@ -1,8 +1,9 @@
 // Endpoint mapper queries: ept_lookup, ept_map, ept_map_auth and
 // ept_lookup_handle_free, with paging through lookup context handles held
-// in the caller's association group ([MS-RPCE] 2.2.1.2.4-5; HARDENING
-// "Endpoint mapper": max_ents and max_towers limit output, not allocation;
-// each lookup handle belongs to its association and is capped).
+// in the caller's association group ([MS-RPCE] 2.2.1.2.4-5;
+// docs/hardening.md "Endpoint mapper": max_ents and max_towers limit
+// output, not allocation; each lookup handle belongs to its association
+// group, which holds at most ServerLimits::max_lookup_handles).
 #include "rampart/interfaces/epm.hpp"
 #include "rampart/runtime/association_group.hpp"
 #include "rampart/services/epm_service.hpp"
@@ -60,7 +61,8 @@ bool begin_page(const CallContext& ctx, const ndr::ContextHandle& h, Cursor::Kin
   page.cursor = find_cursor(ctx, h, kind);
   if (!page.cursor) return false;
   page.lock = std::unique_lock(page.cursor->mutex);
-  page.snapshot = page.cursor->snapshot;
+  // An exhausted walk kept no snapshot: its page is empty whatever it reads.
+  page.snapshot = page.cursor->snapshot ? page.cursor->snapshot : db.snapshot();
   page.lookup = page.cursor->lookup;
   page.map = page.cursor->map;
   page.start = page.cursor->next;
@@ -70,12 +72,24 @@ bool begin_page(const CallContext& ctx, const ndr::ContextHandle& h, Cursor::Kin
 /// Finishes a page that returned `returned` items and stopped before
 /// index `next`: keeps, creates or closes the handle and gives the status.
 /// Status 0 while items are returned; ept_s_not_registered only with none.
+/// The last page hands back a nil handle (Impacket's loop stops on it), but
+/// a handle that walked there stays in the group, exhausted and without
+/// its snapshot: a client that calls with it again gets the end of the
+/// walk, ept_s_not_registered and a zeroed handle, as from Windows and
+/// Samba, rather than a fault. It counts against the cap like any other.
 std::uint32_t end_page(const CallContext& ctx, Page& page, Cursor::Kind kind, const ndr::ContextHandle& in,
                        std::size_t returned, std::size_t next, ndr::ContextHandle& out) {
   out = {};
-  if (returned == 0 || next == EndpointDatabase::npos) {
+  if (returned == 0) {
     if (!page.fresh()) ctx.group.close_handle(epm::kInterface.uuid, in.uuid);
-    return returned == 0 ? ept_status::kNotRegistered : ept_status::kOk;
+    return ept_status::kNotRegistered;
+  }
+  if (next == EndpointDatabase::npos) {
+    if (!page.fresh()) {
+      page.cursor->next = EndpointDatabase::npos;
+      page.cursor->snapshot.reset();
+    }
+    return ept_status::kOk;
   }
   if (!page.fresh()) {
     page.cursor->next = next;
@@ -87,8 +101,15 @@ std::uint32_t end_page(const CallContext& ctx, Page& page, Cursor::Kind kind, co
   cursor->lookup = page.lookup;
   cursor->map = page.map;
   cursor->next = next;
-  auto id = ctx.group.create_handle(epm::kInterface.uuid, std::move(cursor));
-  if (!id) return ept_status::kCantPerformOp;  // ServerLimits::max_lookup_handles
+  // Clients commonly page once and never free the handle (ept_map with
+  // max_towers 1). Windows and Samba keep serving them, so at
+  // ServerLimits::max_lookup_handles the group's oldest lookup handle is
+  // evicted: memory stays bounded, a well-formed call is never refused,
+  // and only a client that resumes a walk that many handles old gets
+  // nca_s_fault_context_mismatch for it.
+  auto id = ctx.group.create_handle(epm::kInterface.uuid, std::move(cursor),
+                                    runtime::AssociationGroup::WhenFull::evict_oldest);
+  if (!id) return ept_status::kCantPerformOp;  // a group of max_lookup_handles 0
   out = ndr::ContextHandle{0, *id};
   return ept_status::kOk;
 }
@@ -122,7 +143,7 @@ std::optional<MapQuery> map_query(std::span<const std::uint8_t> octets) {
 }  // namespace
 
 CallOutcome EndpointMapper::ept_lookup(const CallContext& ctx) {
-  auto req = ndr::decode_stub<epm::EptLookupRequest>(ctx.stub, ctx.drep, limits_);
+  auto req = ndr::decode_request_stub<epm::EptLookupRequest>(ctx.stub, ctx.drep, limits_);
   if (!req) return detail::bad_stub(req.error());
   epm::EptLookupResponse resp;
   resp.max_ents = req->max_ents;  // size_is(max_ents); range-checked to 500
@@ -177,7 +198,7 @@ CallOutcome map_common(const CallContext& ctx, EndpointDatabase& db, const Uuid&
 }  // namespace
 
 CallOutcome EndpointMapper::ept_map(const CallContext& ctx) {
-  auto req = ndr::decode_stub<epm::EptMapRequest>(ctx.stub, ctx.drep, limits_);
+  auto req = ndr::decode_request_stub<epm::EptMapRequest>(ctx.stub, ctx.drep, limits_);
   if (!req) return detail::bad_stub(req.error());
   epm::EptMapResponse resp;
   static const std::vector<std::uint8_t> kNoTower;
@@ -188,7 +209,7 @@ CallOutcome EndpointMapper::ept_map(const CallContext& ctx) {
 }
 
 CallOutcome EndpointMapper::ept_map_auth(const CallContext& ctx) {
-  auto req = ndr::decode_stub<epm::EptMapAuthRequest>(ctx.stub, ctx.drep, limits_);
+  auto req = ndr::decode_request_stub<epm::EptMapAuthRequest>(ctx.stub, ctx.drep, limits_);
   if (!req) return detail::bad_stub(req.error());
   // The caller's SID is not consulted: without security providers there is
   // no authenticated identity to hold it against.
@@ -200,7 +221,7 @@ CallOutcome EndpointMapper::ept_map_auth(const CallContext& ctx) {
 }
 
 CallOutcome EndpointMapper::ept_lookup_handle_free(const CallContext& ctx) {
-  auto req = ndr::decode_stub<epm::EptLookupHandleFreeRequest>(ctx.stub, ctx.drep, limits_);
+  auto req = ndr::decode_request_stub<epm::EptLookupHandleFreeRequest>(ctx.stub, ctx.drep, limits_);
   if (!req) return detail::bad_stub(req.error());
   epm::EptLookupHandleFreeResponse resp;  // the handle goes back nil
   if (!req->entry_handle.is_null() && !ctx.group.close_handle(epm::kInterface.uuid, req->entry_handle.uuid))

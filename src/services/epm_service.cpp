@@ -31,7 +31,7 @@ bool EndpointMapper::allows_peer(const runtime::PeerInfo& peer, std::uint16_t op
   using epm::Opnum;
   const auto op = static_cast<Opnum>(opnum);
   if (op != Opnum::ept_insert && op != Opnum::ept_delete && op != Opnum::ept_mgmt_delete) return true;
-  // HARDENING C14: refuse remote ept_insert / ept_delete; local servers
+  // docs/hardening.md C14: refuse remote ept_insert / ept_delete; local servers
   // register over the local socket transport.
   if (peer.transport == runtime::TransportKind::local) return true;
   return db_->config().allow_loopback_tcp_registration && peer.transport == runtime::TransportKind::tcp &&
@@ -105,7 +105,7 @@ std::optional<std::vector<Entry>> validate(const std::vector<epm::EptEntry>& wir
 }  // namespace
 
 CallOutcome EndpointMapper::ept_insert(const CallContext& ctx) {
-  auto req = ndr::decode_stub<epm::EptInsertRequest>(ctx.stub, ctx.drep, limits_);
+  auto req = ndr::decode_request_stub<epm::EptInsertRequest>(ctx.stub, ctx.drep, limits_);
   if (!req) return detail::bad_stub(req.error());
   auto entries = validate(req->entries, owner_for(ctx.peer));
   epm::EptInsertResponse resp;
@@ -114,7 +114,7 @@ CallOutcome EndpointMapper::ept_insert(const CallContext& ctx) {
 }
 
 CallOutcome EndpointMapper::ept_delete(const CallContext& ctx) {
-  auto req = ndr::decode_stub<epm::EptDeleteRequest>(ctx.stub, ctx.drep, limits_);
+  auto req = ndr::decode_request_stub<epm::EptDeleteRequest>(ctx.stub, ctx.drep, limits_);
   if (!req) return detail::bad_stub(req.error());
   const Owner owner = owner_for(ctx.peer);
   auto entries = validate(req->entries, owner);
@@ -129,7 +129,7 @@ CallOutcome EndpointMapper::ept_delete(const CallContext& ctx) {
 }
 
 CallOutcome EndpointMapper::ept_mgmt_delete(const CallContext& ctx) {
-  auto req = ndr::decode_stub<epm::EptMgmtDeleteRequest>(ctx.stub, ctx.drep, limits_);
+  auto req = ndr::decode_request_stub<epm::EptMgmtDeleteRequest>(ctx.stub, ctx.drep, limits_);
   if (!req) return detail::bad_stub(req.error());
   epm::EptMgmtDeleteResponse resp;
   const Owner owner = owner_for(ctx.peer);
@@ -145,7 +145,7 @@ CallOutcome EndpointMapper::ept_mgmt_delete(const CallContext& ctx) {
 }
 
 CallOutcome EndpointMapper::ept_inq_object(const CallContext& ctx) {
-  auto req = ndr::decode_stub<epm::EptInqObjectRequest>(ctx.stub, ctx.drep, limits_);
+  auto req = ndr::decode_request_stub<epm::EptInqObjectRequest>(ctx.stub, ctx.drep, limits_);
   if (!req) return detail::bad_stub(req.error());
   return detail::reply(epm::EptInqObjectResponse{db_->config().ept_object, ept_status::kOk}, ctx.drep);
 }

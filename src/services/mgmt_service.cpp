@@ -43,7 +43,7 @@ CallOutcome Management::handle(const CallContext& ctx) {
 }
 
 CallOutcome Management::inq_if_ids(const CallContext& ctx) {
-  auto req = ndr::decode_stub<mgmt::InqIfIdsRequest>(ctx.stub, ctx.drep, limits_);
+  auto req = ndr::decode_request_stub<mgmt::InqIfIdsRequest>(ctx.stub, ctx.drep, limits_);
   if (!req) return detail::bad_stub(req.error());
   std::vector<std::optional<mgmt::RpcIfId>> ids;
   const auto snapshot = core_.interfaces.snapshot();
@@ -56,13 +56,10 @@ CallOutcome Management::inq_if_ids(const CallContext& ctx) {
 }
 
 CallOutcome Management::inq_stats(const CallContext& ctx) {
-  ndr::Decoder d(ctx.stub, ctx.drep, limits_);
-  auto req = mgmt::InqStatsRequest::decode(d);
-  if (!req) return detail::bad_stub(req.error());
   // C706 sends [in] count alone; Samba's mgmt.idl adds a second u32
-  // ("unknown"). Exactly those 4 extra octets are accepted; anything else
-  // trailing is bad stub data.
-  if (auto end = d.finish(); !end && d.remaining() != 4) return detail::bad_stub(end.error());
+  // ("unknown"). Octets after count are ignored, as after any request.
+  auto req = ndr::decode_request_stub<mgmt::InqStatsRequest>(ctx.stub, ctx.drep, limits_);
+  if (!req) return detail::bad_stub(req.error());
   const std::uint32_t values[] = {
       core_.stats.calls_in.load(std::memory_order_relaxed), core_.stats.calls_out.load(std::memory_order_relaxed),
       core_.stats.pkts_in.load(std::memory_order_relaxed), core_.stats.pkts_out.load(std::memory_order_relaxed)};
@@ -71,20 +68,20 @@ CallOutcome Management::inq_stats(const CallContext& ctx) {
 }
 
 CallOutcome Management::is_server_listening(const CallContext& ctx) {
-  auto req = ndr::decode_stub<mgmt::IsServerListeningRequest>(ctx.stub, ctx.drep, limits_);
+  auto req = ndr::decode_request_stub<mgmt::IsServerListeningRequest>(ctx.stub, ctx.drep, limits_);
   if (!req) return detail::bad_stub(req.error());
   const bool listening = core_.listening.load(std::memory_order_relaxed);
   return detail::reply(mgmt::IsServerListeningResponse{0, listening ? 1u : 0u}, ctx.drep);
 }
 
 CallOutcome Management::stop_server_listening(const CallContext& ctx) {
-  auto req = ndr::decode_stub<mgmt::StopServerListeningRequest>(ctx.stub, ctx.drep, limits_);
+  auto req = ndr::decode_request_stub<mgmt::StopServerListeningRequest>(ctx.stub, ctx.drep, limits_);
   if (!req) return detail::bad_stub(req.error());
   return detail::reply(mgmt::StopServerListeningResponse{kRpcAccessDenied}, ctx.drep);
 }
 
 CallOutcome Management::inq_princ_name(const CallContext& ctx) {
-  auto req = ndr::decode_stub<mgmt::InqPrincNameRequest>(ctx.stub, ctx.drep, limits_);
+  auto req = ndr::decode_request_stub<mgmt::InqPrincNameRequest>(ctx.stub, ctx.drep, limits_);
   if (!req) return detail::bad_stub(req.error());
   if (req->princ_name_size == 0) return CallOutcome::fault(kRpcInvalidBound);
   // The reply's array is exactly the caller's size_is(princ_name_size); an

@@ -1,5 +1,5 @@
 // Admission: counts open connections in total and per source address, so a
-// flood from one host cannot take every slot (HARDENING C13, "Slow and idle
+// flood from one host cannot take every slot (docs/hardening.md C13, "Slow and idle
 // peers"). Touched once per accept and once per close, never per PDU, so a
 // mutex is cheap enough.
 #pragma once

@@ -11,7 +11,7 @@ namespace rampart::transport {
 namespace {
 
 // Reads per readiness notification: one busy peer cannot starve the others
-// sharing its thread (HARDENING C16: never hold the event loop).
+// sharing its thread (docs/hardening.md C16: never hold the event loop).
 constexpr int kReadsPerWakeup = 4;
 // After our last PDU, how long a half-closed connection waits for the
 // peer's EOF before it is reset.
@@ -133,7 +133,7 @@ void Connection::apply(runtime::Output& out) {
       queued_.insert(queued_.end(), out.send.begin(), out.send.end());
     }
     // A peer that sends requests but does not read the answers must not
-    // make us buffer without bound (HARDENING C13).
+    // make us buffer without bound (docs/hardening.md C13).
     if (writing_.size() - write_offset_ + queued_.size() > limits_->max_send_queue) {
       return abort(CloseReason::send_queue_full);
     }

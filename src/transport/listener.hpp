@@ -1,5 +1,5 @@
 // Listener: one bound socket that accepts connections and hands each to a
-// worker, after the admission caps (HARDENING C13, "Slow and idle peers").
+// worker, after the admission caps (docs/hardening.md C13, "Slow and idle peers").
 // A TCP address served by several workers has one Listener per worker, all
 // bound with SO_REUSEPORT, each accepting for its own worker: the kernel
 // spreads the connections and none crosses threads (server.cpp).

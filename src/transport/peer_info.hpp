@@ -1,5 +1,5 @@
 // Builds the runtime's PeerInfo from an accepted socket: who is calling,
-// as far as the transport can tell (HARDENING C14 reads it before anything
+// as far as the transport can tell (docs/hardening.md C14 reads it before anything
 // is unmarshalled).
 #pragma once
 

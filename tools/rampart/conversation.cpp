@@ -16,6 +16,7 @@ std::string_view phase_name(Phase p) noexcept {
   switch (p) {
     case Phase::awaiting_bind: return "awaiting_bind";
     case Phase::binding: return "binding";
+    case Phase::altering: return "altering";
     case Phase::in_call: return "in_call";
     case Phase::bound: return "bound";
   }
@@ -42,11 +43,13 @@ Direction direction_of_ptype(std::uint8_t ptype) noexcept {
 
 // The fault policy's phase for a PDU with this PTYPE octet, from the
 // server's side: before bind everything is awaiting_bind but the bind
-// itself; after it, bind-family PDUs are binding and requests in_call.
+// itself; after it, alter_context is altering, a second bind binding and
+// requests in_call.
 Phase Conversation::phase_for(std::uint8_t ptype, Direction d) const noexcept {
   if (d == Direction::server_to_client) return bound_ ? Phase::bound : Phase::awaiting_bind;
   if (ptype == static_cast<std::uint8_t>(PType::bind)) return Phase::binding;
   if (!bound_) return Phase::awaiting_bind;
+  if (ptype == static_cast<std::uint8_t>(PType::alter_context)) return Phase::altering;
   if (is_bind_family(ptype)) return Phase::binding;
   if (ptype == static_cast<std::uint8_t>(PType::request)) return Phase::in_call;
   return Phase::bound;

@@ -1,4 +1,4 @@
-// Checked arithmetic for sizes computed from wire values (HARDENING C2, C7).
+// Checked arithmetic for sizes computed from wire values (docs/hardening.md C2, C7).
 #pragma once
 
 #include <cstdint>

@@ -32,7 +32,7 @@
 namespace rampart::binding {
 
 /// Bounds for string bindings from configuration, command lines and DCOM
-/// string arrays (HARDENING C8: every name has a documented maximum).
+/// string arrays (docs/hardening.md C8: every name has a documented maximum).
 struct StringBindingLimits {
   /// Whole binding. Windows caps string bindings well below this; 1024 holds
   /// a UUID, a maximal host, a maximal endpoint and a few options.

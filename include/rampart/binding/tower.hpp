@@ -29,7 +29,7 @@
 
 namespace rampart::binding {
 
-/// Bounds for towers from the wire (HARDENING "Endpoint mapper": floor counts
+/// Bounds for towers from the wire (docs/hardening.md "Endpoint mapper": floor counts
 /// and floor lengths are bounded, unknown floors rejected).
 struct TowerLimits {
   /// Most floors a tower may have. Every protseq Rampart knows uses 4 or 5

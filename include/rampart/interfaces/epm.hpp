@@ -3,7 +3,7 @@
 // C706 Appendix O as redefined by [MS-RPCE] 2.2.1.2 ([ptr] object and
 // tower parameters, [range(0,500)] on max_ents and max_towers).
 //
-// Hardening that lives here (HARDENING, endpoint mapper): a tower's length
+// Hardening that lives here (docs/hardening.md "Endpoint mapper"): a tower's length
 // must equal its conformance and stay within kMaxTowerOctets; max_ents and
 // max_towers are range-checked but only limit output, never allocation;
 // annotations are bounded by their 64-char array. Whether ept_insert and

@@ -56,7 +56,7 @@ enum PointerTag : std::uint16_t {
 
 /// twr_t: { unsigned32 tower_length; [size_is(tower_length)] byte
 /// tower_octet_string[]; } - a conformant structure, so max_count comes
-/// first and must equal tower_length (HARDENING, endpoint mapper).
+/// first and must equal tower_length (docs/hardening.md "Endpoint mapper").
 struct Twr {
   std::vector<std::uint8_t> octets;
 

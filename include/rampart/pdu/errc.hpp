@@ -29,7 +29,6 @@ enum class Errc : std::uint16_t {
   // C6 presentation contexts (C706 12.6.3.1)
   no_context_elements,         // n_context_elem == 0
   no_transfer_syntaxes,        // n_transfer_syn == 0
-  duplicate_context_id,        // one context id defined twice in a list
   bad_context_result,          // a p_result_t result code above negotiate_ack
   // bodies
   bad_secondary_address,       // bind_ack port_spec not NUL-terminated / too long

@@ -28,7 +28,7 @@ struct Pdu {
 };
 
 /// Decodes exactly one PDU: `bytes.size()` must equal its frag_length.
-/// Every rule of HARDENING C1, C4 and C6 that can be checked on one PDU is
+/// Every rule of docs/hardening.md C1, C4 and C6 that can be checked on one PDU is
 /// checked here; byte views in the result point into `bytes`.
 [[nodiscard]] Result<Pdu> decode(std::span<const std::uint8_t> bytes,
                                  const DecodeLimits& limits = {});

@@ -66,7 +66,7 @@ class Association {
 
  private:
   struct Context {
-    std::shared_ptr<Interface> iface;  // null: rejected, id still reserved (C6)
+    std::shared_ptr<Interface> iface;
     SyntaxId abstract_syntax;
     SyntaxId transfer_syntax;
   };
@@ -74,14 +74,13 @@ class Association {
     std::uint16_t context_id;
     Drep drep;
     Clock::time_point deadline;
-    bool orphaned = false;
   };
 
   void handle_pdu(std::span<const std::uint8_t> frame, Output& out);
   void handle_bind(const pdu::Pdu& pdu, Output& out);
   void handle_alter_context(const pdu::Pdu& pdu, Output& out);
   void handle_request(const pdu::Pdu& pdu, Output& out);
-  void handle_cancel(const pdu::Pdu& pdu, bool orphaned);
+  void handle_cancel(const pdu::Pdu& pdu, bool orphaned) const noexcept;
   void dispatch(ReassembledCall call, Output& out);
   struct CallKey {
     std::uint32_t call_id;
@@ -93,9 +92,10 @@ class Association {
   void reply(const CallKey& key, const CallOutcome& outcome, Output& out);
   void send_fault(const CallKey& key, std::uint32_t status, bool did_not_execute, Output& out);
   Result<std::vector<pdu::ContextResultEntry>> negotiate_contexts(const pdu::Bind& bind, bool allow_features);
-  pdu::ContextResultEntry negotiate_one(const pdu::PresentationContext& c);
+  Result<pdu::ContextResultEntry> negotiate_one(const pdu::PresentationContext& c, bool validate_only);
   Result<void> join_group(std::uint32_t assoc_group_id);
-  void apply_reaction(const Error& error, Phase phase, const pdu::CommonHeader* header, Output& out);
+  void apply_reaction(const Error& error, Phase phase, const pdu::CommonHeader* header, Output& out,
+                      std::uint16_t context_id = 0);
   void send(const pdu::Pdu& pdu, Output& out);
   void close(Output& out) noexcept;
 

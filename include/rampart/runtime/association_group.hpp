@@ -1,6 +1,6 @@
 // Association groups ([MS-RPCE] 3.3.1.1, C706 12.4): connections that bind
 // with the same assoc_group_id share one group, and context handles belong
-// to the group that created them (HARDENING C15).
+// to the group that created them (docs/hardening.md C15).
 #pragma once
 
 #include <cstdint>
@@ -22,9 +22,16 @@ class AssociationGroup {
   [[nodiscard]] std::uint32_t id() const noexcept { return id_; }
   [[nodiscard]] TransportKind transport() const noexcept { return transport_; }
 
+  /// What create_handle does when the group already holds max_handles.
+  enum class WhenFull : std::uint8_t {
+    refuse,        // nullopt: the caller reports the limit
+    evict_oldest,  // the oldest handle of the same owner goes (C13)
+  };
   /// Creates a context handle owned by `owner` (an interface UUID) holding
-  /// `state`. nullopt when the group already holds max_handles.
-  [[nodiscard]] std::optional<Uuid> create_handle(const Uuid& owner, std::shared_ptr<void> state);
+  /// `state`. When the group is full, `when_full` decides; nullopt when
+  /// nothing could be made room for.
+  [[nodiscard]] std::optional<Uuid> create_handle(const Uuid& owner, std::shared_ptr<void> state,
+                                                  WhenFull when_full = WhenFull::refuse);
   /// The handle's state if it exists and belongs to `owner`; a handle from
   /// another interface or another group is not found (C15).
   [[nodiscard]] std::shared_ptr<void> find_handle(const Uuid& owner, const Uuid& handle) const;
@@ -35,12 +42,15 @@ class AssociationGroup {
   struct Handle {
     Uuid owner;
     std::shared_ptr<void> state;
+    std::uint64_t created;  // order of creation, for evict_oldest
   };
+  bool evict_oldest_of(const Uuid& owner);  // with mutex_ held
   const std::uint32_t id_;
   const TransportKind transport_;
   const std::size_t max_handles_;
   mutable std::mutex mutex_;
   std::unordered_map<Uuid, Handle> handles_;
+  std::uint64_t created_ = 0;
 };
 
 /// All live groups. A group lives while a connection holds it.

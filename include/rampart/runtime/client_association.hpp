@@ -8,7 +8,7 @@
 //                           +--bind_nak / protocol error / close()--> closed
 //
 // Everything the server sends is checked with the server's own rules in
-// mirror image (HARDENING): framing by frag_length with caps, PTYPE legal
+// mirror image (docs/hardening.md, "Client side"): framing by frag_length with caps, PTYPE legal
 // for the state, result counts, negotiated sizes, fragment identity and a
 // stub cap. A violation yields a ProtocolError event and closes the
 // association; the transport then closes the connection.
@@ -45,11 +45,11 @@ struct ClientLimits {
   /// only lower them, never below kMustRecvFragSize.
   std::uint16_t max_xmit_frag = 5840;
   std::uint16_t max_recv_frag = 5840;
-  /// Reassembly caps for responses (HARDENING C2, C3 in mirror image):
+  /// Reassembly caps for responses (docs/hardening.md C2, C3 in mirror image):
   /// max_stub is the largest reassembled response stub (4 MiB by default,
   /// as the server caps requests, [MS-RPCE] 3.3.3.5.4).
   FragmentLimits fragments;
-  /// Calls outstanding at once (HARDENING C13). Without PFC_CONC_MPX the
+  /// Calls outstanding at once (docs/hardening.md C13). Without PFC_CONC_MPX the
   /// transport sends one at a time regardless (C706 12.4).
   std::size_t max_pending_calls = 32;
   /// Octets held by partly reassembled responses across all calls: with

@@ -1,5 +1,5 @@
 // Error codes of the client runtime (ErrorDomain::client): what a server
-// sent that a client must not believe (HARDENING, "a client checks the
+// sent that a client must not believe (docs/hardening.md "Client side": "a client checks the
 // mirror image"), and how a call can end without a response.
 #pragma once
 

@@ -25,6 +25,10 @@ enum class Errc : std::uint16_t {
   remote_caller_refused,         // C14: interface refuses this transport or peer
   handler_failed,                // a handler threw; the call fails, the server stays up
   call_timed_out,                // a handler exceeded ServerLimits::call_timeout
+  bad_auth_level,                // a bind's auth_level is none or outside 1..6
+  auth_without_context,          // a request carries a verifier with no security context
+  context_redefined,             // alter_context changes a context's abstract or transfer syntax
+  no_contexts,                   // alter_context with no presentation context, or one with no syntax
 };
 
 }  // namespace rampart::runtime

@@ -1,6 +1,6 @@
 // The fault policy: the one table that turns a protocol error into the wire
-// reaction the peer gets (HARDENING: "a bind_nak with its reason, a fault
-// with its status, or closing the connection"). Nothing else in the runtime
+// reaction the peer gets (docs/hardening.md: a bind_nak with its reason, a
+// fault with its status, or closing the connection). Nothing else in the runtime
 // chooses a reaction. Each entry cites where its choice comes from.
 #pragma once
 
@@ -16,7 +16,8 @@ namespace rampart::runtime {
 /// a different reaction before and after bind.
 enum class Phase : std::uint8_t {
   awaiting_bind,  // no bind yet: the peer expects a bind_ack or bind_nak
-  binding,        // decoding a bind or alter_context
+  binding,        // decoding a bind
+  altering,       // decoding an alter_context on a bound connection
   in_call,        // a request: the peer expects a response or fault
   bound,          // any other PDU on a bound connection
 };

@@ -1,4 +1,4 @@
-// Error codes of the fragment layer (framer, reassembler): HARDENING C1-C3.
+// Error codes of the fragment layer (framer, reassembler): docs/hardening.md C1-C3.
 #pragma once
 
 #include <cstdint>

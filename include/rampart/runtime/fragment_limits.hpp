@@ -1,4 +1,4 @@
-// Limits of the fragment layer, one documented field each (HARDENING C1-C3, C13).
+// Limits of the fragment layer, one documented field each (docs/hardening.md C1-C3, C13).
 #pragma once
 
 #include <cstddef>
@@ -24,7 +24,7 @@ struct FragmentLimits {
   std::size_t max_concurrent_calls = 32;
 
   /// First allocation for a fragmented stub. alloc_hint is only a hint
-  /// (HARDENING C2): a first fragment claiming 4 MiB must not make the server
+  /// (docs/hardening.md C2): a first fragment claiming 4 MiB must not make the server
   /// reserve 4 MiB, so reservation is min(alloc_hint, this) and the buffer
   /// then grows with the bytes that really arrive.
   std::size_t max_initial_reserve = 64u << 10;

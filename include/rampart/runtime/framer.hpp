@@ -1,5 +1,5 @@
 // Framer: turns a byte stream into whole PDUs, framed strictly by frag_length
-// (HARDENING C1). It validates each header as soon as its 16 octets are in,
+// (docs/hardening.md C1). It validates each header as soon as its 16 octets are in,
 // so an oversized or malformed PDU is refused before its body is read. After
 // an error it stays failed: it never resynchronises on a byte stream.
 //

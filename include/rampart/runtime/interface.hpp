@@ -49,7 +49,7 @@ struct CallContext {
 
 /// Answers one call exactly once, inline or later from any thread. A
 /// handler that must wait (disk, another service) keeps the Responder and
-/// returns; the event loop is never blocked (HARDENING C16).
+/// returns; the event loop is never blocked (docs/hardening.md C16).
 class Responder {
  public:
   struct Slot;  // shared between the association and the responder
@@ -83,7 +83,7 @@ class Interface {
   [[nodiscard]] virtual std::string_view name() const noexcept = 0;
   /// Opnums 0 .. operation_count()-1 exist; others get nca_s_op_rng_error.
   [[nodiscard]] virtual std::uint16_t operation_count() const noexcept = 0;
-  /// Interfaces that must not be reached remotely (HARDENING C14) return
+  /// Interfaces that must not be reached remotely (docs/hardening.md C14) return
   /// false here; the dispatcher refuses before unmarshalling anything.
   [[nodiscard]] virtual bool allows_peer(const PeerInfo&, std::uint16_t /*opnum*/) const noexcept { return true; }
   /// Runs one call; answers through `responder`, now or later.

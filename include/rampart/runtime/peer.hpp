@@ -1,5 +1,5 @@
 // Who is calling, as the transport knows it. Handlers and the locality
-// checks of HARDENING C14 read it before unmarshalling anything.
+// checks of docs/hardening.md C14 read it before unmarshalling anything.
 #pragma once
 
 #include <array>

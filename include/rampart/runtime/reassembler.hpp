@@ -1,5 +1,5 @@
 // Reassembler: joins request (or, for clients, response) fragments into one
-// stub, enforcing HARDENING C2 and C3:
+// stub, enforcing docs/hardening.md C2 and C3:
 // - alloc_hint is clamped, never trusted; the stub total is a checked 64-bit
 //   sum capped at FragmentLimits::max_stub; the fragment count is capped;
 // - every later fragment must match the first in call_id, PTYPE, drep,
@@ -62,6 +62,11 @@ class Reassembler {
   /// PFC_CONC_MPX as negotiated at bind.
   void set_concurrent(bool on) noexcept { concurrent_ = on; }
   [[nodiscard]] std::size_t in_progress() const noexcept { return calls_.size(); }
+  /// The identity of the oldest call still being reassembled, if any.
+  [[nodiscard]] std::optional<CallIdentity> first_in_progress() const {
+    if (calls_.empty()) return std::nullopt;
+    return calls_.front().identity;
+  }
   /// Octets held by partial calls (for memory accounting).
   [[nodiscard]] std::size_t buffered_bytes() const noexcept;
 

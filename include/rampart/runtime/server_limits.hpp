@@ -1,5 +1,5 @@
 // ServerLimits: every bound the server runtime and its transports enforce,
-// in one place (HARDENING C1, C2, C13, C16). Each field: default, reason,
+// in one place (docs/hardening.md C1, C2, C13, C16). Each field: default, reason,
 // spec section. rampartd's [limits] config table sets them by these names.
 #pragma once
 
@@ -14,12 +14,12 @@ namespace rampart::runtime {
 struct ServerLimits {
   /// Open connections across all listeners. Each idle connection costs a
   /// few KiB; 20000 keeps a flood of them well inside memory while serving
-  /// a domain controller's bursts (HARDENING C13).
+  /// a domain controller's bursts (docs/hardening.md C13).
   std::size_t max_connections = 20000;
 
   /// Open connections from one source address. A single host needs a
   /// handful; hundreds of half-open connections from one address must not
-  /// starve others (HARDENING "slow and idle peers").
+  /// starve others (docs/hardening.md "Slow and idle peers").
   std::size_t max_connections_per_source = 256;
 
   /// Calls dispatched and not yet answered on one connection, plus calls
@@ -29,14 +29,16 @@ struct ServerLimits {
 
   /// Presentation contexts defined on one connection (bind plus every
   /// alter_context). [MS-RPCE] allows up to 4000 per interface; an alter
-  /// flood must not grow a connection without bound (HARDENING C6).
+  /// flood must not grow a connection without bound (docs/hardening.md C6).
   std::size_t max_contexts = 64;
 
   /// Association groups alive at once. Each holds its context handles.
   std::size_t max_association_groups = 20000;
 
   /// Open ept_lookup / ept_map context handles in one association group
-  /// (HARDENING "Each lookup handle belongs to its association and is capped").
+  /// (docs/hardening.md C13). At the cap the oldest is evicted rather than
+  /// the new call refused: clients that never free their handles (ept_map
+  /// with max_towers 1) keep being served, as by Windows and Samba.
   std::size_t max_lookup_handles = 16;
 
   /// Fragment sizes offered at bind. Samba and Windows negotiate between
@@ -62,7 +64,7 @@ struct ServerLimits {
 
   /// A dispatched call that has not been answered within this time gets a
   /// fault (nca_s_server_too_busy) and its late answer is dropped, so one
-  /// stuck handler cannot hold a client forever (HARDENING C16).
+  /// stuck handler cannot hold a client forever (docs/hardening.md C16).
   std::chrono::milliseconds call_timeout{30000};
 
   /// Output queued for a peer that does not read: above this, the

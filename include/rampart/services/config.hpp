@@ -11,7 +11,7 @@ namespace rampart::services {
 
 struct Config {
   /// Accept ept_insert / ept_delete / ept_mgmt_delete from TCP peers on a
-  /// loopback address. Default false: HARDENING C14 says local servers
+  /// loopback address. Default false: docs/hardening.md C14 says local servers
   /// register over the local socket transport only; this switch exists for
   /// test rigs and servers that cannot speak the local transport.
   bool allow_loopback_tcp_registration = false;
@@ -26,7 +26,7 @@ struct Config {
   /// Entries in the whole database. Each costs a few hundred octets (tower,
   /// annotation, decoded binding); a Windows domain controller holds a few
   /// hundred. 4096 bounds memory and the cost of a full ept_lookup scan
-  /// (HARDENING C13).
+  /// (docs/hardening.md C13).
   std::size_t max_entries = 4096;
 
   /// Entries one registration connection may own, so one local client

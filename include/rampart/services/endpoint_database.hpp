@@ -107,7 +107,7 @@ class EndpointDatabase {
 
   explicit EndpointDatabase(Config config = {});
 
-  /// Validates one entry from the wire (C8, HARDENING "Endpoint mapper": the
+  /// Validates one entry from the wire (C8, docs/hardening.md "Endpoint mapper": the
   /// tower must decode fully with known floors and form a known protseq).
   [[nodiscard]] static std::optional<Entry> make_entry(const Uuid& object, std::span<const std::uint8_t> tower,
                                                        std::string annotation, Owner owner);

@@ -5,7 +5,7 @@
 // Status and fault conventions (each cites what it follows):
 //  - ept_insert / ept_delete / ept_mgmt_delete from anyone but a local-socket
 //    caller (or a loopback TCP caller when Config allows it) are refused in
-//    allows_peer(), before anything is unmarshalled (HARDENING C14); the
+//    allows_peer(), before anything is unmarshalled (docs/hardening.md C14); the
 //    runtime answers fault 0x5 (access denied) with DID_NOT_EXECUTE. Samba
 //    4.17 faults nca_s_op_rng_error instead; a fault either way, and a
 //    denial says what happened.
@@ -15,12 +15,15 @@
 //    handle nil on the last page; ept_s_not_registered (0x16c9a0d6) only
 //    with no entries (Windows; Impacket's rpcdump relies on it, and Samba's
 //    entries-plus-0x16c9a0d6 breaks it, see INTEROP.md).
+//  - A call with the handle that reached the last page: ept_s_not_registered,
+//    no entries and a zeroed handle (Windows, Samba; the end of a walk).
 //  - A non-nil entry_handle this association group does not hold (another
 //    group's, already freed, or one of the other operation): fault
 //    nca_s_fault_context_mismatch (0x1c00001a), what the Windows runtime
-//    raises for an unknown [in] context handle (HARDENING C15).
+//    raises for an unknown [in] context handle (docs/hardening.md C15).
 //  - More pages remain but the group holds ServerLimits::max_lookup_handles
-//    handles: status ept_s_cant_perform_op (0x16c9a0cd), no entries.
+//    handles: the group's oldest lookup handle is evicted and the call is
+//    served; resuming with the evicted handle faults as an unknown one.
 //  - Bad inquiry_type, vers_option or a NULL Ifid where one is needed:
 //    ept_s_cant_perform_op, as Samba answers an unknown inquiry type.
 //  - ept_map with a NULL, undecodable or unknown-protseq map tower:

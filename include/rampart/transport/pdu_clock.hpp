@@ -1,7 +1,7 @@
 // PduClock: remembers when the current PDU's first octet and its complete
 // 16-octet header arrived, so the transport can apply header_timeout to a
 // peer that trickles the header (slowloris) and pdu_timeout to one that
-// trickles the body (HARDENING C1: "Time out partial PDUs").
+// trickles the body (docs/hardening.md C1: "Time out partial PDUs").
 //
 // It follows frag_length (C706 12.6.1: octets 8-9, in the integer order that
 // drep octet 0 bit 4 selects) only to find PDU boundaries for timing. The

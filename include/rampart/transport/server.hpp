@@ -10,7 +10,7 @@
 // how rampartd applies a SIGHUP reload. stop() drains: it stops accepting,
 // lets pending calls finish until a deadline, then closes what is left.
 //
-// Timeouts and caps come from runtime::ServerLimits (HARDENING C1, C13, C16
+// Timeouts and caps come from runtime::ServerLimits (docs/hardening.md C1, C13, C16
 // and "Slow and idle peers"); see docs/man/rampartd.8 for how each is used.
 #pragma once
 
@@ -36,7 +36,7 @@ struct ServerOptions {
   /// shortest timeout, between 5 ms and 250 ms.
   std::chrono::milliseconds tick{0};
   /// Permissions of a local socket file. Anyone may connect; the endpoint
-  /// mapper decides from SO_PEERCRED what a caller may do (HARDENING C14).
+  /// mapper decides from SO_PEERCRED what a caller may do (docs/hardening.md C14).
   unsigned local_socket_mode = 0666;
 };
 

@@ -1,4 +1,4 @@
-// One test per tower rule (HARDENING "Endpoint mapper"; C706 Appendix L):
+// One test per tower rule (docs/hardening.md "Endpoint mapper"; C706 Appendix L):
 // each malformed tower fails with its own code at the offending byte.
 #include <gtest/gtest.h>
 

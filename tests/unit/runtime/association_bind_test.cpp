@@ -1,4 +1,5 @@
 #include "association_fixture.hpp"
+#include "rampart/runtime/association_group.hpp"
 
 namespace rampart::runtime {
 namespace {
@@ -180,14 +181,45 @@ TEST(AssociationBind, AlterContextFloodIsCapped) {
   }
 }
 
-TEST(AssociationBind, AlterContextWithAnotherGroupIsAProtocolError) {
+// Windows ignores the fragment sizes and the association group an
+// alter_context carries: the bind fixed them (raw_protocol test_neg_xmit_*).
+TEST(AssociationBind, AlterContextIgnoresItsGroupAndSizes) {
   Harness h;
   const auto ack = h.bind_echo();
   auto sent = h.send(make_pdu(PType::alter_context,
-                              pdu::AlterContext{h.bind_body({{1, kEchoSyntax, {syntax::kNdr20}}}, 4280, ack.assoc_group_id + 7)}));
+                              pdu::AlterContext{h.bind_body({{1, kEchoSyntax, {syntax::kNdr20}}}, 2048, ack.assoc_group_id + 7)}));
   ASSERT_EQ(sent.size(), 1u);
-  EXPECT_EQ(fault_status(sent[0]), pdu::status::kNcaProtoError);
-  EXPECT_TRUE(h.closed);
+  ASSERT_EQ(sent[0].ptype(), PType::alter_context_resp);
+  const auto& resp = *sent[0].as<pdu::AlterContextResp>();
+  EXPECT_EQ(resp.assoc_group_id, ack.assoc_group_id);
+  EXPECT_EQ(resp.max_xmit_frag, ack.max_xmit_frag);
+  EXPECT_EQ(resp.max_recv_frag, ack.max_recv_frag);
+  EXPECT_EQ(resp.results.at(0).result, pdu::ContextResult::acceptance);
+  EXPECT_FALSE(h.closed);
+}
+
+// C13: a full group refuses by default; evict_oldest drops the oldest
+// handle of the same owner and never another owner's.
+TEST(AssociationGroupHandles, EvictOldestOnlyOfTheSameOwner) {
+  AssociationGroup g(1, TransportKind::tcp, 3);
+  const Uuid a = Uuid::parse("11111111-2222-3333-4444-555555555555").value();
+  const Uuid b = Uuid::parse("66666666-2222-3333-4444-555555555555").value();
+  const auto other = g.create_handle(b, nullptr);
+  const auto first = g.create_handle(a, nullptr);
+  const auto second = g.create_handle(a, nullptr);
+  ASSERT_TRUE(other && first && second);
+  EXPECT_FALSE(g.create_handle(a, nullptr));
+  const auto third = g.create_handle(a, nullptr, AssociationGroup::WhenFull::evict_oldest);
+  ASSERT_TRUE(third);
+  EXPECT_EQ(g.handle_count(), 3u);
+  EXPECT_FALSE(g.close_handle(a, *first));  // evicted
+  EXPECT_TRUE(g.close_handle(b, *other));   // another owner's stays
+  EXPECT_TRUE(g.close_handle(a, *second));
+  EXPECT_TRUE(g.close_handle(a, *third));
+  // Nothing of the owner's to evict: refused.
+  AssociationGroup full(2, TransportKind::tcp, 1);
+  ASSERT_TRUE(full.create_handle(b, nullptr));
+  EXPECT_FALSE(full.create_handle(a, nullptr, AssociationGroup::WhenFull::evict_oldest));
 }
 
 }  // namespace

@@ -109,7 +109,9 @@ TEST(AssociationCall, LateAnswersArriveThroughThePoster) {
   EXPECT_EQ(h.assoc->pending_calls(), 0u);
 }
 
-TEST(AssociationCall, OrphanedCallsGetNoAnswer) {
+// Windows ignores orphaned: the call it names is still answered
+// (raw_protocol test_orphaned_*).
+TEST(AssociationCall, OrphanedIsIgnored) {
   Harness h;
   h.bind_echo();
   h.send(h.request(1, kStub, 12));
@@ -117,7 +119,9 @@ TEST(AssociationCall, OrphanedCallsGetNoAnswer) {
   orphan.header.call_id = 12;
   EXPECT_TRUE(h.send(orphan).empty());
   h.echo->later.front().respond(CallOutcome::success({1}));
-  EXPECT_TRUE(h.run_posted().empty());
+  auto sent = h.run_posted();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].ptype(), PType::response);
   EXPECT_FALSE(h.closed);
 }
 
@@ -204,7 +208,9 @@ TEST(AssociationCall, ClientSendingShutdownOrAuth3IsClosed) {
   EXPECT_TRUE(h.closed);
 }
 
-TEST(AssociationCall, CoCancelDropsAReassemblingCall) {
+// Windows ignores co_cancel, even among a call's fragments: the call goes
+// on reassembling and is answered (raw_protocol test_co_cancel_*).
+TEST(AssociationCall, CoCancelIsIgnored) {
   Harness h;
   h.bind_echo();
   auto frag = h.request(0, kStub, 23);
@@ -213,9 +219,28 @@ TEST(AssociationCall, CoCancelDropsAReassemblingCall) {
   EXPECT_EQ(h.assoc->pending_calls(), 1u);
   auto cancel = make_pdu(PType::co_cancel, pdu::CoCancel{});
   cancel.header.call_id = 23;
-  h.send(cancel);
-  EXPECT_EQ(h.assoc->pending_calls(), 0u);
+  EXPECT_TRUE(h.send(cancel).empty());
+  EXPECT_EQ(h.assoc->pending_calls(), 1u);
+  auto last = h.request(0, kStub, 23);
+  last.header.pfc_flags = pdu::pfc::kLastFrag;
+  EXPECT_EQ(h.send(last).at(0).ptype(), PType::response);
   EXPECT_EQ(h.send(h.request(0, kStub, 24)).at(0).ptype(), PType::response);
+}
+
+// Windows reassembles one call at a time: a new call while one is
+// incomplete faults the incomplete one (without CONC_MPX) and closes.
+TEST(AssociationCall, ANewCallDuringReassemblyFaultsTheOpenOne) {
+  Harness h;
+  h.bind_echo();
+  auto frag = h.request(0, kStub, 30);
+  frag.header.pfc_flags = pdu::pfc::kFirstFrag;
+  h.send(frag);
+  auto sent = h.send(h.request(0, kStub, 31));
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(fault_status(sent[0]), pdu::status::kNcaProtoError);
+  EXPECT_EQ(sent[0].header.call_id, 30u);
+  EXPECT_FALSE(sent[0].header.has_flag(pdu::pfc::kDidNotExecute));
+  EXPECT_TRUE(h.closed);
 }
 
 TEST(AssociationCall, InterfacesHearWhenTheirConnectionCloses) {

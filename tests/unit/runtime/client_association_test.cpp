@@ -1,5 +1,5 @@
 // ClientAssociation against a real server Association (each one's output
-// fed to the other), and against hostile server bytes (HARDENING in
+// fed to the other), and against hostile server bytes (docs/hardening.md "Client side" in
 // mirror image: every lie is a ProtocolError, never a crash or a hang).
 #include <numeric>
 

@@ -107,7 +107,30 @@ TEST_F(EpmQuery, PagesWithEveryPageSize) {
     EXPECT_EQ(seen, (std::vector<std::string>{"lsarpc", "samr", "lsarpc", "winreg"})) << "max " << max;
     EXPECT_EQ(client.assoc->assoc_group_id(), group);
   }
+  // Walks that reached their end keep an exhausted handle (no snapshot)
+  // until freed or evicted: never more than the cap.
+  EXPECT_LE(server.core.groups.join(group, runtime::TransportKind::tcp)->handle_count(), 3u);
+}
+
+// The end of a walk: the last page carries its entries with status 0 and a
+// nil handle; calling again with the handle that walked there gets
+// ept_s_not_registered, no entries and a zeroed handle, and frees it.
+TEST_F(EpmQuery, TheHandleAfterTheLastPageIsNotRegistered) {
+  auto first = lookup(lookup_req(0, std::nullopt, std::nullopt, 1, 3));
+  ASSERT_EQ(first.entries.size(), 3u);
+  ASSERT_FALSE(first.entry_handle.is_null());
+  auto last = lookup(lookup_req(0, std::nullopt, std::nullopt, 1, 3, first.entry_handle));
+  EXPECT_EQ(last.status, 0u);
+  EXPECT_EQ(last.entries.size(), 1u);
+  EXPECT_TRUE(last.entry_handle.is_null());
+  auto after = lookup(lookup_req(0, std::nullopt, std::nullopt, 1, 3, first.entry_handle));
+  EXPECT_EQ(after.status, epm::kEptNotRegistered);
+  EXPECT_TRUE(after.entries.empty());
+  EXPECT_TRUE(after.entry_handle.is_null());
   EXPECT_EQ(server.core.groups.join(group, runtime::TransportKind::tcp)->handle_count(), 0u);
+  // Now it is gone: an unknown handle.
+  auto req = lookup_req(0, std::nullopt, std::nullopt, 1, 3, first.entry_handle);
+  EXPECT_EQ(client.fault_of(2, ndr::encode_stub(req, Drep::little()).value()), kFaultContextMismatch);
 }
 
 TEST_F(EpmQuery, PagingSeesTheSnapshotItStarted) {
@@ -142,15 +165,43 @@ TEST_F(EpmQuery, HandleFreeClosesAndIsPerGroup) {
   EXPECT_EQ(client.rpc<epm::EptLookupHandleFreeResponse>(4, epm::EptLookupHandleFreeRequest{}).status, 0u);
 }
 
-TEST_F(EpmQuery, HandleCapAnswersCantPerformOp) {
-  for (int i = 0; i < 3; ++i)
-    EXPECT_FALSE(lookup(lookup_req(0, std::nullopt, std::nullopt, 1, 1)).entry_handle.is_null());
-  auto refused = lookup(lookup_req(0, std::nullopt, std::nullopt, 1, 1));
-  EXPECT_EQ(refused.status, ept_status::kCantPerformOp);
-  EXPECT_TRUE(refused.entries.empty());
-  EXPECT_TRUE(refused.entry_handle.is_null());
-  // A query that fits one page needs no handle and still works.
-  EXPECT_EQ(lookup(lookup_req(0, std::nullopt, std::nullopt, 1, 500)).status, 0u);
+// At the cap (3 here) the oldest handle is evicted: every well-formed call
+// is served, the group never holds more than the cap, and only the evicted
+// walk is lost.
+TEST_F(EpmQuery, HandleCapEvictsTheOldest) {
+  std::vector<ndr::ContextHandle> handles;
+  for (int i = 0; i < 5; ++i) {
+    auto r = lookup(lookup_req(0, std::nullopt, std::nullopt, 1, 1));
+    EXPECT_EQ(r.status, 0u);
+    EXPECT_EQ(r.entries.size(), 1u);
+    ASSERT_FALSE(r.entry_handle.is_null());
+    handles.push_back(r.entry_handle);
+  }
+  EXPECT_EQ(server.core.groups.join(group, runtime::TransportKind::tcp)->handle_count(), 3u);
+  for (int i : {0, 1}) {
+    auto req = lookup_req(0, std::nullopt, std::nullopt, 1, 1, handles[i]);
+    EXPECT_EQ(client.fault_of(2, ndr::encode_stub(req, Drep::little()).value()), kFaultContextMismatch) << i;
+  }
+  // The three newest still resume where they stopped.
+  for (int i : {2, 3, 4}) {
+    auto r = lookup(lookup_req(0, std::nullopt, std::nullopt, 1, 1, handles[i]));
+    EXPECT_EQ(r.status, 0u) << i;
+    EXPECT_EQ(r.entries.size(), 1u) << i;
+  }
+}
+
+// A client that calls ept_map with max_towers 1 again and again and never
+// frees a handle keeps being answered, with memory bounded by the cap.
+TEST_F(EpmQuery, RepeatedMapWithoutFreeingIsAlwaysServed) {
+  ASSERT_EQ(server.db->insert({entry(kLsarpc, Protseq::ncacn_ip_tcp, "49200", "127.0.0.1")}, false), DbStatus::ok);
+  for (int i = 0; i < 100; ++i) {
+    auto m = map(map_req(kLsarpc, Protseq::ncacn_ip_tcp, 1));
+    ASSERT_EQ(m.status, 0u) << i;
+    ASSERT_EQ(m.towers.size(), 1u) << i;
+    EXPECT_FALSE(m.entry_handle.is_null()) << i;  // a second tower remains
+  }
+  EXPECT_EQ(server.core.groups.join(group, runtime::TransportKind::tcp)->handle_count(), 3u);
+  EXPECT_FALSE(client.closed);
 }
 
 TEST_F(EpmQuery, MapHandlesAreNotLookupHandles) {
@@ -220,7 +271,9 @@ TEST_F(EpmQuery, InqObjectIsNil) {
   EXPECT_TRUE(r.ept_object.is_nil());
 }
 
-TEST_F(EpmQuery, TruncatedOrTrailingStubsFaultBadStubData) {
+// A short stub is bad stub data; octets after the last [in] parameter are
+// ignored, as Windows and Samba ignore them.
+TEST_F(EpmQuery, TruncatedStubsFaultBadStubDataTrailingOctetsAreIgnored) {
   auto stub = ndr::encode_stub(lookup_req(0, std::nullopt, std::nullopt, 1, 5), Drep::little()).value();
   for (std::uint16_t op : {0, 1, 2, 3, 4, 7}) {
     auto cut = std::vector<std::uint8_t>(stub.begin(), stub.begin() + 3);
@@ -228,9 +281,9 @@ TEST_F(EpmQuery, TruncatedOrTrailingStubsFaultBadStubData) {
   }
   auto longer = stub;
   longer.push_back(0);
-  EXPECT_EQ(client.fault_of(2, longer), 0x6f7u);
-  auto inq = std::vector<std::uint8_t>{0, 0, 0, 0};
-  EXPECT_EQ(client.fault_of(5, inq), 0x6f7u);
+  EXPECT_EQ(client.call(2, longer).ptype(), pdu::PType::response);
+  auto inq = std::vector<std::uint8_t>{0, 0, 0, 0};  // ept_inq_object has no [in] parameter
+  EXPECT_EQ(client.call(5, inq).ptype(), pdu::PType::response);
   auto too_many = lookup_req(0, std::nullopt, std::nullopt, 1, 501);  // [range(0,500)]
   EXPECT_EQ(client.fault_of(2, ndr::encode_stub(too_many, Drep::little()).value()), 0x6f7u);
   EXPECT_FALSE(client.closed);

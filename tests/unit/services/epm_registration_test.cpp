@@ -1,4 +1,4 @@
-// ept_insert, ept_delete and ept_mgmt_delete: locality (HARDENING C14),
+// ept_insert, ept_delete and ept_mgmt_delete: locality (docs/hardening.md C14),
 // ownership by the registering connection, the static socket, replace
 // semantics, validation (C8) and the database caps (C13).
 #include "services_fixture.hpp"

@@ -152,13 +152,18 @@ TEST_F(GoldenReplay, ImpacketMgmtInqIfIds) {
   EXPECT_EQ(ours, samba);  // the EPM and mgmt, in that order
 }
 
-TEST_F(GoldenReplay, TwoContextBindAnswersMgmtToo) {
-  bind_from("raw_bind_two_contexts");
+// One new context per bind, as Windows and Samba negotiate: the second
+// context (mgmt) is refused with reason 2 and a call on it faults
+// nca_s_unk_if, both octet for octet what Samba sent.
+TEST_F(GoldenReplay, TwoContextBindAcceptsOnlyTheFirst) {
+  const auto ack = bind_from("raw_bind_two_contexts");
+  const auto samba_ack = pdu::decode(capture("raw_bind_two_contexts", "02-s2c-bind_ack.hex")).value();
+  ASSERT_EQ(ack.ptype(), pdu::PType::bind_ack);
+  EXPECT_EQ(ack.as<pdu::BindAck>()->results, samba_ack.as<pdu::BindAck>()->results);
   EXPECT_EQ(decode_response<epm::EptMapResponse>(replay("raw_bind_two_contexts", "03-c2s-request.hex")).status, 0u);
-  // Samba rejects mgmt on port 135; Rampart answers it on every endpoint.
-  auto ids = decode_response<mgmt::InqIfIdsResponse>(replay("raw_bind_two_contexts", "05-c2s-request.hex"));
-  ASSERT_TRUE(ids.if_id_vector);
-  EXPECT_EQ(ids.if_id_vector->size(), 2u);
+  const auto fault = client.feed(capture("raw_bind_two_contexts", "05-c2s-request.hex"));
+  ASSERT_EQ(fault.size(), 1u);
+  EXPECT_EQ(client.keep.back(), capture("raw_bind_two_contexts", "06-s2c-fault.hex"));
 }
 
 }  // namespace

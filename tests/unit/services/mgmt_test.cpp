@@ -27,15 +27,16 @@ TEST_F(Mgmt, InqStatsBoundedByCount) {
   EXPECT_TRUE(client.rpc<mgmt::InqStatsResponse>(1, mgmt::InqStatsRequest{0}, 1).statistics.empty());
 }
 
-TEST_F(Mgmt, InqStatsAcceptsSambasTwoWordRequestOnly) {
+TEST_F(Mgmt, InqStatsAcceptsSambasTwoWordRequest) {
   const std::vector<std::uint8_t> samba{4, 0, 0, 0, 0, 0, 0, 0};  // max_count, unknown
   auto p = client.call(1, samba, 1);
   ASSERT_EQ(p.ptype(), pdu::PType::response);
   auto r = ndr::decode_stub<mgmt::InqStatsResponse>(p.as<pdu::Response>()->stub, p.header.drep);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->statistics.size(), 4u);
-  EXPECT_EQ(client.fault_of(1, std::vector<std::uint8_t>{4, 0, 0, 0, 0, 0}, 1), 0x6f7u);
-  EXPECT_EQ(client.fault_of(1, std::vector<std::uint8_t>(12, 0), 1), 0x6f7u);
+  // C706's one-word request and anything after count are read alike.
+  EXPECT_EQ(client.call(1, std::vector<std::uint8_t>{4, 0, 0, 0}, 1).ptype(), pdu::PType::response);
+  EXPECT_EQ(client.call(1, std::vector<std::uint8_t>(12, 0), 1).ptype(), pdu::PType::response);
   EXPECT_EQ(client.fault_of(1, std::vector<std::uint8_t>{4, 0}, 1), 0x6f7u);
 }
 
@@ -66,7 +67,9 @@ TEST_F(Mgmt, InqPrincNameRespectsTheRequestedSize) {
 
 TEST_F(Mgmt, TruncatedStubsFaultAndOpnumsAreBounded) {
   EXPECT_EQ(client.fault_of(4, std::vector<std::uint8_t>{1, 0, 0, 0}, 1), 0x6f7u);
-  EXPECT_EQ(client.fault_of(0, std::vector<std::uint8_t>{1}, 1), 0x6f7u);
+  // inq_if_ids has no [in] parameter: whatever follows is ignored
+  // (raw_protocol test_neg_xmit_* sends thousands of zero octets).
+  EXPECT_EQ(client.call(0, std::vector<std::uint8_t>(2024, 0), 1).ptype(), pdu::PType::response);
   EXPECT_EQ(client.fault_of(5, {}, 1), pdu::status::kNcaOpRangeError);
   EXPECT_FALSE(client.closed);
 }

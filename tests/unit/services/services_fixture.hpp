@@ -124,17 +124,25 @@ struct Client {
     return pdus;
   }
 
-  /// Binds context 0 to the EPM and context 1 to mgmt, optionally joining a group.
+  /// Binds context 0 to the EPM, then (one new context per PDU, as Windows
+  /// negotiates) context 1 to mgmt with an alter_context, optionally
+  /// joining a group.
   std::uint32_t bind(std::uint32_t group = 0) {
     pdu::Bind b;
     b.max_xmit_frag = 5840;
     b.max_recv_frag = 5840;
     b.assoc_group_id = group;
-    b.contexts = {{0, kEpm, {syntax::kNdr20}}, {1, kMgmt, {syntax::kNdr20}}};
+    b.contexts = {{0, kEpm, {syntax::kNdr20}}};
     auto sent = feed(pdu::encode(make_pdu(pdu::PType::bind, b)));
     EXPECT_EQ(sent.size(), 1u);
     if (sent.empty() || sent[0].ptype() != pdu::PType::bind_ack) return 0;
-    return sent[0].as<pdu::BindAck>()->assoc_group_id;
+    const std::uint32_t joined = sent[0].as<pdu::BindAck>()->assoc_group_id;
+    b.contexts = {{1, kMgmt, {syntax::kNdr20}}};
+    auto altered = feed(pdu::encode(make_pdu(pdu::PType::alter_context, pdu::AlterContext{b})));
+    EXPECT_EQ(altered.size(), 1u);
+    if (altered.empty() || altered[0].ptype() != pdu::PType::alter_context_resp) return 0;
+    EXPECT_EQ(altered[0].as<pdu::AlterContextResp>()->results.at(0).result, pdu::ContextResult::acceptance);
+    return joined;
   }
 
   /// One request; returns the single PDU answering it.

@@ -1,4 +1,4 @@
-// Slow and idle peers (HARDENING C1, C13, "Slow and idle peers") with
+// Slow and idle peers (docs/hardening.md C1, C13, "Slow and idle peers") with
 // short limits over real loopback sockets.
 #include "transport_fixture.hpp"
 
