@@ -20,6 +20,9 @@ const char* ErrorCodeTraits<security::Errc>::name(security::Errc e) noexcept {
     case Errc::auth_pad_too_large: return "auth_pad_too_large";
     case Errc::auth_reserved_nonzero: return "auth_reserved_nonzero";
     case Errc::bad_auth_level: return "bad_auth_level";
+    case Errc::auth_level_changed: return "auth_level_changed";
+    case Errc::auth_type_changed: return "auth_type_changed";
+    case Errc::auth_context_changed: return "auth_context_changed";
     case Errc::gss_failure: return "gss_failure";
     case Errc::gss_no_session_key: return "gss_no_session_key";
     case Errc::bad_ntlm_message: return "bad_ntlm_message";

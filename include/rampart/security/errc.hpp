@@ -29,6 +29,10 @@ enum class Errc : std::uint16_t {
   auth_pad_too_large,        // auth_pad_length > 15 or larger than the stub
   auth_reserved_nonzero,     // auth_reserved is not 0
   bad_auth_level,            // auth_level outside 1..6, or below what the call needs
+  // HARDENING C5: frozen once established
+  auth_level_changed,        // auth_level differs from the established context's
+  auth_type_changed,         // auth_type differs from the established context's
+  auth_context_changed,      // auth_context_id differs from the established context's
   // GSSAPI providers
   gss_failure,               // a GSSAPI call failed (bad credentials, bad token, ...)
   gss_no_session_key,        // the mechanism did not expose a 16-octet session key
