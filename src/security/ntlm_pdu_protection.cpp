@@ -17,6 +17,15 @@ Result<AuthLevel> protected_level(const SecTrailer& t, std::size_t trailer_offse
   return level;
 }
 
+// With ESS the MAC covers the PDU from its first header octet (see the
+// header comment). NTLMv1 without ESS checksums only stub and auth pad, as
+// Windows and Samba do: its CRC-32 never covered headers.
+std::span<const std::uint8_t> covered_octets(std::span<const std::uint8_t> pdu,
+                                             const AuthLayout& l, const NtlmSealer& sealer) {
+  if (sealer.extended_session_security()) return pdu.first(l.auth_value_offset);
+  return pdu.subspan(l.stub_offset, l.stub_length + l.pad_length);
+}
+
 }  // namespace
 
 SignedRegions signed_regions(const AuthLayout& layout, bool header_sign) noexcept {
@@ -30,8 +39,7 @@ Result<AuthLayout> ntlm_protect_pdu(std::span<std::uint8_t> pdu, std::size_t stu
     return fail(Errc::bad_signature_length, "NTLM auth_value must be 16 octets", 10);
   }
   const AuthLevel level = RAMPART_TRY(protected_level(l.trailer, l.trailer_offset));
-  // NTLM always signs from the first header octet (see the header comment).
-  const auto covered = std::span<const std::uint8_t>(pdu).first(l.auth_value_offset);
+  const auto covered = covered_octets(pdu, l, sealer);
   NtlmSignature sig{};
   if (level == AuthLevel::privacy) {
     auto stub_and_pad = pdu.subspan(l.stub_offset, l.stub_length + l.pad_length);
@@ -63,7 +71,7 @@ Result<AuthLayout> ntlm_unprotect_pdu(std::span<std::uint8_t> pdu, std::size_t s
   if (l.auth_length != kNtlmSignatureSize) {
     return fail(Errc::bad_signature_length, "NTLM auth_value must be 16 octets", 10);
   }
-  const auto covered = std::span<const std::uint8_t>(pdu).first(l.auth_value_offset);
+  const auto covered = covered_octets(pdu, l, sealer);
   const auto sig = std::span<const std::uint8_t>(pdu).subspan(l.auth_value_offset);
   if (level == AuthLevel::privacy) {
     auto stub_and_pad = pdu.subspan(l.stub_offset, l.stub_length + l.pad_length);

@@ -87,8 +87,11 @@ Result<NtlmSealer> NtlmSealer::create(const Bytes16& esk, std::uint32_t flags, N
   const bool client = role == NtlmRole::client;
   const Bytes16& send_seal = client ? k.client_seal : k.server_seal;
   const Bytes16& recv_seal = client ? k.server_seal : k.client_seal;
-  // Each direction has its own RC4 handle (ClientHandle/ServerHandle,
-  // [MS-NLMP] 3.4.3), initialised once and carried across messages.
+  // With ESS each direction has its own RC4 handle (ClientHandle and
+  // ServerHandle, [MS-NLMP] 3.4.3), initialised once and carried across
+  // messages. Without ESS both keys are equal and NTLMv1 peers (Windows,
+  // Samba) run one handle and one sequence number for both directions, so
+  // the receive side then uses the send handle (recv_handle()).
   Rc4 send = RAMPART_TRY(Rc4::create(ByteSpan(send_seal.data(), k.seal_key_length)));
   Rc4 recv = RAMPART_TRY(Rc4::create(ByteSpan(recv_seal.data(), k.seal_key_length)));
   return NtlmSealer(flags, client ? k.client_sign : k.server_sign,
@@ -98,6 +101,9 @@ Result<NtlmSealer> NtlmSealer::create(const Bytes16& esk, std::uint32_t flags, N
 bool NtlmSealer::ess() const noexcept {
   return has(flags_, ntlm_flag::kExtendedSessionSecurity);
 }
+
+Rc4& NtlmSealer::recv_handle() noexcept { return ess() ? recv_handle_ : send_handle_; }
+std::uint32_t& NtlmSealer::recv_seq() noexcept { return ess() ? recv_seq_ : send_seq_; }
 
 // The signature before its RC4 step: Version 1, then either
 // HMAC_MD5(SignKey, SeqNum || Message)[0..7] and SeqNum (3.4.4.2), or
@@ -168,7 +174,7 @@ Result<void> NtlmSealer::check_signature(ByteSpan message, ByteSpan signature) {
     return fail(Errc::bad_sequence_number, "NTLM SeqNum is not the expected one", 12);
   }
   const NtlmSignature want =
-      RAMPART_TRY(make_signature(message, recv_seq_, recv_handle_, recv_sign_key_));
+      RAMPART_TRY(make_signature(message, recv_seq(), recv_handle(), recv_sign_key_));
   if (ess()) {
     if (CRYPTO_memcmp(want.data() + 4, signature.data() + 4, 8) != 0) {
       return fail(Errc::bad_checksum, "NTLM MAC does not match", 4);
@@ -182,7 +188,7 @@ Result<void> NtlmSealer::check_signature(ByteSpan message, ByteSpan signature) {
       return fail(Errc::bad_sequence_number, "NTLM SeqNum is not the expected one", 12);
     }
   }
-  ++recv_seq_;
+  ++recv_seq();
   return {};
 }
 
@@ -200,7 +206,7 @@ Result<void> NtlmSealer::unseal(std::span<std::uint8_t> data, ByteSpan signed_me
     failed_ = true;
     return fail(Errc::bad_signature_length, "NTLM signature is not 16 octets");
   }
-  auto r = recv_handle_.apply(data);
+  auto r = recv_handle().apply(data);
   if (r) r = check_signature(signed_message, signature);
   if (!r) failed_ = true;
   return r;

@@ -55,6 +55,11 @@ class NtlmSealer {
   [[nodiscard]] static Result<NtlmSealer> create(const Bytes16& exported_session_key,
                                                  std::uint32_t flags, NtlmRole role);
 
+  /// True when extended session security was negotiated ([MS-NLMP] 3.4.4.2).
+  [[nodiscard]] bool extended_session_security() const noexcept {
+    return (flags_ & ntlm_flag::kExtendedSessionSecurity) != 0;
+  }
+
   /// MAC of an outgoing message (3.4.4); advances the send sequence number
   /// and, when the checksum is RC4-protected, the send RC4 state.
   [[nodiscard]] Result<NtlmSignature> sign(ByteSpan message);
@@ -76,12 +81,17 @@ class NtlmSealer {
 
   [[nodiscard]] std::uint32_t flags() const noexcept { return flags_; }
   [[nodiscard]] std::uint32_t send_sequence() const noexcept { return send_seq_; }
-  [[nodiscard]] std::uint32_t receive_sequence() const noexcept { return recv_seq_; }
+  /// Without ESS there is one sequence shared by both directions.
+  [[nodiscard]] std::uint32_t receive_sequence() const noexcept {
+    return (flags_ & ntlm_flag::kExtendedSessionSecurity) != 0 ? recv_seq_ : send_seq_;
+  }
   [[nodiscard]] bool failed() const noexcept { return failed_; }
 
  private:
   NtlmSealer(std::uint32_t flags, Bytes16 send_sign, Bytes16 recv_sign, Rc4 send, Rc4 recv);
   [[nodiscard]] bool ess() const noexcept;
+  [[nodiscard]] Rc4& recv_handle() noexcept;
+  [[nodiscard]] std::uint32_t& recv_seq() noexcept;
   [[nodiscard]] Result<NtlmSignature> make_signature(ByteSpan message, std::uint32_t seq,
                                                      Rc4& handle, const Bytes16& sign_key);
   [[nodiscard]] Result<void> check_signature(ByteSpan message, ByteSpan signature);

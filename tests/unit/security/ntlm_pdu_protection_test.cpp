@@ -125,6 +125,27 @@ void expect_every_flip_fails(AuthLevel level) {
 TEST(NtlmPdu, EveryFlipFailsAtIntegrity) { expect_every_flip_fails(AuthLevel::integrity); }
 TEST(NtlmPdu, EveryFlipFailsAtPrivacy) { expect_every_flip_fails(AuthLevel::privacy); }
 
+TEST(NtlmPdu, WithoutEssOnlyStubAndPadAreChecksummed) {
+  // NTLMv1's CRC-32 covers stub and pad only (Windows and Samba agree);
+  // the header is then unprotected, one reason the policy should demand ESS.
+  constexpr std::uint32_t kV1 = 0xe2028233;
+  auto client = NtlmSealer::create(kKey, kV1, NtlmRole::client).value();
+  auto pdu = request_pdu(plaintext_utf16(), AuthLevel::integrity);
+  ASSERT_TRUE(ntlm_protect_pdu(pdu, kStubOffset, client));
+  auto header_changed = pdu;
+  header_changed[12] ^= 0x01;  // call_id
+  auto server = NtlmSealer::create(kKey, kV1, NtlmRole::server).value();
+  EXPECT_TRUE(ntlm_unprotect_pdu(header_changed, kStubOffset, server, AuthLevel::integrity,
+                                 kContextId));
+  auto stub_changed = pdu;
+  stub_changed[kStubOffset] ^= 0x01;
+  auto server2 = NtlmSealer::create(kKey, kV1, NtlmRole::server).value();
+  auto r = ntlm_unprotect_pdu(stub_changed, kStubOffset, server2, AuthLevel::integrity,
+                              kContextId);
+  ASSERT_FALSE(r);
+  EXPECT_TRUE(r.error().is(Errc::bad_checksum));
+}
+
 TEST(NtlmPdu, LevelDowngradeIsRefused) {
   auto s = make_pair();
   auto pdu = request_pdu(plaintext_utf16(), AuthLevel::integrity);
