@@ -5,6 +5,7 @@
 #include <openssl/params.h>
 #include <openssl/provider.h>
 
+#include <algorithm>
 #include <climits>
 
 #include "rampart/security/errc.hpp"

@@ -206,6 +206,7 @@ void GssContext::note_ntlm_token(ByteSpan token) {
 Result<GssStep> GssContext::step(ByteSpan input) {
   if (failed_) return fail(Errc::gss_failure, "security context failed earlier");
   if (complete_) return fail(Errc::gss_failure, "security context already complete");
+  if (!cred_) return fail(Errc::gss_failure, "security context has no credential");
   auto r = initiator_ ? init_step(input) : accept_step(input);
   if (!r) failed_ = true;
   return r;

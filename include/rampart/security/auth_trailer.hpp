@@ -86,7 +86,8 @@ struct AuthLayout {
 
 /// Appends auth pad, sec_trailer (with the pad length filled in) and
 /// `auth_length` zero octets for the auth_value, then sets frag_length and
-/// auth_length in the header. `pdu` holds header, fixed body and stub.
+/// auth_length in the header. `pdu` holds header, fixed body and stub, and
+/// the caller keeps the result within the negotiated max_xmit_frag.
 void append_auth_trailer(std::vector<std::uint8_t>& pdu, std::size_t stub_offset,
                          SecTrailer trailer, std::size_t auth_length);
 

@@ -195,5 +195,55 @@ TEST_F(GssNtlm, GarbageTokensDoNotComplete) {
   }
 }
 
+
+// A version 0x0502 keytab (MIT's file format, big-endian) with one AES-256
+// key for host/localhost@RAMPART.TEST; the key itself is arbitrary.
+void write_keytab(const std::filesystem::path& file) {
+  std::vector<std::uint8_t> entry;
+  auto u16 = [&](std::uint16_t v) {
+    entry.push_back(static_cast<std::uint8_t>(v >> 8));
+    entry.push_back(static_cast<std::uint8_t>(v));
+  };
+  auto u32 = [&](std::uint32_t v) {
+    u16(static_cast<std::uint16_t>(v >> 16));
+    u16(static_cast<std::uint16_t>(v));
+  };
+  auto str = [&](const std::string& v) {
+    u16(static_cast<std::uint16_t>(v.size()));
+    entry.insert(entry.end(), v.begin(), v.end());
+  };
+  u16(2);  // components
+  str("RAMPART.TEST");
+  str("host");
+  str("localhost");
+  u32(1);  // KRB5_NT_PRINCIPAL
+  u32(0);  // timestamp
+  entry.push_back(1);  // kvno
+  u16(18);             // aes256-cts-hmac-sha1-96
+  u16(32);
+  entry.insert(entry.end(), 32, 0x42);
+  std::ofstream out(file, std::ios::binary);
+  const std::uint8_t head[] = {0x05, 0x02};
+  out.write(reinterpret_cast<const char*>(head), 2);
+  const std::uint32_t n = static_cast<std::uint32_t>(entry.size());
+  const std::uint8_t size[] = {static_cast<std::uint8_t>(n >> 24), static_cast<std::uint8_t>(n >> 16),
+                               static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)};
+  out.write(reinterpret_cast<const char*>(size), 4);
+  out.write(reinterpret_cast<const char*>(entry.data()), static_cast<std::streamsize>(entry.size()));
+}
+
+TEST_F(GssNtlm, KeytabCredentials) {
+  const auto keytab = dir_ / "service.keytab";
+  write_keytab(keytab);
+  auto cred = GssCredential::keytab(keytab);
+  ASSERT_TRUE(cred) << cred.error().to_string();
+  EXPECT_EQ(cred->mech(), GssMech::kerberos);
+  // An empty keytab holds no service key to accept with.
+  const auto empty = dir_ / "empty.keytab";
+  std::ofstream(empty, std::ios::binary).write("\x05\x02", 2);
+  EXPECT_FALSE(GssCredential::keytab(empty));
+  EXPECT_FALSE(GssCredential::keytab(dir_ / "missing.keytab"));
+}
+
 }  // namespace
 }  // namespace rampart::security
