@@ -52,18 +52,17 @@ Result<AuthLayout> ntlm_protect_pdu(std::span<std::uint8_t> pdu, std::size_t stu
 }
 
 Result<AuthLayout> ntlm_unprotect_pdu(std::span<std::uint8_t> pdu, std::size_t stub_offset,
-                                      NtlmSealer& sealer, AuthLevel established_level,
-                                      std::uint32_t established_context_id) {
+                                      NtlmSealer& sealer, const EstablishedAuth& established) {
   const AuthLayout l = RAMPART_TRY(locate_auth_trailer(pdu, stub_offset));
-  if (l.trailer.auth_type != auth_type::kNtlm) {
+  if (l.trailer.auth_type != established.auth_type) {
     return fail(Errc::auth_type_changed, "auth_type differs from the established context",
                 l.trailer_offset);
   }
-  if (static_cast<AuthLevel>(l.trailer.auth_level) != established_level) {
+  if (static_cast<AuthLevel>(l.trailer.auth_level) != established.level) {
     return fail(Errc::auth_level_changed, "auth_level differs from the established one",
                 l.trailer_offset + 1);
   }
-  if (l.trailer.auth_context_id != established_context_id) {
+  if (l.trailer.auth_context_id != established.context_id) {
     return fail(Errc::auth_context_changed, "auth_context_id differs from the established one",
                 l.trailer_offset + 4);
   }

@@ -25,14 +25,16 @@ void round_trip(std::vector<std::uint8_t> pdu, std::size_t stub_offset, const Au
   if (!client || !server) std::abort();
   const std::vector<std::uint8_t> before = pdu;
   if (!ntlm_protect_pdu(pdu, stub_offset, *client)) std::abort();
-  auto back = ntlm_unprotect_pdu(pdu, stub_offset, *server,
-                                 static_cast<AuthLevel>(l.trailer.auth_level),
-                                 l.trailer.auth_context_id);
-  if (l.trailer.auth_type != auth_type::kNtlm) {
-    if (back) std::abort();
-    return;
-  }
-  if (!back) std::abort();
+  const EstablishedAuth established{l.trailer.auth_type,
+                                    static_cast<AuthLevel>(l.trailer.auth_level),
+                                    l.trailer.auth_context_id};
+  if (!ntlm_unprotect_pdu(pdu, stub_offset, *server, established)) std::abort();
+  // A different context id is refused before any crypto runs.
+  auto other = NtlmSealer::create(kKey, kFlags, NtlmRole::server);
+  if (!other) std::abort();
+  const EstablishedAuth wrong{established.auth_type, established.level,
+                              established.context_id + 1};
+  if (ntlm_unprotect_pdu(pdu, stub_offset, *other, wrong)) std::abort();
   // Everything before the auth_value is as it was.
   for (std::size_t i = 0; i < l.auth_value_offset; ++i) {
     if (pdu[i] != before[i]) std::abort();
@@ -62,6 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // Untrusted bytes straight into the receive path.
   auto server = NtlmSealer::create(kKey, kFlags, NtlmRole::server);
   if (!server) std::abort();
-  (void)ntlm_unprotect_pdu(pdu, stub_offset, *server, level, l->trailer.auth_context_id);
+  (void)ntlm_unprotect_pdu(pdu, stub_offset, *server,
+                           {auth_type::kNtlm, level, l->trailer.auth_context_id});
   return 0;
 }

@@ -36,13 +36,20 @@ struct SignedRegions {
 [[nodiscard]] Result<AuthLayout> ntlm_protect_pdu(std::span<std::uint8_t> pdu,
                                                   std::size_t stub_offset, NtlmSealer& sealer);
 
+/// What a security context froze when it completed (HARDENING C5). NTLM
+/// negotiated through SPNEGO keeps auth_type 9 on the wire.
+struct EstablishedAuth {
+  std::uint8_t auth_type = auth_type::kNtlm;
+  AuthLevel level = AuthLevel::integrity;
+  std::uint32_t context_id = 0;
+};
+
 /// Checks an incoming PDU: geometry (C4), the sec_trailer's auth_type and
 /// auth_level against the established ones (C5: frozen after the bind), the
 /// signature and sequence number, and unseals at privacy. On success the
 /// stub at layout.stub_offset is plaintext.
 [[nodiscard]] Result<AuthLayout> ntlm_unprotect_pdu(std::span<std::uint8_t> pdu,
                                                     std::size_t stub_offset, NtlmSealer& sealer,
-                                                    AuthLevel established_level,
-                                                    std::uint32_t established_context_id);
+                                                    const EstablishedAuth& established);
 
 }  // namespace rampart::security

@@ -15,6 +15,10 @@ constexpr std::size_t kStubOffset = 24;
 constexpr std::uint32_t kContextId = 79231;  // Impacket's first auth_context_id
 constexpr std::uint32_t kFlags = 0xe28a8233;  // [MS-NLMP] 4.2.4 (ESS, 128, KEY_EXCH)
 
+const EstablishedAuth kIntegrity{auth_type::kNtlm, AuthLevel::integrity, kContextId};
+const EstablishedAuth kPrivacy{auth_type::kNtlm, AuthLevel::privacy, kContextId};
+const EstablishedAuth kOtherContext{auth_type::kNtlm, AuthLevel::integrity, kContextId + 1};
+
 const Bytes16 kKey = [] {
   Bytes16 k;
   k.fill(0x55);
@@ -64,7 +68,7 @@ TEST(NtlmPdu, IntegrityRoundTripSignsWholePdu) {
   ASSERT_TRUE(want);
   EXPECT_EQ(l->auth_value_offset, 64U);
   EXPECT_TRUE(std::equal(want->begin(), want->end(), pdu.begin() + 64));
-  auto r = ntlm_unprotect_pdu(pdu, kStubOffset, s.server, AuthLevel::integrity, kContextId);
+  auto r = ntlm_unprotect_pdu(pdu, kStubOffset, s.server, kIntegrity);
   ASSERT_TRUE(r) << r.error().to_string();
   EXPECT_EQ(r->stub_length, 18U);
 }
@@ -87,7 +91,7 @@ TEST(NtlmPdu, PrivacySealsStubAndPad) {
             std::vector(before.begin() + 42, before.begin() + 56));
   EXPECT_TRUE(std::equal(before.begin(), before.begin() + 24, pdu.begin()));
   EXPECT_TRUE(std::equal(before.begin() + 56, before.begin() + 64, pdu.begin() + 56));
-  auto r = ntlm_unprotect_pdu(pdu, kStubOffset, s.server, AuthLevel::privacy, kContextId);
+  auto r = ntlm_unprotect_pdu(pdu, kStubOffset, s.server, kPrivacy);
   ASSERT_TRUE(r) << r.error().to_string();
   EXPECT_TRUE(std::equal(before.begin(), before.begin() + 64, pdu.begin()));
 }
@@ -97,11 +101,11 @@ TEST(NtlmPdu, SeveralPdusInBothDirections) {
   for (int i = 0; i < 4; ++i) {
     auto req = request_pdu(std::vector<std::uint8_t>(5 + i * 7, 0x42), AuthLevel::privacy);
     ASSERT_TRUE(ntlm_protect_pdu(req, kStubOffset, s.client));
-    ASSERT_TRUE(ntlm_unprotect_pdu(req, kStubOffset, s.server, AuthLevel::privacy, kContextId));
+    ASSERT_TRUE(ntlm_unprotect_pdu(req, kStubOffset, s.server, kPrivacy));
     auto resp = request_pdu(std::vector<std::uint8_t>(3 + i, 0x17), AuthLevel::privacy);
     resp[2] = 2;  // response
     ASSERT_TRUE(ntlm_protect_pdu(resp, kStubOffset, s.server));
-    auto r = ntlm_unprotect_pdu(resp, kStubOffset, s.client, AuthLevel::privacy, kContextId);
+    auto r = ntlm_unprotect_pdu(resp, kStubOffset, s.client, kPrivacy);
     ASSERT_TRUE(r) << r.error().to_string();
     EXPECT_EQ(resp[kStubOffset], 0x17);
   }
@@ -118,7 +122,7 @@ void expect_every_flip_fails(AuthLevel level) {
     auto s = make_pair();
     auto bad = pdu;
     bad[bit / 8] ^= static_cast<std::uint8_t>(1U << (bit % 8));
-    auto r = ntlm_unprotect_pdu(bad, kStubOffset, s.server, level, kContextId);
+    auto r = ntlm_unprotect_pdu(bad, kStubOffset, s.server, EstablishedAuth{auth_type::kNtlm, level, kContextId});
     EXPECT_FALSE(r) << "bit " << bit << " flipped went unnoticed";
   }
 }
@@ -135,13 +139,11 @@ TEST(NtlmPdu, WithoutEssOnlyStubAndPadAreChecksummed) {
   auto header_changed = pdu;
   header_changed[12] ^= 0x01;  // call_id
   auto server = NtlmSealer::create(kKey, kV1, NtlmRole::server).value();
-  EXPECT_TRUE(ntlm_unprotect_pdu(header_changed, kStubOffset, server, AuthLevel::integrity,
-                                 kContextId));
+  EXPECT_TRUE(ntlm_unprotect_pdu(header_changed, kStubOffset, server, kIntegrity));
   auto stub_changed = pdu;
   stub_changed[kStubOffset] ^= 0x01;
   auto server2 = NtlmSealer::create(kKey, kV1, NtlmRole::server).value();
-  auto r = ntlm_unprotect_pdu(stub_changed, kStubOffset, server2, AuthLevel::integrity,
-                              kContextId);
+  auto r = ntlm_unprotect_pdu(stub_changed, kStubOffset, server2, kIntegrity);
   ASSERT_FALSE(r);
   EXPECT_TRUE(r.error().is(Errc::bad_checksum));
 }
@@ -150,20 +152,32 @@ TEST(NtlmPdu, LevelDowngradeIsRefused) {
   auto s = make_pair();
   auto pdu = request_pdu(plaintext_utf16(), AuthLevel::integrity);
   ASSERT_TRUE(ntlm_protect_pdu(pdu, kStubOffset, s.client));
-  auto r = ntlm_unprotect_pdu(pdu, kStubOffset, s.server, AuthLevel::privacy, kContextId);
+  auto r = ntlm_unprotect_pdu(pdu, kStubOffset, s.server, kPrivacy);
   ASSERT_FALSE(r);
   EXPECT_TRUE(r.error().is(Errc::auth_level_changed)) << r.error().to_string();
+}
+
+TEST(NtlmPdu, SpnegoKeepsItsAuthType) {
+  // NTLM chosen through SPNEGO signs and seals the same way under type 9.
+  auto s = make_pair();
+  auto pdu = request_pdu(plaintext_utf16(), AuthLevel::privacy);
+  pdu[pdu.size() - 24] = auth_type::kSpnego;
+  ASSERT_TRUE(ntlm_protect_pdu(pdu, kStubOffset, s.client));
+  auto r = ntlm_unprotect_pdu(pdu, kStubOffset, s.server,
+                              {auth_type::kSpnego, AuthLevel::privacy, kContextId});
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(pdu[kStubOffset], 0x50);
 }
 
 TEST(NtlmPdu, ContextAndTypeSwitchAreRefused) {
   auto s = make_pair();
   auto pdu = request_pdu(plaintext_utf16(), AuthLevel::integrity);
   ASSERT_TRUE(ntlm_protect_pdu(pdu, kStubOffset, s.client));
-  auto r = ntlm_unprotect_pdu(pdu, kStubOffset, s.server, AuthLevel::integrity, kContextId + 1);
+  auto r = ntlm_unprotect_pdu(pdu, kStubOffset, s.server, kOtherContext);
   ASSERT_FALSE(r);
   EXPECT_TRUE(r.error().is(Errc::auth_context_changed));
   pdu[56] = auth_type::kKerberos;
-  r = ntlm_unprotect_pdu(pdu, kStubOffset, s.server, AuthLevel::integrity, kContextId);
+  r = ntlm_unprotect_pdu(pdu, kStubOffset, s.server, kIntegrity);
   ASSERT_FALSE(r);
   EXPECT_TRUE(r.error().is(Errc::auth_type_changed));
 }
