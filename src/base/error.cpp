@@ -15,6 +15,7 @@ std::string_view to_string(ErrorDomain d) noexcept {
     case ErrorDomain::transport: return "transport";
     case ErrorDomain::service: return "service";
     case ErrorDomain::client: return "client";
+    case ErrorDomain::security: return "security";
   }
   return "unknown";
 }

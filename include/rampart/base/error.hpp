@@ -30,6 +30,7 @@ enum class ErrorDomain : std::uint8_t {
   transport,
   service,
   client,
+  security,
 };
 
 std::string_view to_string(ErrorDomain d) noexcept;
