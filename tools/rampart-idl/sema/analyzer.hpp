@@ -71,7 +71,8 @@ class Analyzer {
 
   // ---- sema_ops.cpp ----
   void process_interface(const ast::Interface& itf, const std::string& dir);
-  std::optional<ir::Operation> build_operation(const ast::Operation& op, std::uint16_t opnum);
+  std::optional<ir::Operation> build_operation(const ast::Operation& op, std::uint16_t opnum, bool object);
+  void add_orpc(ir::Operation& op);
   void check_param_correlations(ir::Operation& op);
 
   const SemaOptions& options_;

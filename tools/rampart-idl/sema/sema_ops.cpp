@@ -95,7 +95,7 @@ void Analyzer::process_interface(const ast::Interface& itf, const std::string& d
     if (const auto* op = std::get_if<ast::Operation>(&d)) {
       process_decls(rest, dir);
       rest.clear();
-      if (auto o = build_operation(*op, opnum)) out.operations.push_back(std::move(*o));
+      if (auto o = build_operation(*op, opnum, out.object)) out.operations.push_back(std::move(*o));
       ++opnum;
     } else {
       rest.push_back(d);
@@ -106,7 +106,36 @@ void Analyzer::process_interface(const ast::Interface& itf, const std::string& d
   if (in_main_ && !out.local) module_.interfaces.push_back(std::move(out));
 }
 
-std::optional<ir::Operation> Analyzer::build_operation(const ast::Operation& op, std::uint16_t opnum) {
+/// [MS-DCOM] 2.2.13 (ORPC calls): an object method's first [in] parameter
+/// is an ORPCTHIS and its first [out] an ORPCTHAT, implicit in the IDL.
+void Analyzer::add_orpc(ir::Operation& op) {
+  const auto this_t = types_.find("ORPCTHIS");
+  const auto that_t = types_.find("ORPCTHAT");
+  if (this_t == types_.end() || that_t == types_.end()) {
+    diags_.error(op.loc, "--orpc: '" + op.name + "' needs the types ORPCTHIS and ORPCTHAT (import the ORPC types)");
+    return;
+  }
+  auto ref = [&](const Type* pointee) {
+    Type t;
+    t.kind = Type::Kind::pointer;
+    t.ptr = ir::PtrKind::ref;
+    t.pointee = pointee;
+    return module_.make(std::move(t));
+  };
+  ir::Param in;
+  in.name = "orpcthis";
+  in.in = true;
+  in.type = ref(this_t->second);
+  in.loc = op.loc;
+  ir::Param out;
+  out.name = "orpcthat";
+  out.out = true;
+  out.type = ref(that_t->second);
+  out.loc = op.loc;
+  op.params.insert(op.params.begin(), {std::move(in), std::move(out)});
+}
+
+std::optional<ir::Operation> Analyzer::build_operation(const ast::Operation& op, std::uint16_t opnum, bool object) {
   ir::Operation out;
   out.name = op.name;
   out.opnum = opnum;
@@ -152,6 +181,7 @@ std::optional<ir::Operation> Analyzer::build_operation(const ast::Operation& op,
       if (other.name == ip.name) diags_.error(ip.loc, "parameter '" + ip.name + "' appears twice");
     out.params.push_back(std::move(ip));
   }
+  if (object && options_.orpc) add_orpc(out);
   check_param_correlations(out);
   return out;
 }
