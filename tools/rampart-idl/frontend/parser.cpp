@@ -317,7 +317,7 @@ std::optional<std::string> Parser::parse_base_type() {
   for (const auto& [name, bits] : kInts) {
     if (w != name) continue;
     take();
-    if (bits == 0) return is_signed ? "i8" : "char";
+    if (bits == 0) return is_signed ? "i8" : is_unsigned ? "u8" : "char";
     int b = bits;
     if (w == "long" && accept_ident("long")) b = 64;
     accept_ident("int");
