@@ -216,6 +216,13 @@ class BasicDecoder {
   [[nodiscard]] Result<std::vector<T>> array(std::uint64_t count) {
     RAMPART_CHECK(need(count, sizeof(T)));
     RAMPART_CHECK(charge(count, sizeof(T)));
+    if constexpr (sizeof(T) == 1) {
+      // Octets need no alignment or swapping: copy them in without first
+      // zero-filling the vector.
+      const auto src = RAMPART_TRY(r_.bytes(static_cast<std::size_t>(count)));
+      const auto* p = reinterpret_cast<const T*>(src.data());
+      return std::vector<T>(p, p + src.size());
+    }
     std::vector<T> v(static_cast<std::size_t>(count));
     RAMPART_CHECK(primitives(std::span<T>(v)));
     return v;

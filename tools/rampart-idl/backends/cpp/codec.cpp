@@ -98,6 +98,12 @@ std::string wire_cast(Prim p) {
   return "";
 }
 
+/// Nesting is counted for constructs (C12); a referent that is a single
+/// primitive or a string cannot nest further.
+bool is_construct(const Type& t) {
+  return t.kind != Type::Kind::prim && t.kind != Type::Kind::enumeration && t.kind != Type::Kind::string;
+}
+
 std::string spec(std::uint64_t fixed) {
   return "ndr::StringSpec{" + std::to_string(fixed) + ", std::nullopt, " + std::to_string(fixed - 1) + "}";
 }
@@ -248,8 +254,8 @@ void CodecGen::dec_buffers(Code& c, Scope& s, const Slot& v) {
       // construct, and is itself a whole construct.
       const bool opt = t.ptr != PtrKind::ref;
       c.open(opt ? "if (" + v.lv + ")" : std::string("do"));
-      c.line("auto guard = RAMPART_TRY(d.enter());");
-      dec_whole(c, s, Slot{t.pointee, opt ? "(*" + v.lv + ")" : v.lv, v.name, v.range, v.switch_is});
+      if (is_construct(*t.pointee)) c.line("auto guard = RAMPART_TRY(d.enter());");
+      dec_whole(c, s, Slot{t.pointee, opt ? "(*" + v.lv + ")" : v.lv, v.name, v.range, v.switch_is}, true);
       c.close(opt ? "}" : "} while (false);");
       return;
     }
@@ -284,7 +290,7 @@ void CodecGen::dec_array_whole(Code& c, Scope& s, const Slot& v) {
   dec_buffers(c, s, v);
 }
 
-void CodecGen::dec_whole(Code& c, Scope& s, const Slot& v) {
+void CodecGen::dec_whole(Code& c, Scope& s, const Slot& v, bool guarded) {
   const Type& t = *v.type;
   switch (t.kind) {
     case Type::Kind::prim:
@@ -292,7 +298,7 @@ void CodecGen::dec_whole(Code& c, Scope& s, const Slot& v) {
     case Type::Kind::structure:
     case Type::Kind::union_: {
       c.open("");
-      c.line("auto guard = RAMPART_TRY(d.enter());");
+      if (!guarded) c.line("auto guard = RAMPART_TRY(d.enter());");
       if (t.kind == Type::Kind::structure && ir::trailing_conformant(t) != nullptr) {
         const std::string conf = tmp("wire_conf");
         c.line("const auto " + conf + " = RAMPART_TRY(d.conformance());");
@@ -312,8 +318,8 @@ void CodecGen::dec_whole(Code& c, Scope& s, const Slot& v) {
       }
       dec_flat(c, s, v, false);
       c.open("if (" + v.lv + ")");
-      c.line("auto guard = RAMPART_TRY(d.enter());");
-      dec_whole(c, s, Slot{t.pointee, "(*" + v.lv + ")", v.name, v.range, v.switch_is});
+      if (is_construct(*t.pointee)) c.line("auto guard = RAMPART_TRY(d.enter());");
+      dec_whole(c, s, Slot{t.pointee, "(*" + v.lv + ")", v.name, v.range, v.switch_is}, true);
       c.close();
       return;
     }

@@ -59,7 +59,9 @@ class CodecGen {
   // decode
   void dec_flat(Code& c, Scope& s, const Slot& v, bool trailing);
   void dec_buffers(Code& c, Scope& s, const Slot& v);
-  void dec_whole(Code& c, Scope& s, const Slot& v);
+  /// `guarded`: the caller already counted this level of nesting (a
+  /// pointer's referent), so the construct does not count it again.
+  void dec_whole(Code& c, Scope& s, const Slot& v, bool guarded = false);
   // encode
   void enc_flat(Code& c, Scope& s, const Slot& v, bool trailing);
   void enc_buffers(Code& c, Scope& s, const Slot& v);
