@@ -15,6 +15,7 @@
 #include <any>
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -76,5 +77,19 @@ struct InterfaceDescriptor {
     return std::nullopt;
   }
 };
+
+/// A response as a generated client proxy receives it.
+struct StubReply {
+  std::vector<std::uint8_t> stub;
+  Drep drep;
+  std::uint32_t fault_status = 0;  // nonzero: the call faulted
+};
+
+/// How a generated client proxy sends one call over a connection already
+/// bound to the interface (NDR20): the transport provides it
+/// (transport::stub_channel), tests can provide their own.
+using StubChannel = std::function<Result<StubReply>(const SyntaxId& interface, std::uint16_t opnum,
+                                                    std::span<const std::uint8_t> stub,
+                                                    const std::optional<Uuid>& object)>;
 
 }  // namespace rampart::runtime

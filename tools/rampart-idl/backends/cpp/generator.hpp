@@ -45,6 +45,7 @@ class Generator {
                    bool request);
   void source_descriptor(const ir::Interface& itf);
   void source_dispatcher(const ir::Interface& itf);
+  void source_client(const ir::Interface& itf);
 
   std::string type(const ir::Type& t) const { return type_of(t, m_.stem); }
   static std::vector<StubField> request_fields(const ir::Operation& op);

@@ -195,6 +195,21 @@ void Generator::header_interface(const ir::Interface& itf) {
   h_ += "  template <::rampart::ndr::WireFormat F>\n  ::rampart::runtime::CallOutcome dispatch(const "
         "::rampart::runtime::CallContext& ctx);\n";
   h_ += "  std::shared_ptr<" + n + "_server> impl_;\n  ::rampart::ndr::DecodeLimits limits_;\n};\n\n";
+  h_ += "/// Typed client proxy (blocking): encodes [in] in NDR20, sends the call\n"
+        "/// through the channel (a connection bound to the interface) and decodes\n"
+        "/// [out]. A fault is an Error of runtime::ClientErrc::call_faulted and\n"
+        "/// last_fault() holds its status.\n";
+  h_ += "class " + n + "_client {\n public:\n";
+  h_ += "  explicit " + n + "_client(::rampart::runtime::StubChannel channel, std::optional<::rampart::Uuid> object "
+        "= std::nullopt)\n      : channel_(std::move(channel)), object_(object) {}\n";
+  h_ += "  [[nodiscard]] std::uint32_t last_fault() const noexcept { return last_fault_; }\n";
+  for (const auto& op : itf.operations)
+    h_ += "  [[nodiscard]] ::rampart::Result<" + ident(op.name) + "_response> " + ident(op.name) + "(const " +
+          ident(op.name) + "_request& request);\n";
+  h_ += "\n private:\n  template <class Response, class Request>\n  ::rampart::Result<Response> invoke(std::uint16_t "
+        "opnum, const Request& request);\n";
+  h_ += "  ::rampart::runtime::StubChannel channel_;\n  std::optional<::rampart::Uuid> object_;\n"
+        "  std::uint32_t last_fault_ = 0;\n};\n\n";
 }
 
 }  // namespace rampart::idl::cpp
