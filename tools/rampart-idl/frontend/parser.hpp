@@ -58,7 +58,6 @@ class Parser {
   Diagnostics& diags_;
   std::string file_;
   std::optional<Token> peek_;
-  std::size_t anonymous_ = 0;
 };
 
 }  // namespace rampart::idl

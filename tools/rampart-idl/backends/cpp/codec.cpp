@@ -334,12 +334,23 @@ void CodecGen::dec_whole(Code& c, Scope& s, const Slot& v, bool guarded) {
     case Type::Kind::string:
       if (t.fixed != 0) {
         dec_flat(c, s, v, false);
+        return;
       } else {
-        const std::string size = t.size && is_available(*t.size, s)
-                                     ? "std::optional<std::uint64_t>(static_cast<std::uint64_t>(" +
-                                           expr(*t.size, s.prefix) + "))"
-                                     : "std::nullopt";
-        c.line(v.lv + " = RAMPART_TRY(d." + string_fn(t) + "(ndr::StringSpec{0, " + size + ", 0}));");
+        // max_count is read here (not inside d.string) so that a size_is
+        // naming a later or [in]-only parameter can be checked or carried.
+        const std::string max = tmp("wire_max");
+        s.preamble.push_back("std::uint64_t " + max + " = 0;");
+        if (t.size && is_available(*t.size, s)) {
+          c.line(max + " = RAMPART_TRY(d.conformance(static_cast<std::uint64_t>(" + expr(*t.size, s.prefix) + ")));");
+        } else {
+          c.line(max + " = RAMPART_TRY(d.conformance());");
+          if (t.size) check_decoded(c, s, *t.size, max, "conformance_mismatch", "size_is of " + v.name, true);
+        }
+        c.line("if (" + max + " == 0 || " + max +
+               " > 0xffffffffu) [[unlikely]] return d.correlation_mismatch(ndr::Errc::string_not_terminated, "
+               "\"conformant string without room for its terminator\");");
+        c.line(v.lv + " = RAMPART_TRY(d." + string_fn(t) + "(ndr::StringSpec{static_cast<std::uint32_t>(" + max +
+               "), std::nullopt, 0}));");
       }
       return;
     case Type::Kind::pipe: {
