@@ -79,6 +79,13 @@ class Echo final : public conformance_server {
   std::expected<op_handle_response, R> op_handle(const runtime::CallContext&, op_handle_request q) override {
     return op_handle_response{q.g, q.v};
   }
+  std::expected<op_multilevel_response, R> op_multilevel(const runtime::CallContext&,
+                                                        op_multilevel_request q) override {
+    op_multilevel_response r;
+    r.count = q.n;
+    r.values = std::vector<std::int32_t>(q.n, 42);
+    return r;
+  }
   std::expected<op_void_response, R> op_void(const runtime::CallContext&, op_void_request q) override {
     if (!q.b) return std::unexpected(0x1c010003u);
     return op_void_response{};
@@ -149,6 +156,11 @@ TEST(GenEndToEnd, ProxyCallsTheGeneratedServerOverTcp) {
   auto r5 = proxy.op_pipe({{1, 2, 3, 4, 5, 6, 7}});
   ASSERT_TRUE(r5.has_value()) << r5.error().to_string();
   EXPECT_EQ(r5->count, 7u);
+
+  // size_is(, *count): the second pointer level is sized by another [out].
+  auto r7 = proxy.op_multilevel({3});
+  ASSERT_TRUE(r7.has_value()) << r7.error().to_string();
+  EXPECT_EQ(r7->values, (std::optional<std::vector<std::int32_t>>(std::vector<std::int32_t>{42, 42, 42})));
 
   // A fault from the implementation reaches the proxy as call_faulted.
   auto r6 = proxy.op_void({false});

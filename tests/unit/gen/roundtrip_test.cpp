@@ -221,6 +221,17 @@ TEST(GenRoundTrip, HandleGuidRetvalHresult) {
   expect_round_trip(op_void_response{});
 }
 
+TEST(GenRoundTrip, MultiLevelSizeIs) {
+  expect_round_trip(op_multilevel_request{4});
+  op_multilevel_response r;
+  r.count = 2;
+  r.values = std::vector<std::int32_t>{-1, 1};
+  expect_round_trip(r);
+  r.count = 0;
+  r.values.reset();  // a NULL second-level pointer
+  expect_round_trip(r);
+}
+
 TEST(GenRoundTrip, ObjectInterfaceOpnumsFollowIUnknown) {
   expect_round_trip(Ping_request{5});
   expect_round_trip(Ping_response{6, 0});

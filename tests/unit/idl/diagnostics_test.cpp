@@ -57,6 +57,13 @@ TEST(IdlDiagnostics, CorrelationsMustNameIntegersOfTheSameScope) {
             "t.idl:3:46: error: conformant member 'a' must be the last member of 's' (C706 14.3.7)\n");
 }
 
+TEST(IdlDiagnostics, SwitchIsMustPrecedeItsUnion) {
+  EXPECT_EQ(compile(std::string(kHead) +
+                    "  typedef [switch_type(long)] union { [case(1)] long a; } u;\n"
+                    "  typedef struct { [switch_is(k)] u x; long k; } s;\n}\n"),
+            "t.idl:4:31: error: switch_is of 'x': 'k' must come before the union it selects an arm of\n");
+}
+
 TEST(IdlDiagnostics, AttributeRules) {
   EXPECT_EQ(compile(std::string(kHead) + "  void f([out] long x);\n}\n"),
             "t.idl:3:21: error: [out] parameter 'x' must be a pointer\n");

@@ -34,7 +34,7 @@ TEST(IdlIr, InterfacesAndOpnums) {
   EXPECT_EQ(itf.major, 1);
   EXPECT_EQ(itf.minor, 2);
   EXPECT_EQ(itf.endpoints, (std::vector<std::string>{"ncacn_ip_tcp:[5150]"}));
-  EXPECT_EQ(itf.operations.size(), 17u);
+  EXPECT_EQ(itf.operations.size(), 18u);
   EXPECT_EQ(itf.operations[3].name, "op_conformant_struct");
   EXPECT_EQ(itf.operations[3].opnum, 3);
   const auto& obj = m.interfaces[1];

@@ -64,7 +64,7 @@ class Analyzer {
   ir::Field make_field(const ast::Member& m, DeclContext ctx, const std::string& scope);
   void check_correlations(const std::vector<ir::Field>& fields, const std::string& scope);
   void check_expr_fields(const ir::Expr& e, const std::vector<ir::Field>& fields, const std::string& what,
-                         const std::string& scope, std::size_t self);
+                         const std::string& scope, std::size_t self, bool must_precede = false);
   void register_named(ir::Type* t);
   ir::Type* define_tag(const std::string& tag, ir::Type t);
   void order_types();

@@ -173,8 +173,26 @@ const Type* Analyzer::build_decl(const ast::TypeSpec& ts, const ast::Declarator&
   }
 
   if (pointers > 0) {
+    // size_is(, n) / max_is(, n): a size for a deeper pointer level
+    // (`[out, size_is(, *count)] T** p`: a pointer to a pointer to n Ts).
+    auto level_size = [&](std::size_t level) -> std::optional<ir::Expr> {
+      if (level < a.size_is.size() && a.size_is[level]) return correlation(*a.size_is[level]);
+      if (level < a.max_is.size() && a.max_is[level]) return plus(correlation(*a.max_is[level]), 1, "+");
+      return std::nullopt;
+    };
     const Type* inner = base;
-    for (std::uint32_t i = 1; i < pointers; ++i) inner = pointer(pointer_default_, inner);
+    for (std::uint32_t i = pointers; i-- > 1;) {
+      if (auto n = level_size(i)) {
+        Type arr;
+        arr.kind = Type::Kind::array;
+        arr.arr = ir::ArrKind::conformant;
+        arr.elem = inner;
+        arr.size = std::move(n);
+        inner = make(std::move(arr));
+      }
+      inner = pointer(pointer_default_, inner);
+    }
+    const bool sized = level_size(0).has_value();
     const Type* pointee = inner;
     if (a.string) {
       const auto c = string_char(inner);
@@ -209,7 +227,7 @@ const Type* Analyzer::build_decl(const ast::TypeSpec& ts, const ast::Declarator&
 }
 
 void Analyzer::check_expr_fields(const ir::Expr& e, const std::vector<ir::Field>& fields, const std::string& what,
-                                 const std::string& scope, std::size_t self) {
+                                 const std::string& scope, std::size_t self, bool must_precede) {
   std::vector<std::string> names;
   e.fields(names);
   for (const auto& n : names) {
@@ -225,6 +243,8 @@ void Analyzer::check_expr_fields(const ir::Expr& e, const std::vector<ir::Field>
     }
     if (!is_integer(*fields[i].type))
       diags_.error(e.loc, what + ": '" + n + "' must be an integer member of '" + scope + "'");
+    else if (must_precede && i > self)
+      diags_.error(e.loc, what + ": '" + n + "' must come before the union it selects an arm of");
   }
 }
 
@@ -238,7 +258,7 @@ void Analyzer::check_correlations(const std::vector<ir::Field>& fields, const st
     if (f.switch_is) {
       if (u == nullptr || u->encapsulated)
         diags_.error(f.loc, "[switch_is] on '" + f.name + "', which is not a non-encapsulated union");
-      check_expr_fields(*f.switch_is, fields, "switch_is of '" + f.name + "'", scope, i);
+      check_expr_fields(*f.switch_is, fields, "switch_is of '" + f.name + "'", scope, i, true);
     } else if (u != nullptr && !u->encapsulated) {
       diags_.error(f.loc, "non-encapsulated union '" + f.name + "' needs [switch_is]");
     }
