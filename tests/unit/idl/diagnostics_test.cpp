@@ -69,6 +69,7 @@ TEST(IdlDiagnostics, AttributeRules) {
             "t.idl:3:21: error: [out] parameter 'x' must be a pointer\n");
   EXPECT_EQ(compile(std::string(kHead) + "  void f([out, unique] long* x);\n}\n"),
             "t.idl:3:30: error: [out] parameter 'x' must be a [ref] pointer\n");
+  EXPECT_EQ(compile(std::string(kHead) + "  void f([in, out, unique] long* x);\n}\n"), "");
   EXPECT_EQ(compile(std::string(kHead) + "  void f([in, frobnicate] long x);\n}\n"),
             "t.idl:3:15: error: unknown or unsupported attribute [frobnicate]\n");
   EXPECT_EQ(compile(std::string(kHead) + "  void f([in, range(5, 1)] long x);\n}\n"),

@@ -172,7 +172,9 @@ std::optional<ir::Operation> Analyzer::build_operation(const ast::Operation& op,
     const bool is_array = ip.type->kind == Type::Kind::array || ip.type->kind == Type::Kind::string;
     if (ip.out && ip.type->kind != Type::Kind::pointer && !is_array)
       diags_.error(ip.loc, "[out] parameter '" + ip.name + "' must be a pointer");
-    if (ip.out && ip.type->kind == Type::Kind::pointer && ip.type->ptr != ir::PtrKind::ref)
+    // An [in, out] parameter may be [unique] (its referent may be NULL both
+    // ways); an [out]-only one must be [ref]: the server has nowhere to put it.
+    if (ip.out && !ip.in && ip.type->kind == Type::Kind::pointer && ip.type->ptr != ir::PtrKind::ref)
       diags_.error(ip.loc, "[out] parameter '" + ip.name + "' must be a [ref] pointer");
     if (ip.retval && !ip.out) diags_.error(ip.loc, "[retval] parameter '" + ip.name + "' must be [out]");
     if (ip.type->kind == Type::Kind::pipe && ip.out && ip.in)
