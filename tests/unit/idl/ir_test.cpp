@@ -108,6 +108,24 @@ TEST(IdlIr, UnionsAndPointers) {
 namespace rampart::idl {
 namespace {
 
+TEST(IdlIr, UnionWithoutSwitchTypeTakesTheTypeOfItsSwitchIs) {
+  const char* src =
+      "[uuid(11111111-2222-3333-4444-555555555555)] interface t {\n"
+      "  typedef struct { unsigned short flags;\n"
+      "    [switch_is(flags)] union { [case(1)] long a; [default]; } u; } s;\n"
+      "  void f([in] s* v);\n}\n";
+  Diagnostics diags;
+  const auto m = analyze_source("u.idl", src, {}, diags);
+  ASSERT_TRUE(m.has_value()) << diags.text();
+  const ir::Type* s = nullptr;
+  for (const auto* t : m->types)
+    if (t->name == "s") s = t;
+  ASSERT_NE(s, nullptr);
+  const ir::Type& u = *s->fields[1].type;
+  EXPECT_EQ(u.name, "s_u");
+  EXPECT_EQ(u.switch_type->prim, ir::Prim::u16);
+}
+
 TEST(IdlIr, OrpcAddsThisAndThat) {
   const char* src =
       "typedef struct { unsigned short major; } ORPCTHIS;\n"

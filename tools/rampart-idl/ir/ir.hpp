@@ -87,8 +87,11 @@ struct Type {
 
   Prim prim = Prim::u32;  // prim
 
-  // union: the discriminant's type (an integer prim, boolean or an enum)
+  // union: the discriminant's type (an integer prim, boolean or an enum).
+  // A non-encapsulated union without [switch_type] takes the type of the
+  // member its [switch_is] names (MIDL's rule); until then this is set.
   const Type* switch_type = nullptr;
+  bool switch_type_implied = false;
 
   // enumeration
   std::vector<Enumerator> enumerators;

@@ -259,6 +259,14 @@ void Analyzer::check_correlations(const std::vector<ir::Field>& fields, const st
       if (u == nullptr || u->encapsulated)
         diags_.error(f.loc, "[switch_is] on '" + f.name + "', which is not a non-encapsulated union");
       check_expr_fields(*f.switch_is, fields, "switch_is of '" + f.name + "'", scope, i, true);
+      if (u != nullptr && u->switch_type_implied && f.switch_is->kind == ir::Expr::Kind::field) {
+        for (const auto& g : fields) {
+          if (g.name != f.switch_is->name || !is_integer(*g.type)) continue;
+          auto* w = const_cast<Type*>(u);  // sema owns the IR it is building
+          w->switch_type = g.type;
+          w->switch_type_implied = false;
+        }
+      }
     } else if (u != nullptr && !u->encapsulated) {
       diags_.error(f.loc, "non-encapsulated union '" + f.name + "' needs [switch_is]");
     }

@@ -277,6 +277,7 @@ const Type* Analyzer::build_union(const ast::UnionDef& def, const std::string& n
     t.arm_name = def.arm_name.empty() ? "u" : def.arm_name;
   } else {
     t.switch_type = a.switch_type != nullptr ? a.switch_type : prim(Prim::i32);
+    t.switch_type_implied = a.switch_type == nullptr;
   }
   if (t.switch_type == nullptr || !is_integer(*t.switch_type)) {
     diags_.error(def.loc, "union '" + t.name + "': the discriminant must be an integer, boolean or enum type");
