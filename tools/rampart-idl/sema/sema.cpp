@@ -61,7 +61,11 @@ void Analyzer::load(const std::string& path, const std::string* source, const Lo
   loading_.insert(key);
   Parser parser(path, std::move(text), diags_);
   const ast::File file = parser.parse();
-  const std::string dir = source != nullptr ? std::string() : fs::path(path).parent_path().string();
+  std::string dir;
+  if (source == nullptr) {
+    dir = fs::path(path).parent_path().string();
+    if (dir.empty()) dir = ".";  // a file named without a directory is in the current one
+  }
   const std::string saved_stem = current_stem_;
   const bool saved_main = in_main_;
   const bool is_main = current_stem_.empty();

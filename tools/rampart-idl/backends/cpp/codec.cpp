@@ -129,10 +129,18 @@ void CodecGen::dec_flat(Code& c, Scope& s, const Slot& v, bool trailing) {
     case Type::Kind::prim:
     case Type::Kind::enumeration: dec_prim(c, v); return;
     case Type::Kind::structure:
-      if (ir::trailing_conformant(t) != nullptr)
+      if (ir::trailing_conformant(t) != nullptr && trailing) {
         c.line("RAMPART_CHECK(" + type_of(t, stem_) + "::decode_scalars(d, " + v.lv + ", " + s.hoisted + "));");
-      else
+      } else if (ir::trailing_conformant(t) != nullptr) {
+        // A conformant structure that is not the last member of another
+        // (a union arm): nothing encloses it to hoist its max_count to,
+        // so the max_count stands where the structure does.
+        const std::string conf = tmp("wire_conf");
+        c.line("const auto " + conf + " = RAMPART_TRY(d.conformance());");
+        c.line("RAMPART_CHECK(" + type_of(t, stem_) + "::decode_scalars(d, " + v.lv + ", " + conf + "));");
+      } else {
         c.line("RAMPART_CHECK(" + type_of(t, stem_) + "::decode_scalars(d, " + v.lv + "));");
+      }
       return;
     case Type::Kind::union_: dec_union_call(c, s, v); return;
     case Type::Kind::pointer: {

@@ -58,6 +58,8 @@ void CodecGen::enc_flat(Code& c, Scope& s, const Slot& v, bool trailing) {
     case Type::Kind::prim:
     case Type::Kind::enumeration: enc_prim(c, v); return;
     case Type::Kind::structure:
+      if (ir::trailing_conformant(t) != nullptr && !trailing)  // see dec_flat
+        c.line("RAMPART_CHECK(e.conformance(RAMPART_TRY(" + type_of(t, stem_) + "::conformance_of(" + v.lv + "))));");
       c.line("RAMPART_CHECK(" + type_of(t, stem_) + "::encode_scalars(e, " + v.lv + "));");
       return;
     case Type::Kind::union_:
@@ -178,7 +180,7 @@ void CodecGen::enc_whole(Code& c, Scope& s, const Slot& v) {
       if (ir::trailing_conformant(t) != nullptr)
         c.line("RAMPART_CHECK(e.conformance(RAMPART_TRY(" + type_of(t, stem_) + "::conformance_of(" + v.lv +
                "))));");
-      enc_flat(c, s, v, false);
+      enc_flat(c, s, v, true);  // true: the max_count is written
       enc_buffers(c, s, v);
       return;
     case Type::Kind::union_:
