@@ -20,6 +20,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -37,6 +38,14 @@
 #include "rampart/ndr/types.hpp"
 
 namespace rampart::ndr {
+
+/// True if a count read from the wire (up to 64 bits in NDR64) fits the
+/// IDL integer type of the member or parameter that is to carry it.
+template <class T>
+[[nodiscard]] constexpr bool count_fits(std::uint64_t v) noexcept {
+  using U = typename std::conditional_t<std::is_enum_v<T>, std::underlying_type<T>, std::type_identity<T>>::type;
+  return std::cmp_less_equal(v, std::numeric_limits<U>::max());
+}
 
 template <WireFormat F>
 class BasicDecoder {

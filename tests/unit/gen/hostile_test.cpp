@@ -49,6 +49,16 @@ TEST(GenHostile, ConformantParameterMustMatchItsSize) {
             code(Errc::conformance_mismatch));
 }
 
+TEST(GenHostile, Ndr64CountAboveTheCarryingType) {
+  // op_conformant_param response: len 2, then max_count 0x100000002, which
+  // the 32-bit [in] max that carries it cannot hold (found by fuzzing).
+  EXPECT_EQ(decode_code<op_conformant_param_response>(
+                hex("02000000 00000000 0200000001000000 0000000000000000 0200000000000000 "
+                    "01000000 02000000 00000000"),
+                kNdr64),
+            code(Errc::conformance_mismatch));
+}
+
 TEST(GenHostile, NullRefPointer) {
   // The embedded [ref] req with referent id 0 (C10).
   EXPECT_EQ(decode_code<op_pointers_request>(

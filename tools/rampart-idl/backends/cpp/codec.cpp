@@ -37,7 +37,10 @@ void CodecGen::check_decoded(Code& c, Scope& s, const ir::Expr& e, const std::st
   if (e.kind == ir::Expr::Kind::field && s.echo.contains(e.name)) {
     // An [in]-only size that the response's array carries (its max_count).
     const std::string lv = s.prefix + ident(e.name);
-    c.line(lv + " = static_cast<std::remove_cvref_t<decltype(" + lv + ")>>(" + wire + ");");
+    const std::string type = "std::remove_cvref_t<decltype(" + lv + ")>";
+    c.line("if (!ndr::count_fits<" + type + ">(" + wire + ")) [[unlikely]] return d.correlation_mismatch(ndr::Errc::"
+           "conformance_mismatch, " + quote("max_count does not fit " + e.name) + ");");
+    c.line(lv + " = static_cast<" + type + ">(" + wire + ");");
     return;
   }
   const std::string text = "if (static_cast<std::uint64_t>(" + expr(e, s.prefix) + ") != " + wire +
