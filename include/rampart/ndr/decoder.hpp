@@ -20,6 +20,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -37,6 +38,14 @@
 #include "rampart/ndr/types.hpp"
 
 namespace rampart::ndr {
+
+/// True if a count read from the wire (up to 64 bits in NDR64) fits the
+/// IDL integer type of the member or parameter that is to carry it.
+template <class T>
+[[nodiscard]] constexpr bool count_fits(std::uint64_t v) noexcept {
+  using U = typename std::conditional_t<std::is_enum_v<T>, std::underlying_type<T>, std::type_identity<T>>::type;
+  return std::cmp_less_equal(v, std::numeric_limits<U>::max());
+}
 
 template <WireFormat F>
 class BasicDecoder {
@@ -104,6 +113,13 @@ class BasicDecoder {
   }
   /// [v1_enum]: the same values, carried in 32 bits.
   [[nodiscard]] Result<std::uint32_t> v1_enum() noexcept { return u32(); }
+  /// An enum as the transfer syntax carries it: C706 14.2.6 (NDR20) makes
+  /// it 16 bits unless [v1_enum]; [MS-RPCE] 2.2.5.3.2 (NDR64) makes every
+  /// enum a 4-octet signed long (F::kEnumSize).
+  [[nodiscard]] Result<std::uint32_t> enumeration(bool v1_enum) noexcept {
+    if (v1_enum || F::kEnumSize == 4) return u32();
+    return RAMPART_TRY(enum16());
+  }
   /// Checks an enum value against the declared set.
   template <class E, std::size_t N>
   [[nodiscard]] Result<E> enum_value(std::uint32_t raw, const E (&allowed)[N]) const noexcept {
@@ -209,6 +225,13 @@ class BasicDecoder {
   [[nodiscard]] Result<std::vector<T>> array(std::uint64_t count) {
     RAMPART_CHECK(need(count, sizeof(T)));
     RAMPART_CHECK(charge(count, sizeof(T)));
+    if constexpr (sizeof(T) == 1) {
+      // Octets need no alignment or swapping: copy them in without first
+      // zero-filling the vector.
+      const auto src = RAMPART_TRY(r_.bytes(static_cast<std::size_t>(count)));
+      const auto* p = reinterpret_cast<const T*>(src.data());
+      return std::vector<T>(p, p + src.size());
+    }
     std::vector<T> v(static_cast<std::size_t>(count));
     RAMPART_CHECK(primitives(std::span<T>(v)));
     return v;
@@ -315,6 +338,38 @@ class BasicDecoder {
     RAMPART_CHECK(r_.align(arms_alignment));
     return d;
   }
+  /// Before a non-encapsulated union's discriminant. NDR20 aligns the
+  /// discriminant by its own type only (C706 14.3.8); NDR64 aligns the
+  /// whole union to the larger of discriminant and largest arm
+  /// (F::kUnionArmAlignToLargest, [MS-RPCE] 2.2.5.3.4.4).
+  [[nodiscard]] Result<void> union_start(std::size_t discriminant_alignment,
+                                         std::size_t arms_alignment) noexcept {
+    if constexpr (F::kUnionArmAlignToLargest)
+      return r_.align(discriminant_alignment > arms_alignment ? discriminant_alignment : arms_alignment);
+    return {};
+  }
+  /// Before the selected arm: NDR64 aligns it to the largest arm; NDR20
+  /// lets the arm align itself.
+  [[nodiscard]] Result<void> union_arm(std::size_t arms_alignment) noexcept {
+    if constexpr (F::kUnionArmAlignToLargest) return r_.align(arms_alignment);
+    return {};
+  }
+  /// After a structure's flat part: NDR64 pads it to a multiple of its
+  /// alignment (F::kStructTrailingPad, [MS-RPCE] 2.2.5.3.4.1).
+  [[nodiscard]] Result<void> trailing_pad(std::size_t struct_alignment) noexcept {
+    if constexpr (F::kStructTrailingPad) return r_.align(struct_alignment);
+    return {};
+  }
+  /// The error for a non-encapsulated union whose wire discriminant
+  /// differs from its switch_is correlation (C7).
+  [[nodiscard]] std::unexpected<Error> switch_mismatch() const noexcept {
+    return fail(Errc::switch_mismatch, "union discriminant differs from switch_is", position());
+  }
+  /// The error for a count or length that differs from its correlation,
+  /// checked once the correlated member has been read (C7).
+  [[nodiscard]] std::unexpected<Error> correlation_mismatch(Errc code, const char* detail) const noexcept {
+    return fail(code, detail, position());
+  }
   /// The error for a discriminant that selects no arm and no default.
   [[nodiscard]] std::unexpected<Error> unknown_arm() const noexcept {
     return fail(Errc::unknown_union_arm, "union discriminant selects no arm", position());
@@ -390,5 +445,6 @@ class BasicDecoder {
 };
 
 using Decoder = BasicDecoder<Ndr20>;
+using Decoder64 = BasicDecoder<Ndr64>;
 
 }  // namespace rampart::ndr

@@ -21,6 +21,7 @@
 #include <span>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 #include "rampart/base/byte_writer.hpp"
 #include "rampart/base/uuid.hpp"
@@ -62,6 +63,35 @@ class BasicEncoder {
     return {};
   }
   void v1_enum(std::uint32_t v) { u32(v); }
+  /// [range(lo, hi)]: the caller's value must lie within the bounds the IDL
+  /// gives before it is sent.
+  template <class T>
+    requires std::is_integral_v<T>
+  [[nodiscard]] Result<void> in_range(T v, std::int64_t lo, std::int64_t hi) const {
+    if (std::cmp_less(v, lo) || std::cmp_greater(v, hi))
+      return fail(Errc::range_violation, "value outside its [range]", position());
+    return {};
+  }
+  /// An enum in the transfer syntax's width (see BasicDecoder::enumeration).
+  [[nodiscard]] Result<void> enumeration(std::uint32_t v, bool v1_enum) {
+    if (v1_enum || F::kEnumSize == 4) {
+      u32(v);
+      return {};
+    }
+    if (v > 0xffff) return fail(Errc::bad_enum_value, "16-bit enum above 0x7fff", position());
+    return enum16(static_cast<std::uint16_t>(v));
+  }
+  /// See BasicDecoder::union_start / union_arm / trailing_pad.
+  void union_start(std::size_t discriminant_alignment, std::size_t arms_alignment) {
+    if constexpr (F::kUnionArmAlignToLargest)
+      w_.align(discriminant_alignment > arms_alignment ? discriminant_alignment : arms_alignment);
+  }
+  void union_arm(std::size_t arms_alignment) {
+    if constexpr (F::kUnionArmAlignToLargest) w_.align(arms_alignment);
+  }
+  void trailing_pad(std::size_t struct_alignment) {
+    if constexpr (F::kStructTrailingPad) w_.align(struct_alignment);
+  }
   void uuid(const Uuid& u) { w_.align(4); u.encode(w_); }
   void context_handle(const ContextHandle& h) { u32(h.attributes); h.uuid.encode(w_); }
   void align(std::size_t n) { w_.align(n); }
@@ -198,5 +228,6 @@ class BasicEncoder {
 };
 
 using Encoder = BasicEncoder<Ndr20>;
+using Encoder64 = BasicEncoder<Ndr64>;
 
 }  // namespace rampart::ndr

@@ -32,6 +32,7 @@ enum class Errc : std::uint16_t {
   trailing_bytes,            // the stub has octets after the last parameter
   unsupported_char_rep,      // EBCDIC character data (Rampart speaks ASCII only)
   value_too_large,           // encoder: a count does not fit the format's count width
+  switch_mismatch,           // a union's discriminant differs from its switch_is (C7)
 };
 
 }  // namespace rampart::ndr

@@ -1,0 +1,155 @@
+// The IR that sema builds from idl/test/conformance.idl: attributes become
+// structure, and layout per transfer syntax is computed once.
+#include <gtest/gtest.h>
+
+#include "sema/sema.hpp"
+
+namespace rampart::idl {
+namespace {
+
+const ir::Module& conformance() {
+  static const ir::Module m = [] {
+    Diagnostics diags;
+    auto module = analyze(RAMPART_SOURCE_DIR "/idl/test/conformance.idl", {}, diags);
+    EXPECT_TRUE(module.has_value()) << diags.text();
+    return std::move(*module);
+  }();
+  return m;
+}
+
+const ir::Type& named(const std::string& name) {
+  for (const auto* t : conformance().types)
+    if (t->name == name) return *t;
+  ADD_FAILURE() << name;
+  static ir::Type none;
+  return none;
+}
+
+TEST(IdlIr, InterfacesAndOpnums) {
+  const auto& m = conformance();
+  ASSERT_EQ(m.interfaces.size(), 2u);  // the [local] interface is not generated
+  const auto& itf = m.interfaces[0];
+  EXPECT_EQ(itf.name, "conformance");
+  EXPECT_EQ(itf.uuid, "6b7a3c1e-94f2-4c1d-8d0e-2f5a9b3c7d41");
+  EXPECT_EQ(itf.major, 1);
+  EXPECT_EQ(itf.minor, 2);
+  EXPECT_EQ(itf.endpoints, (std::vector<std::string>{"ncacn_ip_tcp:[5150]"}));
+  EXPECT_EQ(itf.operations.size(), 18u);
+  EXPECT_EQ(itf.operations[3].name, "op_conformant_struct");
+  EXPECT_EQ(itf.operations[3].opnum, 3);
+  const auto& obj = m.interfaces[1];
+  EXPECT_TRUE(obj.object);
+  EXPECT_EQ(obj.first_opnum, 3);
+  EXPECT_EQ(obj.operations[0].opnum, 3);
+  EXPECT_EQ(m.imports, (std::vector<std::string>{"conformance_types"}));
+}
+
+TEST(IdlIr, ArraysKnowTheirKind) {
+  const auto& cv = named("cv_struct");
+  const auto& values = *cv.fields[2].type;
+  EXPECT_EQ(values.kind, ir::Type::Kind::array);
+  EXPECT_EQ(values.arr, ir::ArrKind::conformant_varying);
+  EXPECT_EQ(values.size->name, "max");
+  EXPECT_EQ(values.length->name, "len");
+  EXPECT_EQ(ir::trailing_conformant(cv), &values);
+  const auto& grid = *named("fixed_arrays").fields[1].type;
+  EXPECT_EQ(grid.arr, ir::ArrKind::fixed);
+  EXPECT_EQ(grid.fixed, 2u);
+  EXPECT_EQ(grid.elem->fixed, 3u);
+  // max_is(top) is a count of top + 1.
+  const auto& max_is = *named("max_is_struct").fields[1].type;
+  EXPECT_EQ(max_is.size->kind, ir::Expr::Kind::binary);
+  EXPECT_EQ(max_is.size->op, "+");
+}
+
+TEST(IdlIr, LayoutPerTransferSyntax) {
+  const auto& holder = named("union_holder");
+  EXPECT_EQ(ir::alignment(holder, ir::Format::ndr20), 8u);
+  EXPECT_EQ(ir::alignment(named("pointers"), ir::Format::ndr20), 4u);
+  EXPECT_EQ(ir::alignment(named("pointers"), ir::Format::ndr64), 8u);
+  const auto& shape = *named("shape16").enumerators.data();
+  EXPECT_EQ(shape.name, "shape_circle");
+  EXPECT_EQ(ir::min_wire_size(named("shape16"), ir::Format::ndr20), 2u);
+  EXPECT_EQ(ir::min_wire_size(named("shape16"), ir::Format::ndr64), 4u);
+  EXPECT_EQ(ir::min_wire_size(named("color_v1"), ir::Format::ndr20), 4u);
+  EXPECT_TRUE(named("color_v1").v1_enum);
+}
+
+TEST(IdlIr, ForwardReferencedTagIsOrderedFirst) {
+  const auto& types = conformance().types;
+  std::size_t inner = 0, list = 0;
+  for (std::size_t i = 0; i < types.size(); ++i) {
+    if (types[i]->name == "inner") inner = i;
+    if (types[i]->name == "list_node") list = i;
+  }
+  EXPECT_LT(inner, list);
+}
+
+TEST(IdlIr, UnionsAndPointers) {
+  const auto& u = named("nonencap_union");
+  EXPECT_FALSE(u.encapsulated);
+  EXPECT_EQ(u.switch_type->prim, ir::Prim::u16);
+  ASSERT_EQ(u.arms.size(), 5u);
+  EXPECT_EQ(u.arms[1].cases, (std::vector<std::int64_t>{2, 3}));
+  EXPECT_FALSE(u.arms[3].field.has_value());
+  EXPECT_TRUE(u.arms[4].is_default);
+  const auto& e = named("encap_union");
+  EXPECT_TRUE(e.encapsulated);
+  EXPECT_EQ(e.switch_name, "disc");
+  const auto& p = named("pointers");
+  EXPECT_EQ(p.fields[1].type->ptr, ir::PtrKind::unique);
+  EXPECT_EQ(p.fields[2].type->ptr, ir::PtrKind::ref);
+  EXPECT_EQ(p.fields[3].type->ptr, ir::PtrKind::full);
+}
+
+}  // namespace
+}  // namespace rampart::idl
+
+namespace rampart::idl {
+namespace {
+
+TEST(IdlIr, UnionWithoutSwitchTypeTakesTheTypeOfItsSwitchIs) {
+  const char* src =
+      "[uuid(11111111-2222-3333-4444-555555555555)] interface t {\n"
+      "  typedef struct { unsigned short flags;\n"
+      "    [switch_is(flags)] union { [case(1)] long a; [default]; } u; } s;\n"
+      "  void f([in] s* v);\n}\n";
+  Diagnostics diags;
+  const auto m = analyze_source("u.idl", src, {}, diags);
+  ASSERT_TRUE(m.has_value()) << diags.text();
+  const ir::Type* s = nullptr;
+  for (const auto* t : m->types)
+    if (t->name == "s") s = t;
+  ASSERT_NE(s, nullptr);
+  const ir::Type& u = *s->fields[1].type;
+  EXPECT_EQ(u.name, "s_u");
+  EXPECT_EQ(u.switch_type->prim, ir::Prim::u16);
+}
+
+TEST(IdlIr, OrpcAddsThisAndThat) {
+  const char* src =
+      "typedef struct { unsigned short major; } ORPCTHIS;\n"
+      "typedef struct { unsigned long flags; } ORPCTHAT;\n"
+      "[object, uuid(00000131-0000-0000-c000-000000000046)] interface IRemUnknownish : IUnknown {\n"
+      "  HRESULT RemAddRef([in] unsigned short n, [out] long* r);\n}\n";
+  SemaOptions options;
+  options.orpc = true;
+  Diagnostics diags;
+  const auto m = analyze_source("o.idl", src, options, diags);
+  ASSERT_TRUE(m.has_value()) << diags.text();
+  const auto& params = m->interfaces[0].operations[0].params;
+  ASSERT_EQ(params.size(), 4u);
+  EXPECT_EQ(params[0].name, "orpcthis");
+  EXPECT_TRUE(params[0].in);
+  EXPECT_EQ(params[1].name, "orpcthat");
+  EXPECT_TRUE(params[1].out);
+  Diagnostics missing;
+  const std::string without_types = std::string(src).substr(std::string(src).find("[object"));
+  EXPECT_FALSE(analyze_source("o.idl", without_types, options, missing).has_value());
+  EXPECT_EQ(missing.text(),
+            "o.idl:2:11: error: --orpc: 'RemAddRef' needs the types ORPCTHIS and ORPCTHAT (import the ORPC "
+            "types)\n");
+}
+
+}  // namespace
+}  // namespace rampart::idl

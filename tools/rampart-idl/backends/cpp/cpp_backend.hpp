@@ -1,0 +1,23 @@
+// The C++ backend: one header and one source per IDL file, read from the
+// IR only. See docs/idl.md for the shape of the generated code.
+#pragma once
+
+#include <string>
+
+#include "ir/ir.hpp"
+
+namespace rampart::idl {
+
+struct CppOptions {
+  /// Header file name the source includes ("conformance.hpp").
+  std::string header_name;
+};
+
+struct CppOutput {
+  std::string header;
+  std::string source;
+};
+
+CppOutput generate_cpp(const ir::Module& module, const CppOptions& options);
+
+}  // namespace rampart::idl
