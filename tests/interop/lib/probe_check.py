@@ -10,19 +10,13 @@ Exit status 0 when the report matches, 1 otherwise; every probe is listed.
 import json
 import sys
 
-# rampartd must be correct on every probe. These are the known gaps until the
-# bind and fault behaviour of issue 11 lands; they are reported as expected
-# failures (XFAIL), and one that starts passing is reported (XPASS) so the
-# entry can be removed. Any other non-correct verdict fails the test.
+# rampartd must be correct on every probe. These are its known gaps; they are
+# reported as expected failures (XFAIL), and one that starts passing is
+# reported (XPASS) so the entry can be removed. Any other non-correct verdict
+# fails the test.
 RAMPARTD_KNOWN_GAPS = {
     "c4.bind-auth-length-lies": "bind_nak reason 0 instead of 4",
-    "c6.alter-no-contexts": "close instead of fault nca_s_proto_error",
-    "c6.bind-ignored-flags": "bind_nak instead of bind_ack for flags Windows ignores",
     "c2.alloc-hint-over-cap": "waits for the rest of a 4 MiB + 1 request instead of refusing it",
-    # Not in issue 11's list: rampartd refuses the redefinition per context,
-    # and reads a verifier on an unsecured association as stub data.
-    "c6.context-redefined": "alter_context_resp with a provider rejection instead of fault nca_s_proto_error",
-    "c4.request-auth-length-lies": "fault rpc_x_bad_stub_data, connection kept, instead of refusing the verifier",
 }
 
 # Samba 4.17 (samba-dcerpcd + rpcd_epmapper): correct except these.

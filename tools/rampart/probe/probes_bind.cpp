@@ -43,16 +43,17 @@ Probe below_header() {
           "NOT SAFE: a receiver that computes frag_length - 16 without a check gets a negative (or, unsigned, "
           "a 4 GiB) body length: the arithmetic behind MS03-010-era RPCSS failures. Sent only with --unsafe.",
           "C706 12.6.1: frag_length includes the header, so no PDU is shorter than 16 octets and the stream "
-          "cannot be re-framed: the connection must close. Windows answers a first PDU that is not valid RPC "
-          "with the 24-octet bind_nak protocol_version_not_supported before closing (what nmap's Windows RPC "
-          "match relies on); Samba 4.17 closes without a reply.",
+          "cannot be re-framed: the connection must close. A bind too short for its body gets bind_nak "
+          "reason_not_specified from Windows (raw_protocol test_no_auth_no_ctx), and a first PDU that is not "
+          "RPC at all gets protocol_version_not_supported (nmap's Windows RPC match); either nak, then the "
+          "close, is correct. Samba 4.17 closes without a reply.",
           Safety::unsafe, false,
           [](const Session&) {
             auto b = epm_bind();
             wire::put_u16(b, wire::kFragLengthOffset, 10);
             return Pdus{b};
           },
-          {nak(kReasonVersion, true), closed()},
+          {nak(kReasonNotSpecified, true), nak(kReasonVersion, true), closed()},
           {accepted(ReactionKind::bind_ack)}};
 }
 
