@@ -175,5 +175,27 @@ TEST(IdlIr, SizeIsReachesThePointerATypedefBrings) {
   EXPECT_EQ(inner->pointee->elem->name, "R");
 }
 
+TEST(IdlIr, EncodeDecodeMarkTheStructure) {
+  const char* src =
+      "[local] interface P {\n"
+      "  typedef [encode, decode] struct { long a; } both;\n"
+      "  typedef [decode] struct { long a; } in_only;\n"
+      "  typedef struct { long a; } plain;\n}\n";
+  Diagnostics diags;
+  const auto m = analyze_source("p.idl", src, {}, diags);
+  ASSERT_TRUE(m.has_value()) << diags.text();
+  auto find = [&](const std::string& n) -> const ir::Type* {
+    for (const auto* t : m->types)
+      if (t->name == n) return t;
+    return nullptr;
+  };
+  ASSERT_NE(find("both"), nullptr);
+  EXPECT_TRUE(find("both")->pickle_encode);
+  EXPECT_TRUE(find("both")->pickle_decode);
+  EXPECT_FALSE(find("in_only")->pickle_encode);
+  EXPECT_TRUE(find("in_only")->pickle_decode);
+  EXPECT_FALSE(find("plain")->pickle_encode || find("plain")->pickle_decode);
+}
+
 }  // namespace
 }  // namespace rampart::idl
