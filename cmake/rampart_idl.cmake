@@ -1,5 +1,8 @@
-# rampart_idl(TARGET <target> FILES <file.idl>... [IMPORT_DIRS <dir>...] [ORPC])
+# rampart_idl(TARGET <target> FILES <file.idl>... [IMPORT_DIRS <dir>...] [ORPC]
+#             [NAMESPACE <parent>])
 #
+# NAMESPACE puts the generated code in <parent>::<stem> instead of
+# rampart::<stem>; files that import each other must share it.
 # Runs rampart-idl on each IDL file and adds the generated <stem>.cpp to
 # <target> (a library or executable that already exists); the generated
 # headers are found through <target>'s include path. Generated files go to
@@ -11,7 +14,7 @@
 # installed package it is the imported Rampart::rampart-idl executable, or
 # RAMPART_IDL_EXECUTABLE if set.
 function(rampart_idl)
-  cmake_parse_arguments(A "ORPC" "TARGET" "FILES;IMPORT_DIRS" ${ARGN})
+  cmake_parse_arguments(A "ORPC" "TARGET;NAMESPACE" "FILES;IMPORT_DIRS" ${ARGN})
   if(NOT A_TARGET OR NOT A_FILES)
     message(FATAL_ERROR "rampart_idl: TARGET and FILES are required")
   endif()
@@ -35,6 +38,9 @@ function(rampart_idl)
   endforeach()
   if(A_ORPC)
     list(APPEND flags --orpc)
+  endif()
+  if(A_NAMESPACE)
+    list(APPEND flags --namespace ${A_NAMESPACE})
   endif()
   foreach(file IN LISTS A_FILES)
     get_filename_component(path ${file} ABSOLUTE)

@@ -26,6 +26,7 @@ const char* ErrorCodeTraits<ndr::Errc>::name(ndr::Errc e) noexcept {
     case Errc::unsupported_char_rep: return "unsupported_char_rep";
     case Errc::value_too_large: return "value_too_large";
     case Errc::switch_mismatch: return "switch_mismatch";
+    case Errc::bad_pickle_header: return "bad_pickle_header";
   }
   return "unknown";
 }

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   std::string input;
   std::string out_dir = ".";
   rampart::idl::SemaOptions options;
+  std::string namespace_root;
   bool check_only = false;
   app.add_option("idl", input, "The .idl file to compile")->required();
   app.add_option("-o,--out-dir", out_dir, "Directory for <stem>.hpp and <stem>.cpp (default: .)");
@@ -39,6 +40,9 @@ int main(int argc, char** argv) {
                  "Directory searched for imports, after the importing file's own (repeatable)");
   app.add_flag("--orpc", options.orpc,
                "Give [object] interfaces' methods the implicit ORPCTHIS/ORPCTHAT parameters ([MS-DCOM] 2.2.13)");
+  app.add_option("--namespace", namespace_root,
+                 "Parent namespace of the generated <parent>::<stem> (default: rampart); every file of one "
+                 "library, and the files it imports, must use the same");
   app.add_flag("--check", check_only, "Parse and check only; write nothing");
   app.set_version_flag("--version", "rampart-idl " RAMPART_VERSION);
   CLI11_PARSE(app, argc, argv);
@@ -52,7 +56,7 @@ int main(int argc, char** argv) {
   }
   if (check_only) return 0;
   const std::string stem = module->stem;
-  const auto out = rampart::idl::generate_cpp(*module, rampart::idl::CppOptions{stem + ".hpp"});
+  const auto out = rampart::idl::generate_cpp(*module, rampart::idl::CppOptions{stem + ".hpp", namespace_root});
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   const std::filesystem::path dir(out_dir);

@@ -33,6 +33,7 @@ enum class Errc : std::uint16_t {
   unsupported_char_rep,      // EBCDIC character data (Rampart speaks ASCII only)
   value_too_large,           // encoder: a count does not fit the format's count width
   switch_mismatch,           // a union's discriminant differs from its switch_is (C7)
+  bad_pickle_header,         // a type serialization header that is not version 1 ([MS-RPCE] 2.2.6)
 };
 
 }  // namespace rampart::ndr

@@ -113,5 +113,16 @@ TEST(IdlDiagnostics, ImportsResolveBesideTheImporterAndThroughIncludeDirs) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(IdlDiagnostics, TypeSerializationAppliesToStructureTypedefs) {
+  // [encode, decode] ([MS-RPCE] 2.2.6) marks a structure this typedef
+  // defines; on a parameter, a pointer typedef or an imported alias it
+  // means nothing and is refused.
+  EXPECT_EQ(compile(std::string(kHead) + "  typedef [encode, decode] struct { long a; } s;\n}\n"), "");
+  EXPECT_EQ(compile(std::string(kHead) + "  void f([in, encode] long a);\n}\n"),
+            "t.idl:3:15: error: [encode] applies to typedefs only\n");
+  EXPECT_EQ(compile(std::string(kHead) + "  typedef struct { long a; } s;\n  typedef [encode] s* ps;\n}\n"),
+            "t.idl:4:23: error: [encode]/[decode] on 'ps': only a structure this typedef defines can be serialized\n");
+}
+
 }  // namespace
 }  // namespace rampart::idl

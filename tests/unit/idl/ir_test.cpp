@@ -151,5 +151,51 @@ TEST(IdlIr, OrpcAddsThisAndThat) {
             "types)\n");
 }
 
+TEST(IdlIr, SizeIsReachesThePointerATypedefBrings) {
+  // [MS-DCOM] 3.1.1.5.6.1.1: `[out, size_is(, cIids)] PREMQIRESULT*
+  // ppQIResults`, PREMQIRESULT a [unique] pointer typedef: the second level
+  // sizes the typedef's pointer, which points to cIids structures.
+  const char* src =
+      "typedef struct { long hResult; } R;\n"
+      "typedef [unique] R* PR;\n"
+      "[uuid(00000131-0000-0000-c000-000000000046), pointer_default(unique)] interface I {\n"
+      "  long Q([in] unsigned short n, [out, size_is(, n)] PR* out);\n}\n";
+  Diagnostics diags;
+  const auto m = analyze_source("t.idl", src, {}, diags);
+  ASSERT_TRUE(m.has_value()) << diags.text();
+  const ir::Type* t = m->interfaces[0].operations[0].params[1].type;
+  ASSERT_EQ(t->kind, ir::Type::Kind::pointer);
+  EXPECT_EQ(t->ptr, ir::PtrKind::ref);
+  const ir::Type* inner = t->pointee;
+  ASSERT_EQ(inner->kind, ir::Type::Kind::pointer);
+  EXPECT_EQ(inner->ptr, ir::PtrKind::unique);
+  ASSERT_EQ(inner->pointee->kind, ir::Type::Kind::array);
+  EXPECT_EQ(inner->pointee->arr, ir::ArrKind::conformant);
+  EXPECT_EQ(inner->pointee->size->name, "n");
+  EXPECT_EQ(inner->pointee->elem->name, "R");
+}
+
+TEST(IdlIr, EncodeDecodeMarkTheStructure) {
+  const char* src =
+      "[local] interface P {\n"
+      "  typedef [encode, decode] struct { long a; } both;\n"
+      "  typedef [decode] struct { long a; } in_only;\n"
+      "  typedef struct { long a; } plain;\n}\n";
+  Diagnostics diags;
+  const auto m = analyze_source("p.idl", src, {}, diags);
+  ASSERT_TRUE(m.has_value()) << diags.text();
+  auto find = [&](const std::string& n) -> const ir::Type* {
+    for (const auto* t : m->types)
+      if (t->name == n) return t;
+    return nullptr;
+  };
+  ASSERT_NE(find("both"), nullptr);
+  EXPECT_TRUE(find("both")->pickle_encode);
+  EXPECT_TRUE(find("both")->pickle_decode);
+  EXPECT_FALSE(find("in_only")->pickle_encode);
+  EXPECT_TRUE(find("in_only")->pickle_decode);
+  EXPECT_FALSE(find("plain")->pickle_encode || find("plain")->pickle_decode);
+}
+
 }  // namespace
 }  // namespace rampart::idl

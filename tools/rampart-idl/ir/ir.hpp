@@ -101,6 +101,10 @@ struct Type {
   // conformant (or conformant-varying) array or string, or a structure
   // that ends in one, is conformant: its max_count goes first (C706 14.3.7).
   std::vector<Field> fields;
+  // [encode] / [decode]: generate NDR type serialization version 1
+  // ([MS-RPCE] 2.2.6) for this structure.
+  bool pickle_encode = false;
+  bool pickle_decode = false;
 
   // union
   bool encapsulated = false;

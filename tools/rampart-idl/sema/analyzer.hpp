@@ -24,6 +24,7 @@ struct DeclAttrs {
   bool context_handle = false;
   bool in = false, out = false, retval = false;
   bool v1_enum = false;
+  bool encode = false, decode = false;  // type serialization ([MS-RPCE] 2.2.6)
   std::vector<std::optional<ast::Expr>> size_is, max_is;
   std::optional<ast::Expr> length_is, last_is, first_is;
   std::optional<ir::Range> range;

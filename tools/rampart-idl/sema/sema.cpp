@@ -136,6 +136,16 @@ void Analyzer::declare_typedef(const ast::Typedef& td) {
     }
     if (t == nullptr) continue;
     if (a.v1_enum && t->kind == ir::Type::Kind::enumeration) const_cast<ir::Type*>(t)->v1_enum = true;
+    if (a.encode || a.decode) {
+      if (t->kind != ir::Type::Kind::structure || t->name != d.name || t->origin != current_stem_) {
+        diags_.error(d.loc, "[encode]/[decode] on '" + d.name + "': only a structure this typedef defines can be "
+                            "serialized");
+      } else {
+        auto* mt = const_cast<ir::Type*>(t);
+        mt->pickle_encode = mt->pickle_encode || a.encode;
+        mt->pickle_decode = mt->pickle_decode || a.decode;
+      }
+    }
     types_[d.name] = t;
     if (t->is_named() && t->name == d.name) continue;
     if (in_main_) module_.aliases.push_back(ir::Alias{d.name, t});

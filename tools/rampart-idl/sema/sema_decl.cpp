@@ -1,5 +1,7 @@
 // Declarators: how pointers, array bounds and [string], [size_is] and
 // friends combine into one IR type, and the checks on correlations.
+#include <functional>
+
 #include "sema/analyzer.hpp"
 
 namespace rampart::idl {
@@ -180,7 +182,25 @@ const Type* Analyzer::build_decl(const ast::TypeSpec& ts, const ast::Declarator&
       if (level < a.max_is.size() && a.max_is[level]) return plus(correlation(*a.max_is[level]), 1, "+");
       return std::nullopt;
     };
-    const Type* inner = base;
+    // Levels past the declarator's own pointers size the pointers a
+    // typedef brings ([MS-DCOM] 3.1.1.5.6.1.1: `[out, size_is(, cIids)]
+    // PREMQIRESULT* ppQIResults`, PREMQIRESULT a [unique] REMQIRESULT*).
+    std::function<const Type*(const Type*, std::size_t)> size_typedef = [&](const Type* t, std::size_t level) {
+      if (t->kind != Type::Kind::pointer) return t;
+      const Type* pointee = size_typedef(t->pointee, level + 1);
+      if (auto n = level_size(level)) {
+        Type arr;
+        arr.kind = Type::Kind::array;
+        arr.arr = ir::ArrKind::conformant;
+        arr.elem = pointee;
+        arr.size = std::move(n);
+        pointee = make(std::move(arr));
+      } else if (pointee == t->pointee) {
+        return t;
+      }
+      return pointer(t->ptr, pointee);
+    };
+    const Type* inner = size_typedef(base, pointers);
     for (std::uint32_t i = pointers; i-- > 1;) {
       if (auto n = level_size(i)) {
         Type arr;

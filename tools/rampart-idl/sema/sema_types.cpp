@@ -110,6 +110,12 @@ DeclAttrs Analyzer::parse_attrs(const ast::Attrs& attrs, DeclContext ctx) {
     else if (n == "out") a.out = true;
     else if (n == "retval") a.retval = true;
     else if (n == "v1_enum") a.v1_enum = true;
+    else if (n == "encode" || n == "decode") {
+      // MIDL takes these from an ACF; rampart-idl reads them on the
+      // typedef itself (docs/idl.md, "Type serialization").
+      if (ctx != DeclContext::typedef_) diags_.error(at.loc, "[" + n + "] applies to typedefs only");
+      (n == "encode" ? a.encode : a.decode) = true;
+    }
     else if (n == "size_is" || n == "max_is") {
       auto& dst = n == "size_is" ? a.size_is : a.max_is;
       for (const auto& e : at.args)

@@ -11,6 +11,9 @@ namespace rampart::idl {
 struct CppOptions {
   /// Header file name the source includes ("conformance.hpp").
   std::string header_name;
+  /// Parent namespace of the generated rampart::<stem> ("rampart::spec"
+  /// gives rampart::spec::<stem>); empty means "rampart".
+  std::string namespace_root;
 };
 
 struct CppOutput {

@@ -56,6 +56,9 @@ void Generator::header_prologue() {
   h_ += "\n#include \"rampart/base/uuid.hpp\"\n";
   h_ += "#include \"rampart/ndr/decoder.hpp\"\n#include \"rampart/ndr/describe.hpp\"\n";
   h_ += "#include \"rampart/ndr/encoder.hpp\"\n#include \"rampart/ndr/types.hpp\"\n";
+  if (std::any_of(m_.types.begin(), m_.types.end(),
+                  [](const Type* t) { return t->pickle_encode || t->pickle_decode; }))
+    h_ += "#include \"rampart/ndr/pickle.hpp\"\n";
   if (!m_.interfaces.empty()) {
     h_ += "#include \"rampart/runtime/interface.hpp\"\n";
     h_ += "#include \"rampart/runtime/interface_descriptor.hpp\"\n";
@@ -112,6 +115,19 @@ void Generator::header_struct(const Type& t) {
   for (const auto& f : t.fields) h_ += "  " + type(*f.type) + " " + ident(f.name) + "{};\n";
   h_ += "\n" + codec_decls(n, ir::trailing_conformant(t) != nullptr, "");
   h_ += "};\n\n";
+  if (t.pickle_encode) {
+    h_ += "/// [encode]: " + t.name + " as NDR type serialization version 1 ([MS-RPCE] 2.2.6).\n";
+    h_ += "[[nodiscard]] inline ::rampart::Result<std::vector<std::uint8_t>> " + n + "_encode(const " + n +
+          "& v, ::rampart::Drep drep = ::rampart::Drep::little()) {\n";
+    h_ += "  return ::rampart::ndr::pickle_encode(v, drep);\n}\n";
+  }
+  if (t.pickle_decode) {
+    h_ += "/// [decode]: one " + t.name + " from its type serialization ([MS-RPCE] 2.2.6), headers checked.\n";
+    h_ += "[[nodiscard]] inline ::rampart::Result<" + n + "> " + n +
+          "_decode(std::span<const std::uint8_t> blob, const ::rampart::ndr::DecodeLimits& limits = {}) {\n";
+    h_ += "  return ::rampart::ndr::pickle_decode<" + n + ">(blob, limits);\n}\n";
+  }
+  if (t.pickle_encode || t.pickle_decode) h_ += "\n";
 }
 
 void Generator::header_union(const Type& t) {

@@ -206,6 +206,7 @@ CppOutput Generator::run() {
 namespace rampart::idl {
 
 CppOutput generate_cpp(const ir::Module& module, const CppOptions& options) {
+  cpp::set_namespace_root(options.namespace_root);
   cpp::Generator g(module, options);
   return g.run();
 }

@@ -25,10 +25,22 @@ std::string ident(const std::string& name) {
   return name;
 }
 
+namespace {
+// The parent namespace of every generated module. One compiler run generates
+// one file, and every file of a library must be compiled with the same
+// parent, since imported types are named through it.
+std::string& namespace_root() {
+  static std::string root = "rampart";
+  return root;
+}
+}  // namespace
+
+void set_namespace_root(const std::string& root) { namespace_root() = root.empty() ? "rampart" : root; }
+
 std::string ns_of(const std::string& stem) {
   std::string s;
   for (char c : stem) s += (std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
-  return "rampart::" + ident(s);
+  return namespace_root() + "::" + ident(s);
 }
 
 std::string prim_type(Prim p) {

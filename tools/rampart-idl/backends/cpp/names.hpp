@@ -12,6 +12,8 @@ namespace rampart::idl::cpp {
 std::string ident(const std::string& name);
 /// The namespace generated code for an IDL file lives in: rampart::<stem>.
 std::string ns_of(const std::string& stem);
+/// Sets the parent of ns_of's namespaces ("rampart" unless --namespace).
+void set_namespace_root(const std::string& root);
 /// The C++ type of a value of `t` (unique pointers: std::optional, and so on).
 std::string type_of(const ir::Type& t, const std::string& current_stem);
 /// The C++ type of an integer/enum prim (for casts).
