@@ -53,13 +53,29 @@ Result<epm::EptEntry> make_ept_entry(const SyntaxId& interface, binding::Protseq
   return epm::EptEntry{object, epm::Twr{tower->encode()}, std::move(annotation)};
 }
 
-EndpointRegistration::EndpointRegistration(std::unique_ptr<BlockingClient> client, EptAnswer answer) noexcept
-    : client_(std::move(client)), answer_(answer) {}
+EndpointRegistration::EndpointRegistration(std::unique_ptr<BlockingClient> client, EptAnswer answer,
+                                           std::span<const epm::EptEntry> entries, RegistrationOptions options)
+    : client_(std::move(client)), answer_(answer), entries_(entries.begin(), entries.end()), options_(std::move(options)) {}
 EndpointRegistration::EndpointRegistration(EndpointRegistration&&) noexcept = default;
 EndpointRegistration& EndpointRegistration::operator=(EndpointRegistration&&) noexcept = default;
 EndpointRegistration::~EndpointRegistration() { release(); }
 
 bool EndpointRegistration::connected() const noexcept { return client_ && client_->is_open(); }
+
+Result<EptAnswer> EndpointRegistration::renew() {
+  if (client_) {
+    auto answer = call_epm(*client_, epm::Opnum::ept_insert, entries_, options_.timeout);
+    if (answer) return answer_ = *answer;
+    client_->close();
+  }
+  // The connection is gone (or was released): a new one owns the entries.
+  auto client = open_epm(options_);
+  if (!client) return std::unexpected(client.error());
+  client_ = std::move(*client);
+  auto answer = call_epm(*client_, epm::Opnum::ept_insert, entries_, options_.timeout);
+  if (!answer) return std::unexpected(answer.error());
+  return answer_ = *answer;
+}
 
 void EndpointRegistration::release() noexcept {
   if (client_) client_->close();
@@ -72,7 +88,7 @@ Result<EndpointRegistration> register_endpoint(std::span<const epm::EptEntry> en
   if (!client) return std::unexpected(client.error());
   auto answer = call_epm(**client, epm::Opnum::ept_insert, entries, options.timeout);
   if (!answer) return std::unexpected(answer.error());
-  return EndpointRegistration(std::move(*client), *answer);
+  return EndpointRegistration(std::move(*client), *answer, entries, options);
 }
 
 Result<EptAnswer> unregister_endpoint(std::span<const epm::EptEntry> entries, const RegistrationOptions& options) {

@@ -7,12 +7,16 @@
 //    `rampart unregister` or a restart.
 //  - With --hold, over the local socket: the entry belongs to the
 //    connection, which rampart keeps open until SIGINT or SIGTERM, as a
-//    server that registers itself does.
+//    server that registers itself does, renewing it every 5 seconds so the
+//    entry comes back after a rampartd restart.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <pthread.h>
 
+#include <cerrno>
+#include <chrono>
 #include <csignal>
+#include <ctime>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -89,15 +93,26 @@ std::optional<Failure> refusal(const transport::EptAnswer& answer, const std::st
 }
 
 // Until SIGINT or SIGTERM; then the connection closes and rampartd drops
-// the entry.
-void hold_until_told() {
+// the entry. Every kRenewal the entry is inserted again, over a new
+// connection if rampartd restarted and closed the old one (rampartd(8),
+// STATE); a failed renewal is reported and retried.
+constexpr std::chrono::seconds kRenewal{5};
+
+void hold_until_told(transport::EndpointRegistration& held) {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  int signal = 0;
-  (void)sigwait(&set, &signal);
+  const timespec period{kRenewal.count(), 0};
+  while (sigtimedwait(&set, nullptr, &period) < 0) {
+    if (errno != EAGAIN) continue;  // EINTR: another signal
+    auto answer = held.renew();
+    if (!answer) std::fprintf(stderr, "rampart: renewing the registration: %s\n", answer.error().to_string().c_str());
+    else if (!answer->ok())
+      std::fprintf(stderr, "rampart: renewing the registration: %s\n",
+                   status_text(answer->fault_status != 0 ? answer->fault_status : answer->status).c_str());
+  }
 }
 
 int run(const RegisterArgs& a, epm::Opnum op, const CommonOptions& common) {
@@ -132,7 +147,7 @@ int run(const RegisterArgs& a, epm::Opnum op, const CommonOptions& common) {
                 path.c_str(), a.hold ? " (held until interrupted)" : "");
     std::fflush(stdout);
   }
-  if (a.hold && op == epm::Opnum::ept_insert) hold_until_told();
+  if (a.hold && held) hold_until_told(*held);
   return kExitOk;
 }
 

@@ -65,15 +65,26 @@ class EndpointRegistration {
 
   /// What ept_insert answered; only an ok() answer registered anything.
   [[nodiscard]] const EptAnswer& answer() const noexcept { return answer_; }
-  /// The connection is still open (rampartd has not closed it).
+  /// The connection is open on this side (a close by rampartd shows only at
+  /// the next call, e.g. renew()).
   [[nodiscard]] bool connected() const noexcept;
+  /// Inserts the entries again (replace = 1, so it changes nothing while
+  /// they are registered) over the connection, or over a new one when that
+  /// call fails: rampartd restarted and dropped the connection, and with it
+  /// the entries. A server calls it periodically, or when it suspects a
+  /// restart, to keep its registration across rampartd restarts.
+  [[nodiscard]] Result<EptAnswer> renew();
+  /// Closes the connection; over the local socket the entries go with it.
   void release() noexcept;
 
  private:
   friend Result<EndpointRegistration> register_endpoint(std::span<const epm::EptEntry>, const RegistrationOptions&);
-  EndpointRegistration(std::unique_ptr<BlockingClient> client, EptAnswer answer) noexcept;
+  EndpointRegistration(std::unique_ptr<BlockingClient> client, EptAnswer answer, std::span<const epm::EptEntry> entries,
+                       RegistrationOptions options);
   std::unique_ptr<BlockingClient> client_;
   EptAnswer answer_;
+  std::vector<epm::EptEntry> entries_;
+  RegistrationOptions options_;
 };
 
 /// Connects to options.socket, binds the endpoint mapper and inserts

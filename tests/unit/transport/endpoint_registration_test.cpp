@@ -102,6 +102,34 @@ TEST_F(Registered, StaticSocketEntryOutlivesTheHandleUntilUnregistered) {
   EXPECT_TRUE(lookup().empty());
 }
 
+TEST_F(Registered, RenewRegistersAgainAfterTheDaemonRestarts) {
+  auto entry = make_ept_entry(kServed, binding::Protseq::ncacn_ip_tcp, "49703");
+  ASSERT_TRUE(entry);
+  auto reg = register_endpoint(std::span(&*entry, 1), RegistrationOptions{path, 2s});
+  ASSERT_TRUE(reg && reg->answer().ok());
+  auto same = reg->renew();
+  ASSERT_TRUE(same && same->ok());
+  EXPECT_EQ(lookup().size(), 1u) << "renewing a live registration adds nothing";
+  // A restart: the server and its database go, a new one listens on the path.
+  f.server.reset();
+  db = std::make_shared<services::EndpointDatabase>(with_static(static_path));
+  f.core.interfaces.add(std::make_shared<services::EndpointMapper>(db));
+  f.server = std::make_unique<Server>(f.core, ServerOptions{}, f.events);
+  ASSERT_TRUE(f.server->listen(*local_address(path)));
+  EXPECT_TRUE(lookup().empty());
+  auto again = reg->renew();
+  ASSERT_TRUE(again) << again.error().to_string();
+  EXPECT_TRUE(again->ok());
+  EXPECT_EQ(lookup().size(), 1u);
+  reg->release();
+  bool gone = false;
+  for (int i = 0; i < 100 && !gone; ++i) {
+    gone = lookup().empty();
+    if (!gone) std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_TRUE(gone);
+}
+
 TEST(Registration, BadInputIsRefusedBeforeConnecting) {
   auto long_note = make_ept_entry(kServed, binding::Protseq::ncacn_ip_tcp, "1", std::string(64, 'a'));
   ASSERT_FALSE(long_note);
