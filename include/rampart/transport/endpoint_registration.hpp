@@ -99,3 +99,10 @@ class EndpointRegistration {
                                                     const RegistrationOptions& options = {});
 
 }  // namespace rampart::transport
+
+namespace rampart {
+// The registration call under its short name, rampart::register_endpoint.
+using transport::EndpointRegistration;
+using transport::register_endpoint;
+using transport::unregister_endpoint;
+}  // namespace rampart

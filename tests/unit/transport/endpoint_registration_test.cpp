@@ -137,8 +137,9 @@ TEST(Registration, BadInputIsRefusedBeforeConnecting) {
   EXPECT_FALSE(make_ept_entry(kServed, binding::Protseq::ncacn_ip_tcp, "not-a-port"));
   auto entry = make_ept_entry(kServed, binding::Protseq::ncacn_ip_tcp, "1");
   ASSERT_TRUE(entry);
-  auto reg = register_endpoint(std::span(&*entry, 1), RegistrationOptions{"/nonexistent/rampart.sock", 1s});
-  EXPECT_FALSE(reg);
+  auto reg = rampart::register_endpoint(std::span(&*entry, 1), RegistrationOptions{"/nonexistent/rampart.sock", 1s});
+  ASSERT_FALSE(reg);
+  EXPECT_TRUE(reg.error().is(runtime::ClientErrc::connect_failed)) << reg.error().to_string();
 }
 
 }  // namespace
