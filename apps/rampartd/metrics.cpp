@@ -41,9 +41,23 @@ Metrics::Metrics()
       open_(prometheus::BuildGauge().Name("rampart_connections_open").Help("Connections open").Register(*registry_).Add({})),
       groups_(prometheus::BuildGauge()
                   .Name("rampart_association_groups")
-                  .Help("Association groups in use (at the last accept or close)")
+                  .Help("Association groups in use (at the last accept, close or call)")
                   .Register(*registry_)
-                  .Add({})) {}
+                  .Add({})),
+      handles_(prometheus::BuildGauge()
+                   .Name("rampart_lookup_handles")
+                   .Help("Context handles (ept_lookup handles) held by association groups (at the last accept, close "
+                         "or call)")
+                   .Register(*registry_)
+                   .Add({})) {}
+
+// Sampled at each accept, close and call: prometheus-cpp's gauges hold a
+// value, not a callback, and these change only at such events.
+void Metrics::sample_groups() {
+  if (core_ == nullptr) return;
+  groups_.Set(static_cast<double>(core_->groups.size()));
+  handles_.Set(static_cast<double>(core_->groups.handle_count()));
+}
 
 void Metrics::serve(const std::string& listen) {
   exposer_ = std::make_unique<prometheus::Exposer>(listen, 1);
@@ -56,6 +70,7 @@ void Metrics::call(std::string_view interface, std::uint16_t opnum, std::uint32_
   if (fault_status != 0)
     faults_.Add({{"interface", iface}, {"opnum", op}, {"status", fmt::format("0x{:08x}", fault_status)}}).Increment();
   durations_.Add({{"interface", iface}}, kBuckets).Observe(seconds);
+  sample_groups();
 }
 
 void Metrics::protocol_error(const rampart::Error& error, const rampart::runtime::Reaction& reaction) {
@@ -68,7 +83,7 @@ void Metrics::protocol_error(const rampart::Error& error, const rampart::runtime
 void Metrics::accepted() {
   connections_.Add({{"event", "accepted"}}).Increment();
   open_.Increment();
-  if (core_ != nullptr) groups_.Set(static_cast<double>(core_->groups.size()));
+  sample_groups();
 }
 
 void Metrics::refused(rampart::transport::RefuseReason why) {
@@ -78,7 +93,7 @@ void Metrics::refused(rampart::transport::RefuseReason why) {
 void Metrics::closed(rampart::transport::CloseReason why) {
   connections_.Add({{"event", "closed"}, {"reason", std::string(rampart::transport::to_string(why))}}).Increment();
   open_.Decrement();
-  if (core_ != nullptr) groups_.Set(static_cast<double>(core_->groups.size()));
+  sample_groups();
 }
 
 void MeteredEvents::protocol_error(const rampart::runtime::PeerInfo& peer, const rampart::Error& error,

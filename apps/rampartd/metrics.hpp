@@ -6,7 +6,10 @@
 //  - rampart_protocol_errors_total{rule,reaction}: every refusal the fault
 //    policy chose (the rule names the error domain and code);
 //  - rampart_connections_{accepted,refused,closed}_total and
-//    rampart_connections_open, rampart_association_groups: the transport.
+//    rampart_connections_open, rampart_association_groups: the transport;
+//  - rampart_lookup_handles: context handles the association groups hold
+//    (ept_lookup's, until ept_lookup_handle_free, the last page or the
+//    group's end).
 // Everything here is only built when metrics are enabled, so the data path
 // of a daemon without them is unchanged.
 #pragma once
@@ -43,6 +46,7 @@ class Metrics {
   void closed(rampart::transport::CloseReason why);
 
  private:
+  void sample_groups();
   const rampart::runtime::ServerCore* core_ = nullptr;
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>& calls_;
@@ -52,6 +56,7 @@ class Metrics {
   prometheus::Family<prometheus::Counter>& connections_;
   prometheus::Gauge& open_;
   prometheus::Gauge& groups_;
+  prometheus::Gauge& handles_;
   std::unique_ptr<prometheus::Exposer> exposer_;
 };
 

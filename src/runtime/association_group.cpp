@@ -1,6 +1,7 @@
 #include "rampart/runtime/association_group.hpp"
 
 #include <random>
+#include <vector>
 
 namespace rampart::runtime {
 
@@ -104,6 +105,20 @@ std::size_t AssociationGroupTable::size() const {
   std::lock_guard lock(mutex_);
   std::size_t n = 0;
   for (const auto& [id, g] : groups_) n += g.expired() ? 0 : 1;
+  return n;
+}
+
+std::size_t AssociationGroupTable::handle_count() const {
+  std::vector<std::shared_ptr<AssociationGroup>> live;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, weak] : groups_)
+      if (auto g = weak.lock()) live.push_back(std::move(g));
+  }
+  // Counted outside mutex_: a group released here runs its deleter, which
+  // takes mutex_.
+  std::size_t n = 0;
+  for (const auto& g : live) n += g->handle_count();
   return n;
 }
 

@@ -7,6 +7,7 @@ const char* ErrorCodeTraits<transport::Errc>::name(transport::Errc e) noexcept {
     case transport::Errc::bad_address: return "bad_address";
     case transport::Errc::bad_port: return "bad_port";
     case transport::Errc::path_too_long: return "path_too_long";
+    case transport::Errc::annotation_too_long: return "annotation_too_long";
   }
   return "unknown";
 }

@@ -20,8 +20,8 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from rampartd import Rampartd, free_port, run_suite  # noqa: E402
-from rawrpc import (BIND_ACK, EPM_V3, NDR20, RESPONSE, Conn, bind, ept_insert_stub, ept_map_stub, request,  # noqa: E402
-                    response_stub, stub_status, tcp_tower)
+from rawrpc import (BIND_ACK, EPM_V3, NDR20, RESPONSE, Conn, bind, ept_insert_stub, ept_lookup_stub,  # noqa: E402
+                    ept_map_stub, request, response_stub, stub_status, tcp_tower)
 from local_register import recv_pdu  # noqa: E402
 import threading  # noqa: E402
 
@@ -259,6 +259,41 @@ class Metrics(unittest.TestCase):
             self.assertEqual(m['rampart_connections_total{event="accepted"}'], accepted + 1)
             self.assertEqual(m["rampart_connections_open"], 0)
             self.assertIn("serving metrics address=127.0.0.1", d.log_text())
+
+    def test_metrics_count_lookup_handles_in_use(self):
+        # Two entries and ept_lookup with max_ents 1: a page remains, so the
+        # association group holds a lookup handle until it is freed.
+        static = [{"interface": NEW_IF[0], "version": "1.0", "protseq": "ncacn_ip_tcp", "endpoint": port}
+                  for port in ("6101", "6102")]
+        port = free_port()
+        with Rampartd(RAMPARTD, static_endpoints=static, extra_args=["--metrics", f"127.0.0.1:{port}"]) as d:
+            with Conn(port=d.port) as c:
+                self.assertEqual(c.call(bind(1, [(0, EPM_V3, [NDR20])]))[0][2], BIND_ACK)
+                self.assertEqual(scrape(port)["rampart_lookup_handles"], 0)
+                reply = c.call(request(2, 0, 2, ept_lookup_stub(max_ents=1)))[0]
+                self.assertEqual(reply[2], RESPONSE, reply.hex())
+                stub = response_stub(reply)
+                self.assertEqual(stub_status(stub), 0)
+                handle = stub[:20]
+                self.assertNotEqual(handle, b"\x00" * 20, "no lookup handle was returned")
+                m = scrape(port)
+                self.assertEqual(m["rampart_lookup_handles"], 1)
+                self.assertGreaterEqual(m["rampart_association_groups"], 1)
+                # ept_lookup_handle_free (opnum 4) releases it.
+                self.assertEqual(c.call(request(3, 0, 4, handle))[0][2], RESPONSE)
+                self.assertEqual(scrape(port)["rampart_lookup_handles"], 0)
+            with Conn(port=d.port) as c:
+                self.assertEqual(c.call(bind(1, [(0, EPM_V3, [NDR20])]))[0][2], BIND_ACK)
+                self.assertEqual(c.call(request(2, 0, 2, ept_lookup_stub(max_ents=1)))[0][2], RESPONSE)
+                self.assertEqual(scrape(port)["rampart_lookup_handles"], 1)
+            # The group ends with its connection, and its handles with it; the
+            # gauge is sampled at the next accept, close or call.
+
+            def after_next_accept():
+                with Conn(port=d.port):
+                    return wait_for(lambda: scrape(port)["rampart_connections_open"] == 1, 2) and \
+                        scrape(port)["rampart_lookup_handles"] == 0
+            self.assertTrue(wait_for(after_next_accept))
 
     def test_metrics_are_off_by_default(self):
         port = free_port()

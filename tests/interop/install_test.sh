@@ -22,7 +22,8 @@ for f in "$prefix/sbin/rampartd" "$prefix/bin/rampart" "$prefix/share/man/man1/r
   "$prefix/share/man/man8/rampartd.8" "$prefix/lib/systemd/system/rampartd.service" \
   "$prefix/lib/systemd/system/rampartd.socket" "$prefix/lib/systemd/system/rampartd-static.socket" \
   "$prefix/lib/sysusers.d/rampart.conf" "$sysconf/rampart/rampartd.toml" "$prefix/share/doc/rampart/LICENSE" \
-  "$prefix/share/bash-completion/completions/rampart" "$prefix/share/bash-completion/completions/rampartd"; do
+  "$prefix/share/bash-completion/completions/rampart" "$prefix/share/bash-completion/completions/rampartd" \
+  "$prefix/include/rampart/transport/endpoint_registration.hpp" "$prefix/include/rampart/base/error.hpp"; do
   if [[ -e $root$f ]]; then pass "$f"; else flunk "$f is not installed"; fi
 done
 
@@ -74,5 +75,13 @@ if command -v systemd-analyze >/dev/null; then
   [[ $line =~ :\ ([0-9.]+)\ (SAFE|OK) ]] && pass "systemd-analyze security: ${BASH_REMATCH[1]} ${BASH_REMATCH[2]}" ||
     flunk "systemd-analyze security: $line"
 fi
+# The installed headers are all of include/rampart and nothing else, and they
+# compile on their own from the installed tree.
+[[ $(cd "$root$prefix/include" && find rampart -type f | sort) == $(cd "$(dirname "$0")/../../include" && find rampart -name '*.hpp' -type f | sort) ]] &&
+  pass "the public headers are installed" || flunk "installed headers differ from include/rampart"
+echo '#include <rampart/transport/endpoint_registration.hpp>
+int main() { rampart::transport::RegistrationOptions o; return o.socket.empty(); }' >"$root/use.cpp"
+g++ -std=c++23 -fsyntax-only -I "$root$prefix/include" "$root/use.cpp" 2>"$root/use.log" &&
+  pass "an installed header compiles from the installed tree" || { flunk "installed header"; cat "$root/use.log" >&2; }
 ((fail == 0)) || exit 1
 echo "install_test: all checks passed"

@@ -186,6 +186,17 @@ hold_pid=$!
 interop_wait_until 10 grep -q "held until interrupted" "$work/hold.out" || flunk "register --hold did not register"
 expect_exit 0 held-map "${in_rampartd[@]}" map 127.0.0.1 samr
 check "a held entry is served" "$work/held-map.out" "^ncacn_ip_tcp:127\.0\.0\.1\[49711\]$"
+# A rampartd restart drops the held connection; rampart renews the entry
+# (every 5 s) over a new one.
+kill -TERM "$RAMPARTD_PID"
+wait "$RAMPARTD_PID" || true
+ip netns exec "$rns" "$rampartd" --config "$work/rampartd.toml" >"$work/rampartd-restarted.log" 2>&1 &
+RAMPARTD_PID=$!
+interop_at_exit kill "$RAMPARTD_PID"
+interop_wait_until 10 netns_exec "$rns" bash -c 'exec 3<>/dev/tcp/127.0.0.1/135' 2>/dev/null ||
+  flunk "rampartd did not restart"
+interop_wait_until 10 bash -c "ip netns exec $rns $rampart map 127.0.0.1 samr 2>/dev/null | grep -q 49711" &&
+  pass "a held entry is registered again after a rampartd restart" || flunk "the held entry did not come back"
 kill -TERM "$hold_pid"
 wait "$hold_pid" && pass "register --hold exits 0 on SIGTERM" || flunk "register --hold: exit $?"
 interop_wait_until 5 bash -c "! ip netns exec $rns $rampart map 127.0.0.1 samr >/dev/null 2>&1" &&

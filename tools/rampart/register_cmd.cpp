@@ -7,14 +7,20 @@
 //    `rampart unregister` or a restart.
 //  - With --hold, over the local socket: the entry belongs to the
 //    connection, which rampart keeps open until SIGINT or SIGTERM, as a
-//    server that registers itself does.
+//    server that registers itself does, renewing it every 5 seconds so the
+//    entry comes back after a rampartd restart.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <pthread.h>
 
+#include <cerrno>
+#include <chrono>
 #include <csignal>
+#include <ctime>
 #include <cstdio>
 #include <memory>
+#include <optional>
+#include <span>
 
 #include "commands.hpp"
 #include "net.hpp"
@@ -22,16 +28,16 @@
 #include "rampart/binding/string_binding.hpp"
 #include "rampart/binding/tower.hpp"
 #include "rampart/interfaces/epm.hpp"
-#include "rampart/ndr/stub.hpp"
-#include "rampart/transport/client.hpp"
+#include "rampart/runtime/client_errc.hpp"
+#include "rampart/transport/endpoint_registration.hpp"
 #include "well_known.hpp"
 
 namespace rampart::cli {
 
 namespace {
 
-constexpr const char* kStaticSocket = "/run/rampart/epmapper-static.sock";
-constexpr const char* kLocalSocket = "/run/rampart/epmapper.sock";
+constexpr const char* kStaticSocket = transport::kStaticRegistrationSocket;
+constexpr const char* kLocalSocket = transport::kLocalRegistrationSocket;
 
 struct RegisterArgs {
   std::string iface, endpoint, protseq = "ncacn_ip_tcp", annotation, object, socket;
@@ -59,51 +65,54 @@ Outcome<Registration> make_registration(const RegisterArgs& a) {
     object = *u;
   }
   if (a.annotation.size() > 63) return std::unexpected(Failure{"the annotation is longer than 63 octets", kExitUsage, ""});
-  const binding::TowerBinding tb{*iface, syntax::kNdr20, ps->id, 0, a.endpoint, {}};
-  auto tower = binding::Tower::build(tb);
-  if (!tower) return std::unexpected(Failure{fmt::format("{}[{}]: {}", a.protseq, a.endpoint, tower.error().to_string()),
+  auto entry = transport::make_ept_entry(*iface, ps->id, a.endpoint, a.annotation, object);
+  if (!entry) return std::unexpected(Failure{fmt::format("{}[{}]: {}", a.protseq, a.endpoint, entry.error().to_string()),
                                              kExitUsage, ""});
-  return Registration{*iface, binding::StringBinding::from_tower(tb).format(),
-                      epm::EptEntry{object, epm::Twr{tower->encode()}, a.annotation}};
+  const binding::TowerBinding tb{*iface, syntax::kNdr20, ps->id, 0, a.endpoint, {}};
+  return Registration{*iface, binding::StringBinding::from_tower(tb).format(), std::move(*entry)};
 }
 
-Failure connect_failure(const Error& e, const std::string& path, bool hold) {
+// A failure to connect names the socket and, for the static one, how else
+// to register; a failure after connecting (bind, call) is reported as is.
+Failure call_failure(const Error& e, const std::string& path, bool hold) {
   Failure f = failure_from(e, path);
-  if (!hold)
+  if (!hold && e.is(runtime::ClientErrc::connect_failed))
     f.message += "; is rampartd running? Its static socket is root's (mode 0600): register as root, or from the "
                  "server's own process with --hold over " + std::string(kLocalSocket);
   return f;
 }
 
-// ept_insert or ept_delete of one entry; the endpoint mapper's status.
-Outcome<std::uint32_t> send(transport::BlockingClient& c, epm::Opnum op, const epm::EptEntry& entry,
-                            const CommonOptions& common) {
-  auto stub = op == epm::Opnum::ept_insert ? ndr::encode_stub(epm::EptInsertRequest{{entry}, 1}, Drep::little())
-                                           : ndr::encode_stub(epm::EptDeleteRequest{{entry}}, Drep::little());
-  if (!stub) return std::unexpected(failure_from(stub.error(), "encoding the request"));
-  transport::CallRequest call{epm::kInterface, static_cast<std::uint16_t>(op), std::move(*stub), std::nullopt,
-                              common.timeout()};
-  auto reply = c.call(call);
-  if (!reply) return std::unexpected(failure_from(reply.error(), "call"));
-  if (reply->is_fault())
-    return std::unexpected(Failure{fmt::format("the endpoint mapper refused the call: {}{}", status_text(reply->fault_status),
-                                               reply->fault_status == 5 ? " (registration is for local callers)" : ""),
-                                   kExitFailure, ""});
-  auto r = ndr::decode_stub<epm::EptInsertResponse>(reply->stub, reply->drep);
-  if (!r) return std::unexpected(failure_from(r.error(), "the reply does not decode"));
-  return r->status;
+// The endpoint mapper's refusal, or its non-zero status, as a failure.
+std::optional<Failure> refusal(const transport::EptAnswer& answer, const std::string& what) {
+  if (answer.fault_status != 0)
+    return Failure{fmt::format("the endpoint mapper refused the call: {}{}", status_text(answer.fault_status),
+                               answer.fault_status == 5 ? " (registration is for local callers)" : ""),
+                   kExitFailure, ""};
+  if (answer.status != 0) return Failure{fmt::format("{}: {}", what, status_text(answer.status)), kExitFailure, ""};
+  return std::nullopt;
 }
 
 // Until SIGINT or SIGTERM; then the connection closes and rampartd drops
-// the entry.
-void hold_until_told() {
+// the entry. Every kRenewal the entry is inserted again, over a new
+// connection if rampartd restarted and closed the old one (rampartd(8),
+// STATE); a failed renewal is reported and retried.
+constexpr std::chrono::seconds kRenewal{5};
+
+void hold_until_told(transport::EndpointRegistration& held) {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  int signal = 0;
-  (void)sigwait(&set, &signal);
+  const timespec period{kRenewal.count(), 0};
+  while (sigtimedwait(&set, nullptr, &period) < 0) {
+    if (errno != EAGAIN) continue;  // EINTR: another signal
+    auto answer = held.renew();
+    if (!answer) std::fprintf(stderr, "rampart: renewing the registration: %s\n", answer.error().to_string().c_str());
+    else if (!answer->ok())
+      std::fprintf(stderr, "rampart: renewing the registration: %s\n",
+                   status_text(answer->fault_status != 0 ? answer->fault_status : answer->status).c_str());
+  }
 }
 
 int run(const RegisterArgs& a, epm::Opnum op, const CommonOptions& common) {
@@ -111,19 +120,25 @@ int run(const RegisterArgs& a, epm::Opnum op, const CommonOptions& common) {
   auto reg = make_registration(a);
   if (!reg) return render_failure(common, command, reg.error());
   const std::string path = !a.socket.empty() ? a.socket : a.hold ? kLocalSocket : kStaticSocket;
-  transport::ClientOptions options;
-  options.connect_timeout = common.timeout();
-  options.call_timeout = common.timeout();
-  transport::BlockingClient c(options);
-  if (auto ok = c.connect_local(path); !ok) return render_failure(common, command, connect_failure(ok.error(), path, a.hold));
-  if (auto ok = c.bind(epm::kInterface); !ok) return render_failure(common, command, failure_from(ok.error(), "bind epm"));
-  auto status = send(c, op, reg->entry, common);
-  if (!status) return render_failure(common, command, status.error());
+  const transport::RegistrationOptions options{path, common.timeout()};
+  const std::span<const epm::EptEntry> entries(&reg->entry, 1);
   const std::string label = label_for(reg->interface.uuid);
   const std::string what = fmt::format("{}{} v{}.{} {}", label.empty() ? "" : label + " ", reg->interface.uuid.to_string(),
                                        reg->interface.major, reg->interface.minor, reg->binding);
-  if (*status != 0)
-    return render_failure(common, command, Failure{fmt::format("{}: {}", what, status_text(*status)), kExitFailure, ""});
+  // The handle holds a --hold registration until this function returns.
+  std::optional<transport::EndpointRegistration> held;
+  transport::EptAnswer answer;
+  if (op == epm::Opnum::ept_insert) {
+    auto r = transport::register_endpoint(entries, options);
+    if (!r) return render_failure(common, command, call_failure(r.error(), path, a.hold));
+    answer = r->answer();
+    held.emplace(std::move(*r));
+  } else {
+    auto r = transport::unregister_endpoint(entries, options);
+    if (!r) return render_failure(common, command, call_failure(r.error(), path, a.hold));
+    answer = *r;
+  }
+  if (auto f = refusal(answer, what)) return render_failure(common, command, *f);
   if (common.json) {
     print_json({{"command", command}, {"ok", true}, {"interface", reg->interface.to_string()}, {"binding", reg->binding},
                 {"socket", path}, {"held", a.hold}});
@@ -132,7 +147,7 @@ int run(const RegisterArgs& a, epm::Opnum op, const CommonOptions& common) {
                 path.c_str(), a.hold ? " (held until interrupted)" : "");
     std::fflush(stdout);
   }
-  if (a.hold && op == epm::Opnum::ept_insert) hold_until_told();
+  if (a.hold && held) hold_until_told(*held);
   return kExitOk;
 }
 

@@ -64,6 +64,9 @@ class AssociationGroupTable {
   /// the server does not know, or one from another transport, gets a bind_nak.
   [[nodiscard]] std::shared_ptr<AssociationGroup> join(std::uint32_t id, TransportKind transport);
   [[nodiscard]] std::size_t size() const;
+  /// Context handles held by all live groups (the endpoint mapper's lookup
+  /// handles, so far), for metrics.
+  [[nodiscard]] std::size_t handle_count() const;
 
  private:
   const std::size_t max_groups_;

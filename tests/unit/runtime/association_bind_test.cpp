@@ -223,4 +223,22 @@ TEST(AssociationGroupHandles, EvictOldestOnlyOfTheSameOwner) {
 }
 
 }  // namespace
+// The table's count, for the rampart_lookup_handles gauge: live groups'
+// handles only; a group's handles go with its last connection.
+TEST(AssociationGroupHandles, TableCountsHandlesOfLiveGroups) {
+  AssociationGroupTable table(4, 8);
+  const Uuid owner = Uuid::parse("11111111-2222-3333-4444-555555555555").value();
+  auto g1 = table.create(TransportKind::tcp);
+  auto g2 = table.create(TransportKind::local);
+  ASSERT_TRUE(g1 && g2);
+  EXPECT_EQ(table.handle_count(), 0u);
+  ASSERT_TRUE(g1->create_handle(owner, nullptr));
+  ASSERT_TRUE(g1->create_handle(owner, nullptr));
+  ASSERT_TRUE(g2->create_handle(owner, nullptr));
+  EXPECT_EQ(table.handle_count(), 3u);
+  g1.reset();
+  EXPECT_EQ(table.handle_count(), 1u);
+  EXPECT_EQ(table.size(), 1u);
+}
+
 }  // namespace rampart::runtime
