@@ -36,8 +36,16 @@ void CodecGen::check_decoded(Code& c, Scope& s, const ir::Expr& e, const std::st
                              const std::string& what, bool force_deferred) {
   if (e.kind == ir::Expr::Kind::field && s.echo.contains(e.name)) {
     // An [in]-only size that the response's array carries (its max_count).
+    // The first array that names it sets it; every later one must carry the
+    // same max_count (C7), or the response would describe two sizes.
     const std::string lv = s.prefix + ident(e.name);
     const std::string type = "std::remove_cvref_t<decltype(" + lv + ")>";
+    if (s.echo_set.contains(e.name)) {
+      c.line("if (static_cast<std::uint64_t>(" + lv + ") != " + wire + ") [[unlikely]] return d.correlation_mismatch("
+             "ndr::Errc::" + errc + ", " + quote(what) + ");");
+      return;
+    }
+    s.echo_set.insert(e.name);
     c.line("if (!ndr::count_fits<" + type + ">(" + wire + ")) [[unlikely]] return d.correlation_mismatch(ndr::Errc::"
            "conformance_mismatch, " + quote("max_count does not fit " + e.name) + ");");
     c.line(lv + " = static_cast<" + type + ">(" + wire + ");");

@@ -38,6 +38,7 @@ struct Scope {
   std::string prefix;               // "v." (a structure) or "r." (a stub)
   std::set<std::string> available;  // decoded already (immediate checks)
   std::set<std::string> echo;       // [in]-only sizes a response carries: set from the wire
+  std::set<std::string> echo_set;   // those of `echo` an earlier array already set
   std::vector<std::string> preamble;  // locals declared at function scope
   std::vector<std::string> deferred;  // checks run once the whole scope is decoded
   std::string hoisted;              // the conformance a conformant structure was given
