@@ -1,6 +1,8 @@
 // The fault policy table. Every protocol error reaches the peer through
 // react(); the choices follow C706 12.6.4.5 (bind_nak), [MS-RPCE] 3.3.2.x
-// and what Samba 4.17 and Windows are seen to answer (../shared/INTEROP.md).
+// and what Samba 4.17 and Windows are seen to answer: Samba's raw_protocol
+// suite encodes Windows' answers and tests/interop/raw_protocol_test.sh holds
+// rampartd to them; docs/hardening.md and docs/deviations.md give the rules.
 #include "rampart/runtime/fault_policy.hpp"
 
 #include <fmt/format.h>
