@@ -67,6 +67,23 @@ if [[ -r /usr/share/bash-completion/bash_completion ]]; then
     pass "completion: interface names" || flunk "completion of interface names"
   [[ $(complete_words "$comp/rampartd" _rampartd rampartd --allow) == --allow-root ]] &&
     pass "completion: rampartd options" || flunk "completion of rampartd options"
+  # Every subcommand and long option that --help lists is offered, so the completion
+  # cannot fall behind the programs.
+  long_options() { "$@" --help | grep -oE '^  (-[a-zA-Z],)?--[a-z][a-z-]*' | grep -oE -- '--[a-z-]+$'; }
+  missing=""
+  offered=" $(complete_words "$comp/rampartd" _rampartd rampartd -) "
+  for o in $(long_options "$root$prefix/sbin/rampartd"); do [[ $offered == *" $o "* ]] || missing+=" rampartd $o"; done
+  subs=$("$root$prefix/bin/rampart" --help | awk '/^Subcommands:/ {s = 1; next} s && /^  [a-z]/ {print $1}')
+  offered=" $(complete_words "$comp/rampart" _rampart rampart "") "
+  for s in $subs; do
+    [[ $offered == *" $s "* ]] || missing+=" rampart $s"
+    sub_offered=" $(complete_words "$comp/rampart" _rampart rampart "$s" -) "
+    for o in $(long_options "$root$prefix/bin/rampart" "$s"); do
+      [[ $sub_offered == *" $o "* ]] || missing+=" rampart $s $o"
+    done
+  done
+  [[ -n $subs && -z $missing ]] && pass "completion offers every subcommand and long option of --help" ||
+    flunk "completion lacks:$missing"
 fi
 
 if command -v systemd-analyze >/dev/null; then
