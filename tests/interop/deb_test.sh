@@ -10,7 +10,11 @@
 #   - `systemctl reload` completes (RELOADING=1, READY=1), and the journal has the
 #     registration as a structured entry;
 #   - with the metrics drop-in of docs/privileges.md and [metrics] listen, the
-#     endpoint counts the calls, and the registration survives `systemctl restart`.
+#     endpoint counts exactly the calls made, and the registration survives `systemctl restart`.
+# Each step prints its commands and their output (systemctl status, the Uid and Cap*
+# lines of /proc/PID/status, rpcdump, the journal entry, the metrics before and
+# after), on stderr and in $RAMPART_DEB_TRANSCRIPT (default ./deb-transcript.txt;
+# build/tests/interop/deb-transcript.txt under ctest).
 #   deb_test.sh BUILD_DIR
 # Needs root, debootstrap and the Debian archive (apt); the clean root is made once
 # and kept as $RAMPART_DEB_ROOT (default /var/tmp/rampart-bookworm-minbase.tar).
@@ -51,12 +55,41 @@ fail=0
 pass() { interop_log "ok: $*"; }
 flunk() { interop_log "FAIL: $*"; fail=1; }
 
-# Install with the root's own apt, in a private mount namespace.
+# The transcript: each step's commands and their output, on stderr (ctest shows it)
+# and in $RAMPART_DEB_TRANSCRIPT (default deb-transcript.txt in the working
+# directory, build/tests/interop under ctest).
+transcript=${RAMPART_DEB_TRANSCRIPT:-$PWD/deb-transcript.txt}
+: >"$transcript"
+step() { printf '\n==== %s\n' "$*" | tee -a "$transcript" >&2; }
+# shown WHERE CMD...: run CMD (WHERE is in_root, in_net or host), print "# CMD" and its
+# output; the output is also left in $out and the status returned.
+out=""
+shown() {
+  local where=$1 rc=0 arg cmd=""
+  shift
+  for arg in "$@"; do
+    [[ $arg =~ ^[][A-Za-z0-9_./:=,+@-]+$ ]] && cmd+=" $arg" || cmd+=" '${arg//\'/\'\\\'\'}'"
+  done
+  [[ $where == in_net ]] && cmd+="    (the host's program, in the root's network namespace)"
+  printf '#%s\n' "$cmd" | tee -a "$transcript" >&2
+  out=$("$where" "$@" 2>&1) || rc=$?
+  if [[ -n $out ]]; then printf '%s\n' "$out" | tee -a "$transcript" >&2; fi
+  ((rc == 0)) || printf '(exit status %d)\n' "$rc" | tee -a "$transcript" >&2
+  return "$rc"
+}
+host() { "$@"; }
+in_chroot() { chroot "$root" "$@"; }
+
+step "install the package with apt into a clean Debian 12 root (debootstrap --variant=minbase bookworm)"
+# With the root's own apt, in a private mount namespace.
+printf '# apt-get install --no-install-recommends ./%s\n' "${deb##*/}" | tee -a "$transcript" >&2
 unshare -m --propagation private sh -c "mount -t proc proc '$root/proc' && chroot '$root' sh -c \
   'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends /tmp/rampart.deb'" \
   >"$work/install.log" 2>&1 || { tail -20 "$work/install.log" >&2; interop_die "the package did not install"; }
+grep -E '^(Setting up rampart|Created symlink|Unpacking rampart)' "$work/install.log" | tee -a "$transcript" >&2 || true
 pass "apt installs the package into a clean Debian 12 root"
-grep -q "^rampart:x:" "$root/etc/passwd" && pass "postinst created the rampart user" || flunk "no rampart user"
+shown in_chroot getent passwd rampart && [[ $out == rampart:x:* ]] && pass "postinst created the rampart user" ||
+  flunk "no rampart user"
 for unit in rampartd.socket rampartd-static.socket; do
   [[ -L $root/etc/systemd/system/sockets.target.wants/$unit ]] && pass "$unit enabled" || flunk "$unit not enabled"
 done
@@ -81,6 +114,7 @@ EOF
 chmod +x "$work/boot.sh"
 unshare --pid --fork --mount --net --uts --ipc --propagation private "$work/boot.sh" >"$work/boot.log" 2>&1 &
 boot=$!
+disown "$boot"  # no "Killed" notice when the cleanup ends it
 interop_at_exit kill -9 "$boot"
 init=""
 interop_wait_until 20 bash -c "pgrep -P $boot -x systemd >/dev/null" || interop_die "systemd did not start"
@@ -90,61 +124,95 @@ in_root() { nsenter -t "$init" -m -u -i -n -p -r -w "$@"; }
 in_net() { nsenter -t "$init" -n "$@"; }
 interop_wait_until 60 bash -c "[[ \$(nsenter -t $init -m -u -i -n -p -r -w systemctl is-system-running 2>/dev/null) =~ ^(running|degraded)$ ]]" ||
   flunk "the system did not finish booting"
-in_root systemctl is-active --quiet rampartd.socket && pass "rampartd.socket listens" || flunk "rampartd.socket is not active"
-in_root systemctl is-active --quiet rampartd.service && flunk "rampartd ran before any connection" ||
+step "boot the root with systemd as PID 1: rampartd.socket listens, rampartd.service waits"
+shown in_root systemctl is-system-running || true
+shown in_root systemctl status --no-pager --lines=0 rampartd.socket rampartd-static.socket &&
+  pass "both socket units are active" || flunk "a socket unit is not active"
+shown in_root systemctl is-active rampartd.service && flunk "rampartd ran before any connection" ||
   pass "rampartd waits for its first connection"
 
-in_root rampart dump 127.0.0.1 >"$work/dump.out" 2>&1 && grep -q "ncacn_ip_tcp:127.0.0.1\[135\]" "$work/dump.out" &&
-  pass "rampart dump answers through socket activation" || { flunk "rampart dump"; cat "$work/dump.out" >&2; }
+step "the first connection starts rampartd (socket activation)"
+shown in_root rampart dump 127.0.0.1 && grep -q "ncacn_ip_tcp:127.0.0.1\[135\]" <<<"$out" &&
+  pass "rampart dump answers through socket activation" || flunk "rampart dump"
+shown in_root systemctl status --no-pager --lines=8 rampartd.service || true
+grep -q "Active: active (running)" <<<"$out" && grep -q "TriggeredBy:" <<<"$out" && grep -q " rampartd\.socket$" <<<"$out" &&
+  pass "rampartd.service is running, triggered by rampartd.socket" || flunk "rampartd.service status"
 pid=$(in_root systemctl show -p MainPID --value rampartd.service)
-status=$(in_root cat "/proc/$pid/status")
-[[ $(awk '/^Uid:/ {print $2}' <<<"$status") == $(awk -F: '$1 == "rampart" {print $3}' "$root/etc/passwd") ]] &&
-  pass "rampartd runs as rampart" || flunk "rampartd's uid: $(grep ^Uid: <<<"$status")"
-if awk '/^Cap(Inh|Prm|Eff|Bnd|Amb):/ && $2 != "0000000000000000" {bad=1} END {exit bad}' <<<"$status" &&
+shown in_root sh -c "grep -E '^(Name|Uid|Gid|Groups|Cap[A-Za-z]+|NoNewPrivs):' /proc/$pid/status" || true
+status=$out
+[[ $(awk '/^Uid:/ {print $2 $3 $4 $5}' <<<"$status") == $(awk -F: '$1 == "rampart" {print $3 $3 $3 $3}' "$root/etc/passwd") ]] &&
+  pass "rampartd runs as rampart (real, effective, saved, fs uid)" || flunk "rampartd's uid: $(grep ^Uid: <<<"$status")"
+if awk '/^Cap(Inh|Prm|Eff|Bnd|Amb):/ {n++; if ($2 != "0000000000000000") bad=1} END {exit bad || n != 5}' <<<"$status" &&
   grep -q "^NoNewPrivs:.1" <<<"$status"; then
   pass "no capability in any set, NoNewPrivs"
 else
   flunk "capabilities: $(grep -E '^(Cap|NoNewPrivs)' <<<"$status" | tr '\n' ' ')"
 fi
+# Every thread, not only the main one.
+threads=$(in_root sh -c "cat /proc/$pid/task/*/status" | awk '/^Cap(Prm|Eff):/ && $2 != "0000000000000000" {bad++} /^Pid:/ {n++} END {print n+0, bad+0}')
+[[ $threads =~ ^[1-9][0-9]*\ 0$ ]] && pass "no thread holds a capability ($threads)" || flunk "threads with capabilities: $threads"
 [[ $(in_root systemctl show -p StatusText --value rampartd.service) == "serving the endpoint mapper" ]] &&
   pass "readiness notified" || flunk "no READY status"
 
-in_root rampart register lsarpc 49701 --annotation "registered by the deb test" >"$work/register.out" 2>&1 &&
-  pass "rampart register" || { flunk "rampart register"; cat "$work/register.out" >&2; }
-in_net "$py" "$rpcdump" 127.0.0.1 >"$work/rpcdump.out" 2>&1 || true
-grep -A3 "registered by the deb test" "$work/rpcdump.out" | grep -q "ncacn_ip_tcp:127.0.0.1\[49701\]" &&
-  pass "Impacket's rpcdump sees the registered entry" || { flunk "rpcdump"; cat "$work/rpcdump.out" >&2; }
+step "rampart register adds an entry that Impacket's rpcdump sees"
+shown in_root rampart register lsarpc 49701 --annotation "registered by the deb test" && pass "rampart register" ||
+  flunk "rampart register"
+shown in_net "$py" "$rpcdump" 127.0.0.1 || true
+grep -A3 "registered by the deb test" <<<"$out" | grep -q "ncacn_ip_tcp:127.0.0.1\[49701\]" &&
+  pass "Impacket's rpcdump sees the registered entry" || flunk "rpcdump"
+shown in_root cat /var/lib/rampart/registrations || true
 
-in_root systemctl kill -s SIGKILL rampartd.service
+step "SIGKILL: systemd restarts rampartd and the entry is kept"
+old=$pid
+shown in_root systemctl kill -s SIGKILL rampartd.service || true
 interop_wait_until 10 bash -c "[[ \$(nsenter -t $init -m -u -i -n -p -r -w systemctl show -p NRestarts --value rampartd.service) == 1 ]]" &&
   pass "systemd restarted rampartd after SIGKILL" || flunk "no restart after SIGKILL"
-interop_wait_until 10 bash -c "nsenter -t $init -m -u -i -n -p -r -w rampart map 127.0.0.1 lsarpc | grep -q '\[49701\]'" &&
+interop_wait_until 10 bash -c "[[ \$(nsenter -t $init -m -u -i -n -p -r -w systemctl is-active rampartd.service) == active ]]" || true
+shown in_root systemctl show -p NRestarts -p MainPID -p ActiveState -p SubState rampartd.service || true
+pid=$(in_root systemctl show -p MainPID --value rampartd.service)
+[[ $pid != "$old" && $pid != 0 ]] && pass "a new rampartd (pid $old, then $pid)" || flunk "MainPID $old, then $pid"
+shown in_root journalctl -u rampartd.service --no-pager -o short-monotonic --grep "Main process exited|Scheduled restart|Started|restored" || true
+interop_wait_until 10 bash -c "nsenter -t $init -m -u -i -n -p -r -w rampart map 127.0.0.1 lsarpc | grep -q '\[49701\]'" || true
+shown in_root rampart map 127.0.0.1 lsarpc && grep -q '\[49701\]' <<<"$out" &&
   pass "the registration survived SIGKILL" || flunk "the registration was lost"
-in_root systemctl reload rampartd.service && pass "systemctl reload" || flunk "systemctl reload"
-in_root journalctl RAMPART_EVENT=registration -o verbose --no-pager 2>/dev/null | grep -q "RAMPART_UID=0" &&
-  pass "the journal has the registration with its fields" || flunk "no structured journal entry"
+shown in_net "$py" "$rpcdump" 127.0.0.1 || true
+grep -A3 "registered by the deb test" <<<"$out" | grep -q "ncacn_ip_tcp:127.0.0.1\[49701\]" &&
+  pass "rpcdump still sees the entry after SIGKILL" || flunk "rpcdump after SIGKILL"
 
-# Metrics: the documented drop-in gives the service a network, the configuration an address.
+step "reload, and the registration in the journal as a structured entry"
+shown in_root systemctl reload rampartd.service && pass "systemctl reload" || flunk "systemctl reload"
+shown in_root sh -c "journalctl RAMPART_EVENT=registration -o verbose --no-pager | grep -E '^ *(MESSAGE|PRIORITY|_PID|_UID|_CAP_EFFECTIVE|_SYSTEMD_UNIT|RAMPART_[A-Z]+)='" || true
+grep -q "RAMPART_UID=0" <<<"$out" && pass "the journal has the registration with its fields" ||
+  flunk "no structured journal entry"
+
+step "metrics: the drop-in of docs/privileges.md, [metrics] listen, and the calls counted"
+# The documented drop-in gives the service a network, the configuration an address.
 mkdir -p "$root/etc/systemd/system/rampartd.service.d"
 printf '[Service]\nPrivateNetwork=no\nRestrictAddressFamilies=AF_UNIX AF_INET\n' \
   >"$root/etc/systemd/system/rampartd.service.d/metrics.conf"
 sed -i 's/^listen = ""$/listen = "127.0.0.1:9135"/' "$root/etc/rampart/rampartd.toml"
-in_root systemctl daemon-reload
-in_root systemctl restart rampartd.service
-in_root rampart ping 127.0.0.1 -c 3 >/dev/null 2>&1 || flunk "ping after the restart"
-in_net "$py" -c 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:9135/metrics", timeout=5).read().decode())' \
-  >"$work/metrics.out" 2>&1 || true
-if grep -qE '^rampart_calls_total\{interface="mgmt",opnum="2"\} [3-9]' "$work/metrics.out"; then
-  pass "the metrics endpoint counts the calls"
-else
-  flunk "metrics"; head -40 "$work/metrics.out" >&2
-fi
-in_root rampart map 127.0.0.1 lsarpc 2>/dev/null | grep -q '\[49701\]' && pass "the registration survived a restart" ||
+shown in_root cat /etc/systemd/system/rampartd.service.d/metrics.conf || true
+shown in_root grep -n -e '^\[metrics\]' -e '^listen = ' /etc/rampart/rampartd.toml || true
+shown in_root systemctl daemon-reload || true
+shown in_root systemctl restart rampartd.service || flunk "systemctl restart"
+scrape() {
+  in_net "$py" -c 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:9135/metrics", timeout=5).read().decode())' 2>&1 |
+    grep -E '^rampart_(calls_total|connections)' || true
+}
+calls() { awk -F'} ' '/^rampart_calls_total\{interface="mgmt",opnum="2"\}/ {n = $2} END {print n + 0}' <<<"$1"; }
+printf '# GET http://127.0.0.1:9135/metrics | grep -E "^rampart_(calls_total|connections)"    (python3 urllib, in the root'"'"'s network namespace)\n' | tee -a "$transcript" >&2
+before=$(scrape)
+printf '%s\n' "$before" | tee -a "$transcript" >&2
+shown in_root rampart ping 127.0.0.1 --count 3 || flunk "ping after the restart"
+printf '# GET http://127.0.0.1:9135/metrics | grep -E "^rampart_(calls_total|connections)"    (python3 urllib, in the root'"'"'s network namespace)\n' | tee -a "$transcript" >&2
+after=$(scrape)
+printf '%s\n' "$after" | tee -a "$transcript" >&2
+b=$(calls "$before") a=$(calls "$after")
+((a - b == 3)) && pass "the metrics endpoint counted the 3 calls (mgmt opnum 2: $b, then $a)" ||
+  flunk "metrics: mgmt opnum 2 went from $b to $a after 3 pings"
+shown in_root rampart map 127.0.0.1 lsarpc && grep -q '\[49701\]' <<<"$out" && pass "the registration survived a restart" ||
   flunk "the registration was lost by the restart"
 
-for f in dump register rpcdump; do
-  printf '==== %s\n' "$f" >&2
-  head -n 20 "$work/$f.out" >&2
-done
+interop_log "transcript: $transcript"
 if ((fail)); then interop_die "some checks failed"; fi
 interop_log "all checks passed"
