@@ -18,7 +18,7 @@ DESTDIR=$root cmake --install "$build" >"$root.log" 2>&1 || { cat "$root.log" >&
 rm -f "$root.log"
 prefix=$(sed -n 's/^CMAKE_INSTALL_PREFIX:PATH=//p' "$build/CMakeCache.txt")
 sysconf=$([[ $prefix == /usr ]] && echo /etc || echo "$prefix/etc")
-for f in "$prefix/sbin/rampartd" "$prefix/bin/rampart" "$prefix/share/man/man1/rampart.1" \
+for f in "$prefix/sbin/rampartd" "$prefix/bin/rampart" "$prefix/share/man/man1/rampart.1" "$prefix/share/man/man1/rampart-probe.1" \
   "$prefix/share/man/man8/rampartd.8" "$prefix/lib/systemd/system/rampartd.service" \
   "$prefix/lib/systemd/system/rampartd.socket" "$prefix/lib/systemd/system/rampartd-static.socket" \
   "$prefix/lib/sysusers.d/rampart.conf" "$sysconf/rampart/rampartd.toml" "$prefix/share/doc/rampart/LICENSE" \
@@ -29,9 +29,14 @@ done
 
 "$root$prefix/sbin/rampartd" --version | grep -q '^rampartd ' && pass "rampartd --version" || flunk "rampartd --version"
 "$root$prefix/bin/rampart" --version | grep -q '^rampart ' && pass "rampart --version" || flunk "rampart --version"
-for page in man1/rampart.1 man8/rampartd.8; do
+for page in man1/rampart.1 man1/rampart-probe.1 man8/rampartd.8; do
   warnings=$(MANWIDTH=80 man --warnings -l "$root$prefix/share/man/$page" 2>&1 >/dev/null || true)
   [[ -z $warnings ]] && pass "$page renders cleanly" || flunk "$page: $warnings"
+done
+# Every Rampart page the installed pages refer to (SEE ALSO, .BR name (N)) is installed too.
+for ref in $(cat "$root$prefix"/share/man/man[18]/*.[18] | sed -nE 's/^\.BR (rampart[a-z\\-]*) \(([0-9])\).*/\1.\2/p' | tr -d '\\' | sort -u); do
+  [[ -e $root$prefix/share/man/man${ref##*.}/$ref ]] && pass "man page $ref referred to and installed" ||
+    flunk "man page $ref is referred to but not installed"
 done
 grep -q "^ExecStart=$prefix/sbin/rampartd --config $sysconf/rampart/rampartd.toml --state-dir /var/lib/rampart$" \
   "$root$prefix/lib/systemd/system/rampartd.service" && pass "the unit runs the installed rampartd with its config" ||
