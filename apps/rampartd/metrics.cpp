@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include "hardening_class.hpp"
+
 namespace rampartd {
 
 using rampart::runtime::CallOutcome;
@@ -32,7 +34,7 @@ Metrics::Metrics()
       durations_(prometheus::BuildHistogram().Name("rampart_call_duration_seconds").Help("From dispatch to answer").Register(*registry_)),
       protocol_errors_(prometheus::BuildCounter()
                            .Name("rampart_protocol_errors_total")
-                           .Help("Input refused by the fault policy, by rule and reaction")
+                           .Help("Input refused by the fault policy, by hardening class, rule and reaction")
                            .Register(*registry_)),
       connections_(prometheus::BuildCounter()
                        .Name("rampart_connections_total")
@@ -75,7 +77,8 @@ void Metrics::call(std::string_view interface, std::uint16_t opnum, std::uint32_
 
 void Metrics::protocol_error(const rampart::Error& error, const rampart::runtime::Reaction& reaction) {
   protocol_errors_
-      .Add({{"rule", fmt::format("{}.{}", rampart::to_string(error.domain()), error.code_name())},
+      .Add({{"class", std::string(hardening_class(error))},
+            {"rule", fmt::format("{}.{}", rampart::to_string(error.domain()), error.code_name())},
             {"reaction", std::string(reaction_name(reaction.kind))}})
       .Increment();
 }

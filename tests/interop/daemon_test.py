@@ -255,10 +255,17 @@ class Metrics(unittest.TestCase):
             self.assertTrue(wait_for(lambda: scrape(port).get(
                 'rampart_connections_total{event="closed",reason="protocol"}', 0) == 1))
             m = scrape(port)
-            self.assertEqual(m['rampart_protocol_errors_total{reaction="bind_nak",rule="pdu.bad_rpc_version"}'], 1)
+            # By hardening class (HARDENING.md) as well as by rule.
+            self.assertEqual(m['rampart_protocol_errors_total{class="C1",reaction="bind_nak",rule="pdu.bad_rpc_version"}'], 1)
             self.assertEqual(m['rampart_connections_total{event="accepted"}'], accepted + 1)
             self.assertEqual(m["rampart_connections_open"], 0)
             self.assertIn("serving metrics address=127.0.0.1", d.log_text())
+            # A second bind on one connection: a presentation-context rule (C6).
+            with Conn(port=d.port) as again:
+                self.assertEqual(again.call(bind(1, [(0, EPM_V3, [NDR20])]))[0][2], BIND_ACK)
+                again.sock.sendall(bind(2, [(0, EPM_V3, [NDR20])]))
+                self.assertTrue(wait_for(lambda: [v for k, v in scrape(port).items() if k.startswith(
+                    'rampart_protocol_errors_total{class="C6",') and 'rule="runtime.second_bind"' in k] == [1]))
 
     def test_metrics_count_lookup_handles_in_use(self):
         # Two entries and ept_lookup with max_ents 1: a page remains, so the
