@@ -173,7 +173,8 @@ class State(unittest.TestCase):
         with Rampartd(RAMPARTD, extra_args=["--state-dir", state, *user]) as d:
             worker = threading.Thread(target=register_many, args=(d.static_socket_path, 400, acked, stop))
             worker.start()
-            self.assertTrue(wait_for(lambda: len(acked) >= 30), d.log_text()[-2000:])
+            # Each acknowledgement waits for two fsyncs, which take seconds on a busy disk.
+            self.assertTrue(wait_for(lambda: len(acked) >= 30, 60), d.log_text()[-2000:])
             d.proc.send_signal(signal.SIGKILL)  # in the middle of the registrations
             d.proc.wait(10)
             stop.set()
