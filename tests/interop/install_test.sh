@@ -105,5 +105,14 @@ echo '#include <rampart/transport/endpoint_registration.hpp>
 int main() { rampart::transport::RegistrationOptions o; return o.socket.empty(); }' >"$root/use.cpp"
 g++ -std=c++23 -fsyntax-only -I "$root$prefix/include" "$root/use.cpp" 2>"$root/use.log" &&
   pass "an installed header compiles from the installed tree" || { flunk "installed header"; cat "$root/use.log" >&2; }
+# scripts/install-deps: its help is the header comment and names every profile; an
+# unknown profile is a usage error (2). Neither installs anything.
+deps=$(dirname "$0")/../../scripts/install-deps
+help=$("$deps" --help)
+[[ $help == Installs* && $help != *"set -"* && $help == *runtime* && $help == *build* && $help == *test* &&
+  $help == *bench* ]] && pass "install-deps --help" || flunk "install-deps --help: $help"
+rc=0
+"$deps" no-such-profile >/dev/null 2>&1 || rc=$?
+((rc == 2)) && pass "install-deps refuses an unknown profile (2)" || flunk "install-deps no-such-profile: exit $rc"
 ((fail == 0)) || exit 1
 echo "install_test: all checks passed"
