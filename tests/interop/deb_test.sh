@@ -82,7 +82,8 @@ in_chroot() { chroot "$root" "$@"; }
 
 step "install the package with apt into a clean Debian 12 root (debootstrap --variant=minbase bookworm)"
 # With the root's own apt, in a private mount namespace.
-printf '# apt-get install --no-install-recommends ./%s\n' "${deb##*/}" | tee -a "$transcript" >&2
+printf '# apt-get update -qq && apt-get install -y -qq --no-install-recommends /tmp/rampart.deb    (chroot, before the boot; /tmp/rampart.deb is %s)\n' \
+  "${deb##*/}" | tee -a "$transcript" >&2
 unshare -m --propagation private sh -c "mount -t proc proc '$root/proc' && chroot '$root' sh -c \
   'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends /tmp/rampart.deb'" \
   >"$work/install.log" 2>&1 || { tail -20 "$work/install.log" >&2; interop_die "the package did not install"; }
