@@ -51,6 +51,9 @@ PLANTS = {
     "fragment-identity": ["c3.fragment-changes-opnum"],
     "redefine-context": ["c6.context-redefined"],
     "any-ptype": ["c1.ptype-from-server"],
+    "princ-name": ["c8.princ-name-no-room"],
+    "freed-handle": ["c15.lookup-handle-after-free"],
+    "walk-restart": ["c15.lookup-handle-after-walk"],
 }
 # Probes no plant in the planted instance covers: the flood and the remote
 # stop each have an instance of their own (both end the server); the other

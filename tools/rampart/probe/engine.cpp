@@ -67,6 +67,14 @@ Reaction bare(ReactionKind k, std::string detail) {
   return r;
 }
 
+// The stub of a response PDU (empty for anything else).
+std::vector<std::uint8_t> response_stub(std::span<const std::uint8_t> octets) {
+  auto p = pdu::decode(octets);
+  const auto* r = p ? p->as<pdu::Response>() : nullptr;
+  if (!r) return {};
+  return {r->stub.begin(), r->stub.end()};
+}
+
 bool wants_linger(const Probe& p) {
   return std::any_of(p.expected.begin(), p.expected.end(), [](const Expected& e) { return e.close_after.has_value(); });
 }
@@ -131,6 +139,7 @@ awaitable<Reaction> observe(ProbeConn& c, const Probe& p, Shared& s) {
     case ReadOutcome::Kind::pdu: break;
   }
   out = reaction_from_pdu(r.octets);
+  if (out.kind == ReactionKind::response && p.inspect) out.flaw = p.inspect(response_stub(r.octets));
   if (!wants_linger(p)) co_return out;
   const auto until = Clock::now() + s.o.linger;
   while (Clock::now() < until) {
@@ -141,6 +150,30 @@ awaitable<Reaction> observe(ProbeConn& c, const Probe& p, Shared& s) {
     break;
   }
   co_return out;
+}
+
+// Sends the probe's PDUs; a conversation reads the reply to each step and
+// builds the next PDUs from it. The reaction is to the last step's PDUs.
+awaitable<Reaction> converse(ProbeConn& c, const Probe& p, const Session& session, Shared& s) {
+  auto pdus = p.build(session);
+  std::vector<std::vector<std::uint8_t>> replies;
+  for (std::size_t step = 0;; ++step) {
+    std::vector<std::uint8_t> octets;
+    for (const auto& pdu : pdus) octets.insert(octets.end(), pdu.begin(), pdu.end());
+    if (auto err = co_await c.write(octets, s.o.reply_timeout); !err.empty())
+      co_return bare(ReactionKind::closed, "while sending: " + err);
+    if (step == p.steps.size()) co_return co_await observe(c, p, s);
+    auto r = co_await c.read_pdu(s.o.reply_timeout);
+    if (r.kind != ReadOutcome::Kind::pdu)
+      co_return bare(ReactionKind::connect_failed, fmt::format("no reply to step {} of the conversation", step + 1));
+    replies.push_back(std::move(r.octets));
+    auto next = p.steps[step](session, replies);
+    if (!next)
+      co_return bare(ReactionKind::connect_failed,
+                     fmt::format("the reply to step {} ({}) did not allow the next", step + 1,
+                                 reaction_from_pdu(replies.back()).describe()));
+    pdus = std::move(*next);
+  }
 }
 
 // The probes of one host that are running, for attributing an outage.
@@ -168,12 +201,7 @@ awaitable<ProbeResult> run_probe(const tcp::endpoint& ep, const Probe& p, InFlig
     if (!session) {
       res.reaction = bare(ReactionKind::connect_failed, why);
     } else {
-      std::vector<std::uint8_t> octets;
-      for (const auto& pdu : p.build(*session)) octets.insert(octets.end(), pdu.begin(), pdu.end());
-      if (auto err = co_await c.write(octets, s.o.reply_timeout); !err.empty())
-        res.reaction = bare(ReactionKind::closed, "while sending: " + err);
-      else
-        res.reaction = co_await observe(c, p, s);
+      res.reaction = co_await converse(c, p, *session, s);
     }
   }
   c.close();
