@@ -88,7 +88,7 @@ for a in 127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5; do
   interop_wait_until 10 port_open "$fns" "$a" || interop_die "lenient_epm.py did not listen on $a"
 done
 # Paced and throttled: 20 connections/s, one at a time. The host needs at
-# least 28 connections (baseline, 27 probes), so it cannot take less than 27
+# least 30 connections (baseline, 29 probes), so it cannot take less than 29
 # intervals of 50 ms. The server may see a closed connection's EOF after the
 # next one's accept, so it may count 2 open at once, never the default 4.
 run_probe "$fns" fake-clean 0 --rate 20 --per-host 1 127.0.0.1

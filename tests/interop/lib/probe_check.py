@@ -87,8 +87,11 @@ def verdicts(host):
 
 
 def check_rampartd(c, host):
-    if host["fingerprint"]["family"] != "rampartd":
-        c.fail(f"fingerprint {host['fingerprint']}")
+    fp = host["fingerprint"]
+    if fp["family"] != "rampartd" or fp["confidence"] != "high":
+        c.fail(f"fingerprint {fp}")
+    else:
+        c.ok(f"fingerprint rampartd ({fp['confidence']}): {'; '.join(fp['evidence'])}")
     for pid, p in verdicts(host).items():
         v, text = p["verdict"], p["reaction"]["text"]
         if pid in RAMPARTD_KNOWN_GAPS:
