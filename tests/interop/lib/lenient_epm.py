@@ -19,6 +19,7 @@ Plants (the probe that must find each is in tests/interop/probe_test.py):
   redefine-context, princ-name (mgmt inq_princ_name writes a name into a
   zero-octet buffer), freed-handle (ept_lookup_handle_free keeps the handle
   usable), walk-restart (a lookup handle whose walk ended starts it again),
+  shared-handles (a lookup handle works on every connection),
   crash-on-flood (the process
   exits when an alter_context brings more than 64 contexts: a host that dies),
   remote-stop (mgmt stop_server_listening from anyone is obeyed: the server
@@ -38,6 +39,7 @@ NDR20 = bytes.fromhex("045d888aeb1cc9119fe808002b104860") + struct.pack("<I", 2)
 MAX_FRAG = 5840
 MGMT = bytes.fromhex("80bda8af8a7dc911bef408002b102989")  # afa8bd80-7d8a-11c9-bef4-08002b102989, LE
 ASSOC_GROUP = 0x12345
+SHARED_HANDLES = {}
 
 
 class Close(Exception):
@@ -75,7 +77,9 @@ class Conn:
         self.bound = False
         self.contexts = {}  # context id -> abstract syntax (20 octets)
         self.pending = None  # (call_id, context, opnum) of an incomplete request
-        self.handles = {}  # lookup handle (20 octets) -> "live" or "done" (its walk ended)
+        # lookup handle (20 octets) -> "live" or "done" (its walk ended); one
+        # connection's, unless shared-handles makes them everyone's.
+        self.handles = SHARED_HANDLES if self.has("shared-handles") else {}
 
     def has(self, name):
         return name in self.p

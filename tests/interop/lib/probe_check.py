@@ -54,6 +54,7 @@ PLANTS = {
     "princ-name": ["c8.princ-name-no-room"],
     "freed-handle": ["c15.lookup-handle-after-free"],
     "walk-restart": ["c15.lookup-handle-after-walk"],
+    "shared-handles": ["c15.lookup-handle-other-association"],
 }
 # Probes no plant in the planted instance covers: the flood and the remote
 # stop each have an instance of their own (both end the server); the other

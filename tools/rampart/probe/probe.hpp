@@ -107,6 +107,9 @@ struct Probe {
   using Step = std::function<std::optional<std::vector<std::vector<std::uint8_t>>>(
       const Session&, std::span<const std::vector<std::uint8_t>> replies)>;
   std::vector<Step> steps{};
+  /// Send the last step's PDUs on a second connection, bound afresh (a new
+  /// association group), while the first stays open.
+  bool last_step_on_new_association = false;
   /// Checks a response's stub; a non-empty answer is a flaw (lenient).
   std::function<std::string(std::span<const std::uint8_t> stub)> inspect{};
 };

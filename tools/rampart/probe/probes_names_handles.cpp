@@ -1,7 +1,7 @@
 // Probes on names and handles: C8 a [string] out-parameter with no room
 // for its terminator (mgmt inq_princ_name), and C15 the lifetime of the
-// endpoint mapper's lookup handles: a handle used after it was freed, and
-// after the walk it belongs to ended. The handle probes are conversations
+// endpoint mapper's lookup handles: a handle used after it was freed, after
+// the walk it belongs to ended, and on another association. The handle probes are conversations
 // (Probe::steps): the handle is one the server issued on the connection.
 #include <fmt/format.h>
 
@@ -131,12 +131,38 @@ Probe handle_after_walk() {
   return p;
 }
 
+Probe handle_other_association() {
+  Probe p{"c15.lookup-handle-other-association", "C15",
+          "an ept_lookup with a lookup handle issued to another association",
+          "after a bind, ept_lookup (max_ents 1) to obtain a lookup handle; then, on a second connection bound "
+          "afresh (its own association group) while the first stays open, ept_lookup with that handle",
+          "Two well-formed calls on two connections; the handle is only looked up. The first connection is "
+          "closed when the probe ends, as any client's.",
+          "[MS-RPCE] 3.3.1.4.1: the scope of a context handle is its association; passed to a different "
+          "association the server SHOULD reject it, and a context handle the association does not hold fails "
+          "the call with fault nca_s_fault_context_mismatch (rampartd and Samba 4.17). A response with status "
+          "0 continued another association's walk (the Samba CVE-2021-3738 class). Inconclusive when the "
+          "first page issued no handle.",
+          Safety::safe, true,
+          [](const Session&) { return lookup(kCallId, 1); },
+          {fault(st::kNcaContextMismatch)},
+          {response(0)}};
+  p.steps.push_back([](const Session&, Replies replies) -> std::optional<Pdus> {
+    auto h = issued(replies[0]);
+    if (!h) return std::nullopt;
+    return lookup(kCallId + 1, 1, *h);
+  });
+  p.last_step_on_new_association = true;
+  return p;
+}
+
 }  // namespace
 
 void add_name_handle_probes(std::vector<Probe>& out) {
   out.push_back(princ_name_no_room());
   out.push_back(handle_after_free());
   out.push_back(handle_after_walk());
+  out.push_back(handle_other_association());
 }
 
 }  // namespace rampart::probe::detail
