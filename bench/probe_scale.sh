@@ -48,6 +48,7 @@ cat >"$work/rampartd/rampartd.toml" <<CONF
 listeners = ["0.0.0.0:135"]
 local_socket = "$work/rampartd/epmapper.sock"
 threads = 1
+allow_root = true
 [registration]
 static_socket = "$work/rampartd/epmapper-static.sock"
 CONF
@@ -81,6 +82,7 @@ done
 # Samba forks its worker at the first connection: warm it up (INTEROP.md).
 ip netns exec "$c" "$rampart" probe --no-progress -q --probe c1.version-minor 10.99.2.1 >/dev/null || true
 
+echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 # Wall time, and the peak RSS and CPU time of the child (getrusage: `ip netns
 # exec` execs rampart, so the child is rampart itself).
 # shellcheck disable=SC2086
@@ -95,8 +97,14 @@ with open(sys.argv[1], "w") as f:
     f.write(f"{rc} {wall:.2f} {ru.ru_maxrss} {ru.ru_utime + ru.ru_stime:.2f}\n")
 PY
 read -r rc wall rss_kib cpu <"$work/measure.txt"
+hps=$("$py" -c "print(f'{256 / $wall:.1f}')")
 echo "rampart probe: 256 hosts, default probes, exit status $rc"
-echo "wall time: $wall s; $("$py" -c "print(f'{256 / $wall:.1f}')") hosts/s; peak RSS: $((rss_kib / 1024)) MiB ($rss_kib KiB); CPU: $cpu s"
+echo "wall time: $wall s; $hps hosts/s; peak RSS: $((rss_kib / 1024)) MiB ($rss_kib KiB); CPU: $cpu s"
+echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+# The issue's targets, and one machine-readable line for scripts/run-bench.
+met() { "$py" -c "import sys; print('met' if float(sys.argv[1]) <= float(sys.argv[2]) else 'NOT MET')" "$1" "$2"; }
+echo "  wall time <= 30 s: $(met "$wall" 30); peak RSS <= 128 MiB: $(met "$rss_kib" $((128 * 1024)))"
+echo "RESULT hosts=256 exit=$rc wall_s=$wall hosts_per_s=$hps peak_rss_kib=$rss_kib cpu_s=$cpu"
 "$py" - "$work/results.jsonl" <<'PY'
 import collections, json, sys
 by = collections.defaultdict(collections.Counter)

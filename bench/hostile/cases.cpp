@@ -41,7 +41,8 @@ std::vector<std::uint8_t> concat(std::vector<std::uint8_t> a, const std::vector<
 std::vector<MalformedCase> generated() {
   static const std::vector<std::uint8_t> stub(64, 0x41);
   std::vector<MalformedCase> out;
-  // C2: alloc_hint 0xfffffff0 on a first fragment; only a hint, never reserved.
+  // C2: alloc_hint 0xfffffff0 on a first fragment: never reserved, and above
+  // the 4 MiB cap, so refused at once ([MS-RPCE] 3.3.3.5.4).
   out.push_back({"gen_alloc_hint_huge", request(2, pdu::pfc::kFirstFrag, 0xfffffff0u, stub)});
   // C3: the second fragment of a call changes call_id.
   out.push_back({"gen_fragment_call_id_changes",

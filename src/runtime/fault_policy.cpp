@@ -69,7 +69,13 @@ Reaction react_pdu(pdu::Errc e, Phase phase) {
 
 Reaction react_frag(FragErrc e) {
   switch (e) {
+    case FragErrc::alloc_hint_too_large:
     case FragErrc::stub_too_large:
+      // C2, [MS-RPCE] 3.3.3.5.4: a request over the 4 MiB cap, announced by
+      // an unfinished fragment's alloc_hint or reached by the fragments
+      // themselves, gets access_denied without DID_NOT_EXECUTE, then the
+      // close, as from Windows (raw_protocol test_fragmented_requests04/05).
+      return fault(st::kAccessDenied, false, true);
     case FragErrc::too_many_fragments:
       // C2: the call cannot be reassembled; the rest of its fragments are
       // still on the way, so the connection is closed after the fault.

@@ -19,6 +19,7 @@ const char* ErrorCodeTraits<runtime::FragErrc>::name(runtime::FragErrc e) noexce
     case FragErrc::too_many_fragments: return "too_many_fragments";
     case FragErrc::too_many_calls: return "too_many_calls";
     case FragErrc::not_a_fragment: return "not_a_fragment";
+    case FragErrc::alloc_hint_too_large: return "alloc_hint_too_large";
   }
   return "unknown";
 }

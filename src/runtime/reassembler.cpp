@@ -49,6 +49,19 @@ std::uint32_t alloc_hint_of(const pdu::Pdu& f) noexcept {
   return f.as<pdu::Response>()->alloc_hint;
 }
 
+// C2, [MS-RPCE] 3.3.3.5.4: a request fragment that is not the last and
+// announces more stub than the cap still admits is refused at once, as
+// Windows does (raw_protocol test_fragmented_requests04), instead of waiting
+// for octets that could never be accepted. A first|last fragment's hint is
+// ignored: its stub is already whole. Responses are held to the total only.
+Result<void> check_alloc_hint(const pdu::Pdu& f, std::size_t received, std::size_t max_stub) {
+  const auto* q = f.as<pdu::Request>();
+  if (!q || f.header.is_last_frag()) return {};
+  if (q->alloc_hint > max_stub - received)
+    return fail(FragErrc::alloc_hint_too_large, "alloc_hint above what the reassembly cap admits", 16);
+  return {};
+}
+
 // C3: the first fragment fixes the call; each later one must match it.
 Result<void> check_same_call(const CallIdentity& first, const CallIdentity& later) {
   if (later.call_id != first.call_id) return fail(FragErrc::call_id_mismatch, "fragment of another call", 12);
@@ -89,6 +102,7 @@ Result<std::optional<ReassembledCall>> Reassembler::start(const pdu::Pdu& f, Cal
   if (concurrent_ && find(id.call_id))
     return fail(FragErrc::call_in_progress, "first fragment repeats an open call_id", 12);
   if (stub.size() > limits_.max_stub) return fail(FragErrc::stub_too_large, "stub above the reassembly cap", 24);
+  if (auto hint = check_alloc_hint(f, 0, limits_.max_stub); !hint) return std::unexpected(hint.error());
   if (f.header.is_last_frag()) {
     ReassembledCall call;
     call.identity = std::move(id);
@@ -118,6 +132,7 @@ Result<std::optional<ReassembledCall>> Reassembler::append(Partial& p, const pdu
   const auto total = checked_add(p.stub.size(), stub.size());
   if (!total || *total > limits_.max_stub)
     return fail_and_drop(Error(FragErrc::stub_too_large, "reassembled stub above the cap", 24));
+  if (auto hint = check_alloc_hint(f, p.stub.size(), limits_.max_stub); !hint) return fail_and_drop(hint.error());
   if (p.fragments + 1 > limits_.max_fragments)
     return fail_and_drop(Error(FragErrc::too_many_fragments, "fragment count above the cap", 3));
   p.stub.insert(p.stub.end(), stub.begin(), stub.end());

@@ -36,7 +36,7 @@ STATIC = [{"interface": LSARPC_V0[0], "version": "0.0", "protseq": "ncacn_ip_tcp
            "endpoint": "49156", "annotation": "lsarpc"},
           {"interface": "12345678-1234-abcd-ef00-01234567cffb", "version": "1.0",
            "protseq": "ncacn_ip_tcp", "endpoint": "49155", "annotation": "netlogon"}]
-PROTO_ERROR, BAD_STUB, OUT_OF_MEMORY, ACCESS_DENIED = 0x1C01000B, 0x6F7, 0xE, 0x5
+PROTO_ERROR, BAD_STUB, ACCESS_DENIED = 0x1C01000B, 0x6F7, 0x5
 
 
 def u32(data, at):
@@ -122,7 +122,7 @@ class Hostile(unittest.TestCase):
         rss_before = self.d.rss_kib()
         with self.bound(frag=5840) as c:
             chunk = b"\xaa" * 5808
-            c.send(request(2, 0, 3, chunk, flags=PFC_FIRST_FRAG, alloc_hint=0xFFFFFFFF))
+            c.send(request(2, 0, 3, chunk, flags=PFC_FIRST_FRAG, alloc_hint=0))
             replies = []
             for _ in range(800):  # 800 * 5808 > 4 MiB
                 try:
@@ -131,17 +131,29 @@ class Hostile(unittest.TestCase):
                     break
             replies = [p for p in iter(c.recv_pdu, None)]
             self.assertTrue(replies, "no fault before close")
+            # [MS-RPCE] 3.3.3.5.4, raw_protocol test_fragmented_requests05.
             self.assertEqual(replies[0][2], FAULT)
-            self.assertEqual(u32(replies[0], 24), OUT_OF_MEMORY)
+            self.assertEqual(u32(replies[0], 24), ACCESS_DENIED)
+            self.assertFalse(replies[0][3] & PFC_DID_NOT_EXECUTE)
         self.assertLess(self.d.rss_kib() - rss_before, 16 * 1024, "reassembly grew past its cap")
         self.assert_still_serving()
+
+    def test_c2_alloc_hint_over_cap_is_refused_at_once(self):
+        # raw_protocol test_fragmented_requests04: a first fragment announcing
+        # 4 MiB + 1 gets access_denied and the close, before any more arrives.
+        with self.bound(frag=5840) as c:
+            replies = c.call(request(2, 0, 3, b"\0" * 64, flags=PFC_FIRST_FRAG, alloc_hint=0x400001))
+            self.assertTrue(replies, "no fault for the first fragment")
+            self.assertFalse(replies[0][3] & PFC_DID_NOT_EXECUTE)
+            self.assert_reaction_then_serving(replies, FAULT, status=ACCESS_DENIED, closed=True, conn=c)
 
     def test_c2_alloc_hint_is_not_trusted(self):
         rss_before = self.d.rss_kib()
         conns = []
         for i in range(20):
             c = self.bound()
-            c.send(request(2, 0, 3, b"\0" * 64, flags=PFC_FIRST_FRAG, alloc_hint=0xFFFFFFF0))
+            # The most a request may announce (4 MiB): accepted, never reserved.
+            c.send(request(2, 0, 3, b"\0" * 64, flags=PFC_FIRST_FRAG, alloc_hint=0x400000))
             conns.append(c)
         time.sleep(0.2)
         self.assertLess(self.d.rss_kib() - rss_before, 8 * 1024, "alloc_hint was trusted")

@@ -22,6 +22,7 @@ enum class FragErrc : std::uint16_t {
   too_many_fragments,      // fragment count above the cap (C2)
   too_many_calls,          // concurrent reassemblies above the cap (C13)
   not_a_fragment,          // a PDU that is neither a request nor a response
+  alloc_hint_too_large,    // an unfinished request announces more stub than the cap allows (C2)
 };
 
 }  // namespace rampart::runtime

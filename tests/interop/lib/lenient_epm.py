@@ -16,7 +16,11 @@ Plants (the probe that must find each is in tests/interop/probe_test.py):
   no-transfer, second-bind, alter-empty, assoc-group, strict-flags,
   frag-above-max, alloc-hint, fragments, request-auth-length, context-id,
   opnum, tower, truncated, max-ents, handle, fragment-identity, any-ptype,
-  redefine-context, crash-on-flood (the process
+  redefine-context, princ-name (mgmt inq_princ_name writes a name into a
+  zero-octet buffer), freed-handle (ept_lookup_handle_free keeps the handle
+  usable), walk-restart (a lookup handle whose walk ended starts it again),
+  shared-handles (a lookup handle works on every connection),
+  crash-on-flood (the process
   exits when an alter_context brings more than 64 contexts: a host that dies),
   remote-stop (mgmt stop_server_listening from anyone is obeyed: the server
   stops accepting connections).
@@ -35,6 +39,7 @@ NDR20 = bytes.fromhex("045d888aeb1cc9119fe808002b104860") + struct.pack("<I", 2)
 MAX_FRAG = 5840
 MGMT = bytes.fromhex("80bda8af8a7dc911bef408002b102989")  # afa8bd80-7d8a-11c9-bef4-08002b102989, LE
 ASSOC_GROUP = 0x12345
+SHARED_HANDLES = {}
 
 
 class Close(Exception):
@@ -72,6 +77,9 @@ class Conn:
         self.bound = False
         self.contexts = {}  # context id -> abstract syntax (20 octets)
         self.pending = None  # (call_id, context, opnum) of an incomplete request
+        # lookup handle (20 octets) -> "live" or "done" (its walk ended); one
+        # connection's, unless shared-handles makes them everyone's.
+        self.handles = SHARED_HANDLES if self.has("shared-handles") else {}
 
     def has(self, name):
         return name in self.p
@@ -172,18 +180,27 @@ class Conn:
 
     def call(self, call_id, ctx, opnum, stub):
         if self.contexts.get(ctx, b"")[:16] == MGMT:
-            return self.mgmt(call_id, ctx, opnum)
+            return self.mgmt(call_id, ctx, opnum, stub)
         if opnum == 2:
             return self.lookup(call_id, ctx, stub)
         if opnum == 3:
             return self.map(call_id, ctx, stub)
-        if opnum == 4:
+        if opnum == 4:  # ept_lookup_handle_free
+            if not self.has("freed-handle"):
+                self.handles.pop(bytes(stub[:20]), None)
             return response(call_id, ctx, b"\0" * 24)
         if not self.has("opnum"):
             return fault(call_id, OP_RNG, dne=True)
         return response(call_id, ctx, struct.pack("<I", 0))
 
-    def mgmt(self, call_id, ctx, opnum):
+    def mgmt(self, call_id, ctx, opnum, stub):
+        if opnum == 4 and len(stub) >= 8:  # inq_princ_name
+            size = struct.unpack_from("<I", stub, 4)[0]
+            if size == 0 and not self.has("princ-name"):
+                return fault(call_id, 0x6C6)  # rpc_x_invalid_bound
+            name = b"host/fake\0"
+            return response(call_id, ctx, struct.pack("<III", size, 0, len(name)) + name + b"\0" * 2
+                            + struct.pack("<I", 0))
         if opnum == 3:  # stop_server_listening
             if not self.has("remote-stop"):
                 return response(call_id, ctx, struct.pack("<I", ACCESS_DENIED))
@@ -198,9 +215,26 @@ class Conn:
         handle, max_ents = stub[16:36], struct.unpack_from("<I", stub, 36)[0]
         if max_ents > 500 and not self.has("max-ents"):
             return fault(call_id, BAD_STUB)
-        if any(handle) and not self.has("handle"):
+        if any(handle):
+            return self.lookup_with(call_id, ctx, bytes(handle), max_ents)
+        if max_ents == 1:
+            # A first page of one: the walk goes on, under a new handle (the
+            # map is empty, but a probe only needs the handle).
+            issued = struct.pack("<I", 0) + os.urandom(16)
+            self.handles[issued] = "live"
+            return response(call_id, ctx, issued + struct.pack("<IIIII", 0, max_ents, 0, 0, 0))
+        return response(call_id, ctx, b"\0" * 20 + struct.pack("<IIIII", 0, max_ents, 0, 0, NOT_REGISTERED))
+
+    def lookup_with(self, call_id, ctx, handle, max_ents):
+        state = self.handles.get(handle)
+        if state is None and not self.has("handle"):
             return fault(call_id, CTX_MISMATCH)
-        status = 0 if any(handle) else NOT_REGISTERED
+        status = 0
+        if state == "live":
+            self.handles[handle] = "done"  # this page ends the walk
+        elif state == "done" and not self.has("walk-restart"):
+            del self.handles[handle]
+            status = NOT_REGISTERED
         return response(call_id, ctx, b"\0" * 20 + struct.pack("<IIIII", 0, max_ents, 0, 0, status))
 
     def map(self, call_id, ctx, stub):

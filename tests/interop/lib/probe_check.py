@@ -16,7 +16,6 @@ import sys
 # fails the test.
 RAMPARTD_KNOWN_GAPS = {
     "c4.bind-auth-length-lies": "bind_nak reason 0 instead of 4",
-    "c2.alloc-hint-over-cap": "waits for the rest of a 4 MiB + 1 request instead of refusing it",
 }
 
 # Samba 4.17 (samba-dcerpcd + rpcd_epmapper): correct except these.
@@ -52,6 +51,10 @@ PLANTS = {
     "fragment-identity": ["c3.fragment-changes-opnum"],
     "redefine-context": ["c6.context-redefined"],
     "any-ptype": ["c1.ptype-from-server"],
+    "princ-name": ["c8.princ-name-no-room"],
+    "freed-handle": ["c15.lookup-handle-after-free"],
+    "walk-restart": ["c15.lookup-handle-after-walk"],
+    "shared-handles": ["c15.lookup-handle-other-association"],
 }
 # Probes no plant in the planted instance covers: the flood and the remote
 # stop each have an instance of their own (both end the server); the other
@@ -85,8 +88,11 @@ def verdicts(host):
 
 
 def check_rampartd(c, host):
-    if host["fingerprint"]["family"] != "rampartd":
-        c.fail(f"fingerprint {host['fingerprint']}")
+    fp = host["fingerprint"]
+    if fp["family"] != "rampartd" or fp["confidence"] != "high":
+        c.fail(f"fingerprint {fp}")
+    else:
+        c.ok(f"fingerprint rampartd ({fp['confidence']}): {'; '.join(fp['evidence'])}")
     for pid, p in verdicts(host).items():
         v, text = p["verdict"], p["reaction"]["text"]
         if pid in RAMPARTD_KNOWN_GAPS:

@@ -178,14 +178,43 @@ TEST(AssociationCall, OversizedReassemblyIsRefusedWithoutBufferingIt) {
   std::vector<std::uint8_t> chunk(5800, 0xaa);
   auto frag = h.request(0, chunk, 21);
   frag.header.pfc_flags = pdu::pfc::kFirstFrag;
-  frag.as<pdu::Request>()->alloc_hint = 0xffffffff;
+  frag.as<pdu::Request>()->alloc_hint = 0;  // no hint: the total alone trips the cap
   h.send(frag);
   frag.header.pfc_flags = 0;
   std::vector<pdu::Pdu> sent;
   for (int i = 0; i < 20 && !h.closed; ++i) sent = h.send(frag);
   ASSERT_TRUE(h.closed);
   ASSERT_EQ(sent.size(), 1u);
-  EXPECT_EQ(fault_status(sent[0]), 0x0000000eu);
+  // [MS-RPCE] 3.3.3.5.4; raw_protocol test_fragmented_requests05.
+  EXPECT_EQ(fault_status(sent[0]), status::kAccessDenied);
+  EXPECT_FALSE(sent[0].header.has_flag(pdu::pfc::kDidNotExecute));
+}
+
+// raw_protocol test_fragmented_requests04: Windows refuses the first
+// fragment of a request whose alloc_hint is one octet over the 4 MiB cap,
+// without waiting for the rest.
+TEST(AssociationCall, AllocHintOverTheCapIsRefusedAtTheFirstFragment) {
+  Harness h;
+  h.bind_echo(nullptr, 5840);
+  auto frag = h.request(0, kStub, 23);
+  frag.header.pfc_flags = pdu::pfc::kFirstFrag;
+  frag.as<pdu::Request>()->alloc_hint = (4u << 20) + 1;
+  auto sent = h.send(frag);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].header.call_id, 23u);
+  EXPECT_EQ(fault_status(sent[0]), status::kAccessDenied);
+  EXPECT_FALSE(sent[0].header.has_flag(pdu::pfc::kDidNotExecute));
+  EXPECT_TRUE(h.closed);
+}
+
+TEST(AssociationCall, AllocHintAtTheCapIsAccepted) {
+  Harness h;
+  h.bind_echo(nullptr, 5840);
+  auto frag = h.request(0, kStub, 24);
+  frag.header.pfc_flags = pdu::pfc::kFirstFrag;
+  frag.as<pdu::Request>()->alloc_hint = 4u << 20;
+  EXPECT_TRUE(h.send(frag).empty());
+  EXPECT_FALSE(h.closed);
 }
 
 TEST(AssociationCall, FragmentThatChangesContextIsAProtocolError) {

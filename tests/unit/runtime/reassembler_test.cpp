@@ -63,10 +63,60 @@ TEST(Reassembler, AllocHintIsClampedNotTrusted) {
   const auto stub = make_stub(64);
   auto first = request(stub);
   first.header.pfc_flags = pdu::pfc::kFirstFrag;
-  first.as<pdu::Request>()->alloc_hint = 0xffffffff;
+  first.as<pdu::Request>()->alloc_hint = FragmentLimits{}.max_stub;
   Reassembler r;
   ASSERT_TRUE(r.add(first));
   EXPECT_LE(r.buffered_bytes(), FragmentLimits{}.max_initial_reserve);
+}
+
+TEST(Reassembler, FirstFragmentAllocHintAboveTheCapIsRefused) {
+  const auto stub = make_stub(64);
+  auto first = request(stub);
+  first.header.pfc_flags = pdu::pfc::kFirstFrag;
+  first.as<pdu::Request>()->alloc_hint = FragmentLimits{}.max_stub + 1;
+  Reassembler r;
+  auto step = r.add(first);
+  ASSERT_FALSE(step);
+  EXPECT_TRUE(step.error().is(FragErrc::alloc_hint_too_large)) << step.error().to_string();
+  EXPECT_EQ(r.in_progress(), 0u);
+}
+
+TEST(Reassembler, WholeRequestAllocHintIsOnlyAHint) {
+  // A first|last fragment carries its whole stub; its hint can't make it larger.
+  const auto stub = make_stub(64);
+  auto whole = request(stub);
+  whole.as<pdu::Request>()->alloc_hint = 0xffffffff;
+  Reassembler r;
+  auto call = r.add(whole);
+  ASSERT_TRUE(call && call->has_value());
+}
+
+TEST(Reassembler, LaterAllocHintAboveWhatRemainsIsRefused) {
+  FragmentLimits limits;
+  limits.max_stub = 10000;
+  Reassembler r(limits);
+  const auto stub = make_stub(4096);
+  auto first = request(stub);
+  first.header.pfc_flags = pdu::pfc::kFirstFrag;
+  first.as<pdu::Request>()->alloc_hint = 8192;
+  ASSERT_TRUE(r.add(first));
+  auto middle = request(stub);
+  middle.header.pfc_flags = 0;
+  middle.as<pdu::Request>()->alloc_hint = 10000 - 4096 + 1;
+  auto step = r.add(middle);
+  ASSERT_FALSE(step);
+  EXPECT_TRUE(step.error().is(FragErrc::alloc_hint_too_large)) << step.error().to_string();
+  EXPECT_EQ(r.in_progress(), 0u) << "the refused call is dropped";
+}
+
+TEST(Reassembler, ResponseAllocHintIsNotHeldToTheCap) {
+  FragmentLimits limits;
+  limits.max_stub = 10000;
+  Reassembler r(limits);
+  const auto stub = make_stub(64);
+  auto first = make_pdu(pdu::PType::response, pdu::Response{0xffffffff, 0, 0, 0, stub});
+  first.header.pfc_flags = pdu::pfc::kFirstFrag;
+  ASSERT_TRUE(r.add(first));
 }
 
 struct Mutation {

@@ -90,6 +90,7 @@ const std::vector<Probe>& catalogue() {
     std::vector<Probe> v;
     detail::add_bind_probes(v);
     detail::add_call_probes(v);
+    detail::add_name_handle_probes(v);
     return v;
   }();
   return all;

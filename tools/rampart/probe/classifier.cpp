@@ -34,10 +34,12 @@ std::string expected_list(const Probe& p) {
 
 Classification classify(const Probe& p, const Reaction& r, std::optional<bool> alive_after) {
   if (r.kind == ReactionKind::connect_failed)
-    return {Verdict::inconclusive, "no connection: " + r.detail};
+    return {Verdict::inconclusive, "not run: " + r.detail};
   if (alive_after && !*alive_after)
     return {Verdict::vulnerable_pattern,
             fmt::format("after {} the host no longer accepted a connection and bind", r.describe())};
+  if (r.kind == ReactionKind::response && !r.flaw.empty())
+    return {Verdict::lenient, fmt::format("accepted: {}: {} (expected {})", r.describe(), r.flaw, expected_list(p))};
   const Expected* kind_match = nullptr;
   for (const auto& e : p.expected) {
     if (!e.matches_kind_and_code(r)) continue;

@@ -67,6 +67,14 @@ Reaction bare(ReactionKind k, std::string detail) {
   return r;
 }
 
+// The stub of a response PDU (empty for anything else).
+std::vector<std::uint8_t> response_stub(std::span<const std::uint8_t> octets) {
+  auto p = pdu::decode(octets);
+  const auto* r = p ? p->as<pdu::Response>() : nullptr;
+  if (!r) return {};
+  return {r->stub.begin(), r->stub.end()};
+}
+
 bool wants_linger(const Probe& p) {
   return std::any_of(p.expected.begin(), p.expected.end(), [](const Expected& e) { return e.close_after.has_value(); });
 }
@@ -131,6 +139,7 @@ awaitable<Reaction> observe(ProbeConn& c, const Probe& p, Shared& s) {
     case ReadOutcome::Kind::pdu: break;
   }
   out = reaction_from_pdu(r.octets);
+  if (out.kind == ReactionKind::response && p.inspect) out.flaw = p.inspect(response_stub(r.octets));
   if (!wants_linger(p)) co_return out;
   const auto until = Clock::now() + s.o.linger;
   while (Clock::now() < until) {
@@ -141,6 +150,55 @@ awaitable<Reaction> observe(ProbeConn& c, const Probe& p, Shared& s) {
     break;
   }
   co_return out;
+}
+
+awaitable<std::string> write_all(ProbeConn& c, const std::vector<std::vector<std::uint8_t>>& pdus, Shared& s) {
+  std::vector<std::uint8_t> octets;
+  for (const auto& pdu : pdus) octets.insert(octets.end(), pdu.begin(), pdu.end());
+  co_return co_await c.write(octets, s.o.reply_timeout);
+}
+
+// The last step of a probe about a handle's association ([MS-RPCE]
+// 3.3.1.4.1): a second connection with an association group of its own,
+// while the first, which holds the handle, stays open.
+awaitable<Reaction> on_new_association(const tcp::endpoint& ep, const Probe& p,
+                                       const std::vector<std::vector<std::uint8_t>>& pdus, Shared& s) {
+  co_await s.pacer.acquire();
+  ProbeConn c(co_await asio::this_coro::executor);
+  if (auto err = co_await c.connect(ep, s.o.connect_timeout); !err.empty())
+    co_return bare(ReactionKind::connect_failed, "second connection: " + err);
+  std::string why;
+  if (!co_await preamble(c, s, why)) co_return bare(ReactionKind::connect_failed, "second connection: " + why);
+  if (auto err = co_await write_all(c, pdus, s); !err.empty())
+    co_return bare(ReactionKind::closed, "while sending: " + err);
+  auto r = co_await observe(c, p, s);
+  c.close();
+  co_return r;
+}
+
+// Sends the probe's PDUs; a conversation reads the reply to each step and
+// builds the next PDUs from it. The reaction is to the last step's PDUs.
+awaitable<Reaction> converse(const tcp::endpoint& ep, ProbeConn& c, const Probe& p, const Session& session,
+                             Shared& s) {
+  auto pdus = p.build(session);
+  std::vector<std::vector<std::uint8_t>> replies;
+  for (std::size_t step = 0;; ++step) {
+    const bool last = step == p.steps.size();
+    if (last && p.last_step_on_new_association) co_return co_await on_new_association(ep, p, pdus, s);
+    if (auto err = co_await write_all(c, pdus, s); !err.empty())
+      co_return bare(ReactionKind::closed, "while sending: " + err);
+    if (last) co_return co_await observe(c, p, s);
+    auto r = co_await c.read_pdu(s.o.reply_timeout);
+    if (r.kind != ReadOutcome::Kind::pdu)
+      co_return bare(ReactionKind::connect_failed, fmt::format("no reply to step {} of the conversation", step + 1));
+    replies.push_back(std::move(r.octets));
+    auto next = p.steps[step](session, replies);
+    if (!next)
+      co_return bare(ReactionKind::connect_failed,
+                     fmt::format("the reply to step {} ({}) did not allow the next", step + 1,
+                                 reaction_from_pdu(replies.back()).describe()));
+    pdus = std::move(*next);
+  }
 }
 
 // The probes of one host that are running, for attributing an outage.
@@ -168,12 +226,7 @@ awaitable<ProbeResult> run_probe(const tcp::endpoint& ep, const Probe& p, InFlig
     if (!session) {
       res.reaction = bare(ReactionKind::connect_failed, why);
     } else {
-      std::vector<std::uint8_t> octets;
-      for (const auto& pdu : p.build(*session)) octets.insert(octets.end(), pdu.begin(), pdu.end());
-      if (auto err = co_await c.write(octets, s.o.reply_timeout); !err.empty())
-        res.reaction = bare(ReactionKind::closed, "while sending: " + err);
-      else
-        res.reaction = co_await observe(c, p, s);
+      res.reaction = co_await converse(ep, c, p, *session, s);
     }
   }
   c.close();

@@ -94,16 +94,32 @@ Fingerprint windows_like(const Baseline& b, const std::vector<ProbeResult>& resu
   return f;
 }
 
+// rampartd annotates its own entry; an annotation can be copied, so the
+// claim is high only when the behaviour agrees: Windows' paging, and the
+// refusals where Samba's epmapper (the other open stack) accepts or closes.
+Fingerprint rampartd(const Baseline& b, const std::vector<ProbeResult>& results) {
+  Fingerprint f{"rampartd", "", "medium", {"the endpoint mapper's own entry is annotated \"rampartd endpoint mapper\""}};
+  if (b.status_with_entries) {
+    f.evidence.push_back("but ept_lookup returned entries with ept_s_not_registered, as Samba does and rampartd does not");
+    return f;
+  }
+  f.evidence.push_back("ept_lookup pages as Windows does");
+  if (verdict_is(results, "c7.lookup-max-ents-over-range", Verdict::correct) &&
+      verdict_is(results, "c6.unknown-assoc-group", Verdict::correct)) {
+    f.confidence = "high";
+    f.evidence.push_back("max_ents 501 refused and an unknown association group answered with bind_nak, where "
+                         "Samba's epmapper serves the one and closes on the other");
+  }
+  return f;
+}
+
 }  // namespace
 
 Fingerprint fingerprint(const Baseline& b, const std::vector<ProbeResult>& results) {
   if (!b.reachable) return {"unknown", "", "none", {"no connection: " + b.error}};
   if (!b.bound) return {"unknown", "", "none", {"the endpoint mapper bind was refused: " + b.bind_reaction.describe()}};
-  if (std::find(b.annotations.begin(), b.annotations.end(), "rampartd endpoint mapper") != b.annotations.end()) {
-    Fingerprint f{"rampartd", "", "high", {"the endpoint mapper's own entry is annotated \"rampartd endpoint mapper\""}};
-    if (!b.status_with_entries) f.evidence.push_back("ept_lookup pages as Windows does");
-    return f;
-  }
+  if (std::find(b.annotations.begin(), b.annotations.end(), "rampartd endpoint mapper") != b.annotations.end())
+    return rampartd(b, results);
   if (b.status_with_entries) return samba(b, results);
   if (!b.lookup_ok) return {"unknown", "", "none", {"ept_lookup did not complete: " + b.error}};
   // Windows' RPCSS always lists its own interfaces; an empty map is not one.

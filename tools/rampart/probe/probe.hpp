@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,9 @@ struct Reaction {
   bool extended_error = false;
   bool closed_after = false;     // the connection closed after the PDU
   std::string detail;            // decoder error, socket error, ...
+  /// What a response's stub showed wrong (Probe::inspect): the host wrote
+  /// what it should have refused, whatever status it then gave.
+  std::string flaw;
 
   /// "bind_nak reason 4 (protocol_version_not_supported), then close"
   [[nodiscard]] std::string describe() const;
@@ -91,9 +95,23 @@ struct Probe {
   std::vector<Expected> expected;
   /// Reactions that mean the host accepted the input (verdict lenient).
   std::vector<Expected> accepting;
-  /// Replies to well-formed set-up PDUs among `build`'s (an alter_context
-  /// adding a context) that are read and set aside before the reaction.
+  /// Replies to well-formed set-up PDUs among the last PDUs sent (an
+  /// alter_context adding a context) that are read and set aside before the
+  /// reaction.
   std::uint8_t setup_replies = 0;
+  /// A conversation: after `build`'s PDUs, each step reads one reply and
+  /// builds the next PDUs from the replies so far, oldest first (a handle
+  /// the server issued); the reaction is to the last step's. A step that
+  /// returns nothing (the replies did not allow it) leaves the probe
+  /// inconclusive.
+  using Step = std::function<std::optional<std::vector<std::vector<std::uint8_t>>>(
+      const Session&, std::span<const std::vector<std::uint8_t>> replies)>;
+  std::vector<Step> steps{};
+  /// Send the last step's PDUs on a second connection, bound afresh (a new
+  /// association group), while the first stays open.
+  bool last_step_on_new_association = false;
+  /// Checks a response's stub; a non-empty answer is a flaw (lenient).
+  std::function<std::string(std::span<const std::uint8_t> stub)> inspect{};
 };
 
 }  // namespace rampart::probe

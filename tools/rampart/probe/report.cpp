@@ -36,6 +36,7 @@ nlohmann::json reaction_json(const Reaction& r) {
   if (r.did_not_execute) j["did_not_execute"] = true;
   j["closed_after"] = r.closed_after;
   if (!r.detail.empty()) j["detail"] = r.detail;
+  if (!r.flaw.empty()) j["flaw"] = r.flaw;
   return j;
 }
 

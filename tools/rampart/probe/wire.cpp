@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 
+#include "rampart/base/byte_reader.hpp"
 #include "rampart/binding/tower.hpp"
 #include "rampart/interfaces/epm.hpp"
 #include "rampart/interfaces/mgmt.hpp"
@@ -60,6 +61,28 @@ Octets ept_lookup_stub(std::uint32_t max_ents, const Uuid& handle_uuid, std::uin
   // C706 Appendix O: inquiry rpc_c_ep_all_elts (0), rpc_c_vers_all (1).
   epm::EptLookupRequest req{0, std::nullopt, std::nullopt, 1, {handle_attributes, handle_uuid}, max_ents};
   return must_encode(req);
+}
+
+Octets ept_lookup_handle_free_stub(const Uuid& handle_uuid, std::uint32_t handle_attributes) {
+  return must_encode(epm::EptLookupHandleFreeRequest{{handle_attributes, handle_uuid}});
+}
+
+std::optional<LookupHandle> lookup_handle_of(std::span<const std::uint8_t> pdu_octets) {
+  auto p = pdu::decode(pdu_octets);
+  const auto* r = p ? p->as<pdu::Response>() : nullptr;
+  if (!r) return std::nullopt;
+  // ndr_context_handle (C706 Appendix N): attributes, then the UUID, in the
+  // responder's drep.
+  ByteReader rd(r->stub, p->header.drep);
+  auto attributes = rd.u32();
+  if (!attributes) return std::nullopt;
+  auto uuid = Uuid::decode(rd);
+  if (!uuid) return std::nullopt;
+  return LookupHandle{*attributes, *uuid};
+}
+
+Octets inq_princ_name_stub(std::uint32_t authn_proto, std::uint32_t princ_name_size) {
+  return must_encode(mgmt::InqPrincNameRequest{authn_proto, princ_name_size});
 }
 
 Octets ept_map_stub() {

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -49,6 +50,18 @@ inline constexpr std::uint16_t kFragSize = 5840;
 /// ept_lookup of everything, `max_ents` entries per call, with `handle`.
 [[nodiscard]] Octets ept_lookup_stub(std::uint32_t max_ents, const Uuid& handle_uuid = {},
                                      std::uint32_t handle_attributes = 0);
+/// ept_lookup_handle_free of `handle` (C706 Appendix O, opnum 4).
+[[nodiscard]] Octets ept_lookup_handle_free_stub(const Uuid& handle_uuid, std::uint32_t handle_attributes = 0);
+/// The entry_handle an ept_lookup response hands back (the first 20 octets
+/// of its stub: attributes, then the UUID), or nullopt when `pdu_octets` is
+/// not a response with a stub that long.
+struct LookupHandle {
+  std::uint32_t attributes = 0;
+  Uuid uuid;
+};
+[[nodiscard]] std::optional<LookupHandle> lookup_handle_of(std::span<const std::uint8_t> pdu_octets);
+/// rpc_mgmt_inq_princ_name (C706 Appendix Q, opnum 4): authn_proto, princ_name_size.
+[[nodiscard]] Octets inq_princ_name_stub(std::uint32_t authn_proto, std::uint32_t princ_name_size);
 /// ept_map for the endpoint mapper's own TCP tower (5 floors, 75 octets),
 /// max_towers 1: the request Impacket and rpcdump send.
 [[nodiscard]] Octets ept_map_stub();

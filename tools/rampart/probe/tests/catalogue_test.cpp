@@ -69,7 +69,8 @@ TEST(Catalogue, UnsafeProbesAreOnlySentOnRequest) {
   EXPECT_EQ(find_probe("c2.alloc-hint-huge")->safety, Safety::unsafe);
   EXPECT_EQ(find_probe("c14.remote-stop-listening")->safety, Safety::unsafe);
   EXPECT_EQ(find_probe("c4.request-auth-length-past-frag")->safety, Safety::unsafe);
-  EXPECT_EQ(all.size() - safe.size(), 4u);
+  EXPECT_EQ(find_probe("c8.princ-name-no-room")->safety, Safety::unsafe);
+  EXPECT_EQ(all.size() - safe.size(), 5u);
 }
 
 TEST(Catalogue, SelectsByIdAndClass) {
@@ -137,6 +138,68 @@ TEST(Wire, CallProbes) {
 
   const auto cut = build("c10.truncated-ept-map")[0];
   EXPECT_EQ(cut.size(), 24u + 40u);
+}
+
+// An ept_lookup response (C706 Appendix O) as a server sends it: entry
+// handle, num_ents 0, an empty entries array, status.
+wire::Octets lookup_reply(std::uint32_t call_id, const Uuid& handle, std::uint32_t status) {
+  std::vector<std::uint8_t> stub(20, 0);
+  const auto& b = handle.bytes();
+  // The UUID in NDR little-endian order: time_low, time_mid, time_hi reversed.
+  const std::size_t order[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
+  for (std::size_t i = 0; i < 16; ++i) stub[4 + i] = b[order[i]];
+  for (std::uint32_t v : {0u, 1u, 0u, 0u, status})
+    for (int i = 0; i < 4; ++i) stub.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+  pdu::Pdu p;
+  p.header.ptype = pdu::PType::response;
+  p.header.call_id = call_id;
+  p.body = pdu::Response{static_cast<std::uint32_t>(stub.size()), 0, 0, 0, stub};
+  return pdu::encode(p);
+}
+
+std::uint16_t opnum_of(const wire::Octets& request) {
+  auto d = pdu::decode(request);
+  return d && d->as<pdu::Request>() ? d->as<pdu::Request>()->opnum : 0xffff;
+}
+
+std::span<const std::uint8_t> stub_of(const wire::Octets& request, pdu::Pdu& keep) {
+  keep = *pdu::decode(request);
+  return keep.as<pdu::Request>()->stub;
+}
+
+TEST(Conversation, FreedHandleIsTheOneTheServerIssued) {
+  const Probe* p = find_probe("c15.lookup-handle-after-free");
+  ASSERT_NE(p, nullptr);
+  ASSERT_EQ(p->steps.size(), 1u);
+  const auto handle = Uuid::from_string("01234567-89ab-cdef-0123-456789abcdef");
+  std::vector<wire::Octets> replies{lookup_reply(1, handle, 0)};
+  auto next = p->steps[0](kSession, replies);
+  ASSERT_TRUE(next);
+  ASSERT_EQ(next->size(), 2u);
+  EXPECT_EQ(opnum_of((*next)[0]), 4);  // ept_lookup_handle_free
+  EXPECT_EQ(opnum_of((*next)[1]), 2);  // ept_lookup
+  pdu::Pdu free_pdu, lookup_pdu;
+  EXPECT_TRUE(std::ranges::equal(stub_of((*next)[0], free_pdu).subspan(0, 20), std::span(replies[0]).subspan(24, 20)));
+  EXPECT_TRUE(std::ranges::equal(stub_of((*next)[1], lookup_pdu).subspan(16, 20), std::span(replies[0]).subspan(24, 20)));
+  // A first page without a handle leaves nothing to free: inconclusive.
+  std::vector<wire::Octets> none{lookup_reply(1, Uuid{}, 0x16c9a0d6)};
+  EXPECT_FALSE(p->steps[0](kSession, none));
+}
+
+TEST(Conversation, WalkProbeReusesTheFirstHandleOnlyAfterTheWalkEnded) {
+  const Probe* p = find_probe("c15.lookup-handle-after-walk");
+  ASSERT_NE(p, nullptr);
+  ASSERT_EQ(p->steps.size(), 2u);
+  const auto handle = Uuid::from_string("01234567-89ab-cdef-0123-456789abcdef");
+  std::vector<wire::Octets> replies{lookup_reply(1, handle, 0)};
+  ASSERT_TRUE(p->steps[0](kSession, replies));
+  replies.push_back(lookup_reply(2, handle, 0));  // more than one page: the walk goes on
+  EXPECT_FALSE(p->steps[1](kSession, replies));
+  replies[1] = lookup_reply(2, Uuid{}, 0);  // the walk ended
+  auto last = p->steps[1](kSession, replies);
+  ASSERT_TRUE(last);
+  pdu::Pdu keep;
+  EXPECT_TRUE(std::ranges::equal(stub_of((*last)[0], keep).subspan(16, 20), std::span(replies[0]).subspan(24, 20)));
 }
 
 // The sizes the probes' documentation states.

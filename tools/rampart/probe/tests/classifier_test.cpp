@@ -65,6 +65,21 @@ TEST(Classify, AHostThatStopsServingIsAVulnerablePattern) {
             Verdict::vulnerable_pattern);
 }
 
+TEST(Classify, AResponseThatWrotePastTheBufferIsLenientWhateverItsStatus) {
+  const Probe& p = probe("c8.princ-name-no-room");
+  // An empty array with an error status is a refusal.
+  EXPECT_EQ(p.inspect(std::vector<std::uint8_t>(16, 0)), "");
+  EXPECT_EQ(classify(p, react(ReactionKind::response, 0x7a), std::nullopt).verdict, Verdict::correct);
+  // "host/x\0" (7 elements) in a princ_name_size of 0, status insufficient buffer.
+  std::vector<std::uint8_t> stub{0, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 'h', 'o', 's', 't', '/', 'x', 0, 0, 0x7a, 0, 0, 0};
+  auto r = react(ReactionKind::response, 0x7a);
+  r.flaw = p.inspect(stub);
+  EXPECT_NE(r.flaw.find("actual_count 7"), std::string::npos) << r.flaw;
+  auto c = classify(p, r, std::nullopt);
+  EXPECT_EQ(c.verdict, Verdict::lenient);
+  EXPECT_NE(c.reason.find("actual_count 7"), std::string::npos) << c.reason;
+}
+
 TEST(Classify, NoConnectionIsInconclusive) {
   EXPECT_EQ(classify(probe("c1.version-minor"), react(ReactionKind::connect_failed), std::nullopt).verdict,
             Verdict::inconclusive);

@@ -32,10 +32,21 @@ TEST(Fingerprint, NothingToGoOn) {
   EXPECT_EQ(fingerprint(served({}, 0), {}).family, "unknown");  // an empty map is not Windows
 }
 
-TEST(Fingerprint, RampartdNamesItself) {
-  auto f = fingerprint(served({"lsarpc", "rampartd endpoint mapper"}), {});
+TEST(Fingerprint, RampartdNamesItselfAndBehavesSo) {
+  const auto b = served({"lsarpc", "rampartd endpoint mapper"});
+  auto f = fingerprint(b, {});
   EXPECT_EQ(f.family, "rampartd");
+  EXPECT_EQ(f.confidence, "medium");  // the annotation alone
+  f = fingerprint(b, {result("c7.lookup-max-ents-over-range", Verdict::correct),
+                      result("c6.unknown-assoc-group", Verdict::correct, ReactionKind::bind_nak)});
   EXPECT_EQ(f.confidence, "high");
+  EXPECT_EQ(f.evidence.size(), 3u);
+  auto copied = b;  // the annotation on a host that pages as Samba
+  copied.status_with_entries = true;
+  f = fingerprint(copied, {result("c7.lookup-max-ents-over-range", Verdict::correct),
+                           result("c6.unknown-assoc-group", Verdict::correct, ReactionKind::bind_nak)});
+  EXPECT_EQ(f.family, "rampartd");
+  EXPECT_EQ(f.confidence, "medium");
 }
 
 TEST(Fingerprint, SambaByItsLookupPagingAndMore) {
