@@ -214,6 +214,11 @@ void Generator::header_interface(const ir::Interface& itf) {
   h_ += "  template <::rampart::ndr::WireFormat F>\n  ::rampart::runtime::CallOutcome dispatch(const "
         "::rampart::runtime::CallContext& ctx);\n";
   h_ += "  std::shared_ptr<" + n + "_server> impl_;\n  ::rampart::ndr::DecodeLimits limits_;\n};\n\n";
+  header_clients(itf);
+}
+
+void Generator::header_clients(const ir::Interface& itf) {
+  const std::string n = ident(itf.name);
   h_ += "/// Typed client proxy (blocking): encodes [in] in the transfer syntax\n"
         "/// and drep of the channel's connection (NDR20 or NDR64), sends the call\n"
         "/// through the channel (a connection bound to the interface) and decodes\n"
