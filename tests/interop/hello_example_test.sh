@@ -7,15 +7,18 @@
 #     rampartd's local socket), the hello client (ept_map on 127.0.0.1:135, then calls);
 #  4. Impacket binds to the hello server with NDR64 and calls it, and checks the endpoint
 #     mapper over NDR20 and NDR64 (tests/interop/impacket_ndr64.py).
-#   hello_example_test.sh BUILD_DIR RAMPARTD
+#   hello_example_test.sh BUILD_DIR RAMPARTD [NDR64_EPM]
+# NDR64_EPM (interop_ndr64_epm) serves the endpoint mapper's generated codecs, for Impacket's
+# ept_lookup and ept_map over NDR64 until rampartd's endpoint mapper runs on them.
 # Steps 1-2 need neither root nor a network; 3-4 need root and are skipped (77) without it.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/rampartd.sh"
 source "$here/lib/python.sh"
-(($# == 2)) || interop_die "usage: hello_example_test.sh BUILD_DIR RAMPARTD"
+(($# == 2 || $# == 3)) || interop_die "usage: hello_example_test.sh BUILD_DIR RAMPARTD [NDR64_EPM]"
 build=$(realpath "$1")
 rampartd=$(realpath "$2")
+epm64=${3:+$(realpath "$3")}
 source_dir=$(cd "$here/../.." && pwd)
 # rampartd's endpoint mapper marshals NDR20 only until it runs on generated code; then
 # this becomes "accepted" and Impacket's ept_lookup/ept_map over NDR64 are checked too.
@@ -64,8 +67,18 @@ expected="Hello, World! (greeting 1), 40 + 2 = 42, port $port, NDR64"
 interop_log "ok: hello_client found the server through ept_map and called it: $out"
 
 interop_python -c 'import impacket' 2>/dev/null || { interop_log "skipped: Impacket is not installed"; exit 77; }
+generated=()
+if [[ -n $epm64 ]]; then
+  # It serves until its stdin closes: this shell holds the fifo open.
+  mkfifo "$work/epm64.in"
+  ip netns exec "$ns" "$epm64" <"$work/epm64.in" >"$work/epm64.port" 2>&1 &
+  interop_at_exit kill $!
+  exec 7>"$work/epm64.in"
+  interop_wait_until 10 grep -qs '^[0-9]' "$work/epm64.port" || interop_die "interop_ndr64_epm did not start"
+  generated=(--generated-epm "$(head -n 1 "$work/epm64.port")")
+fi
 ip netns exec "$ns" env PYTHONPATH="$INTEROP_LIB_DIR" PYTHONDONTWRITEBYTECODE=1 "$INTEROP_PYTHON" \
-  "$here/impacket_ndr64.py" 127.0.0.1 "$port" --epm-ndr64 "$epm_ndr64" ||
+  "$here/impacket_ndr64.py" 127.0.0.1 "$port" --epm-ndr64 "$epm_ndr64" "${generated[@]}" ||
   interop_die "Impacket over NDR64"
 kill -0 "$RAMPARTD_PID" 2>/dev/null || interop_die "rampartd died"
 interop_log "ok: all checks passed"
