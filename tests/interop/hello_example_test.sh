@@ -65,6 +65,11 @@ out=$(ip netns exec "$ns" "$work/hello/hello_client" 127.0.0.1 World 2>&1) ||
 expected="Hello, World! (greeting 1), 40 + 2 = 42, port $port, NDR64"
 [[ $out == "$expected" ]] || interop_die "hello_client said '$out', expected '$expected'"
 interop_log "ok: hello_client found the server through ept_map and called it: $out"
+if [[ -x $build/bin/rampart ]]; then
+  mapped=$(ip netns exec "$ns" "$build/bin/rampart" map 127.0.0.1 5f3c2a1e-8d4b-4c6a-9e7f-0a1b2c3d4e5f 2>&1) || true
+  [[ $mapped == *"ncacn_ip_tcp:127.0.0.1[$port]"* ]] || interop_die "rampart map said: $mapped"
+  interop_log "ok: rampart map shows the registration: $mapped"
+fi
 
 interop_python -c 'import impacket' 2>/dev/null || { interop_log "skipped: Impacket is not installed"; exit 77; }
 generated=()
