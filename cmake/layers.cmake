@@ -16,7 +16,7 @@ function(rampart_layer name)
   endforeach()
   add_library(rampart_${name} STATIC ${sources})
   target_include_directories(rampart_${name}
-    PUBLIC ${PROJECT_SOURCE_DIR}/include
+    PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:include>
     PRIVATE ${PROJECT_SOURCE_DIR}/src/${name})
   target_link_libraries(rampart_${name} PUBLIC ${deps})
   rampart_warnings(rampart_${name})

@@ -65,14 +65,25 @@ Result<void> Association::join_group(std::uint32_t assoc_group_id) {
   return {};
 }
 
+// The transfer syntax a new context gets ([MS-RPCE] 3.3.1.5.6): the
+// server's preferred one when offered, NDR64 for an interface whose stubs
+// have NDR64 codecs (as 64-bit Windows prefers it), otherwise NDR20.
+std::optional<SyntaxId> Association::choose_transfer(const pdu::PresentationContext& c, const Interface& iface) {
+  if (iface.supports_transfer_syntax(syntax::kNdr64) && offers(c, syntax::kNdr64)) return syntax::kNdr64;
+  if (offers(c, syntax::kNdr20)) return syntax::kNdr20;
+  return std::nullopt;
+}
+
 // One context, as Windows negotiates it: an unknown abstract syntax is
 // reason 1; after one context of this PDU was accepted, every further one
 // is reason 2 (one new context per bind or alter_context); a context id
 // already defined may be presented again only with its abstract syntax and
 // its transfer syntax (C6: context ids are immutable), and offering another
-// syntax Rampart knows for it is a protocol error. NDR64 ([MS-RPCE] 2.2.5)
-// is not implemented yet, so a context that offers no NDR20 is reason 2.
-Result<ContextResultEntry> Association::negotiate_one(const pdu::PresentationContext& c, bool validate_only) {
+// syntax Rampart knows for it is a protocol error. A context offering
+// neither NDR20 nor an NDR64 the interface has is reason 2; so is one
+// that `yields` to a later context of the PDU with the preferred syntax.
+Result<ContextResultEntry> Association::negotiate_one(const pdu::PresentationContext& c, bool validate_only,
+                                                      bool yields) {
   auto iface = core_.interfaces.find(c.abstract_syntax);
   if (!iface) return rejection(ProviderReason::abstract_syntax_not_supported);
   if (validate_only) return rejection(ProviderReason::proposed_transfer_syntaxes_not_supported);
@@ -85,10 +96,32 @@ Result<ContextResultEntry> Association::negotiate_one(const pdu::PresentationCon
       return fail(Errc::context_redefined, "alter_context changes a context's transfer syntax", 28);
     return rejection(ProviderReason::proposed_transfer_syntaxes_not_supported);
   }
-  if (!offers(c, syntax::kNdr20)) return rejection(ProviderReason::proposed_transfer_syntaxes_not_supported);
+  const auto transfer = choose_transfer(c, *iface);
+  if (!transfer || yields) return rejection(ProviderReason::proposed_transfer_syntaxes_not_supported);
   if (contexts_.size() >= limits_->max_contexts) return rejection(ProviderReason::local_limit_exceeded);
-  contexts_.emplace(c.context_id, Context{std::move(iface), c.abstract_syntax, syntax::kNdr20});
-  return ContextResultEntry{ContextResult::acceptance, 0, syntax::kNdr20};
+  contexts_.emplace(c.context_id, Context{std::move(iface), c.abstract_syntax, *transfer});
+  return ContextResultEntry{ContextResult::acceptance, 0, *transfer};
+}
+
+// [MS-RPCE] 3.3.1.5.6: a client offering several transfer syntaxes sends
+// one context per syntax for the same abstract syntax (Windows: [0] NDR20,
+// [1] NDR64, [2] bind-time features), and the server accepts the one with
+// its preferred syntax. So a new context that would get NDR20 yields when
+// a later new context of the PDU offers the same interface over an NDR64
+// the interface has; Windows answers the NDR20 one with reason 2.
+bool Association::yields_to_later(const pdu::Bind& bind, std::size_t i, const std::vector<bool>& feature) const {
+  const auto& c = bind.contexts[i];
+  if (contexts_.contains(c.context_id)) return false;
+  auto iface = core_.interfaces.find(c.abstract_syntax);
+  if (!iface || !iface->supports_transfer_syntax(syntax::kNdr64)) return false;
+  if (choose_transfer(c, *iface) == syntax::kNdr64) return false;
+  for (std::size_t j = i + 1; j < bind.contexts.size(); ++j) {
+    const auto& later = bind.contexts[j];
+    if (!feature[j] && later.abstract_syntax == c.abstract_syntax && !contexts_.contains(later.context_id) &&
+        later.context_id != c.context_id && offers(later, syntax::kNdr64))
+      return true;
+  }
+  return false;
 }
 
 Result<std::vector<ContextResultEntry>> Association::negotiate_contexts(const pdu::Bind& bind, bool allow_features) {
@@ -107,7 +140,8 @@ Result<std::vector<ContextResultEntry>> Association::negotiate_contexts(const pd
   bool accepted = false;
   for (std::size_t i = 0; i < bind.contexts.size(); ++i) {
     if (feature[i]) continue;
-    results[i] = RAMPART_TRY(negotiate_one(bind.contexts[i], accepted));
+    const bool yields = !accepted && yields_to_later(bind, i, feature);
+    results[i] = RAMPART_TRY(negotiate_one(bind.contexts[i], accepted, yields));
     accepted = accepted || results[i].result == ContextResult::acceptance;
   }
   return results;

@@ -33,6 +33,12 @@ std::optional<std::uint16_t> ClientAssociation::context_for(const SyntaxId& abst
   return std::nullopt;
 }
 
+std::optional<SyntaxId> ClientAssociation::transfer_syntax_for(const SyntaxId& abstract_syntax) const noexcept {
+  for (const auto& d : contexts_)
+    if (d.offered.abstract_syntax == abstract_syntax && d.outcome && d.outcome->accepted()) return d.outcome->transfer_syntax;
+  return std::nullopt;
+}
+
 std::uint16_t ClientAssociation::next_context_id() const noexcept {
   std::uint16_t id = 0;
   for (const auto& d : contexts_) id = std::max<std::uint16_t>(id, static_cast<std::uint16_t>(d.offered.context_id + 1));

@@ -55,6 +55,10 @@ bool AsyncClient::cancel(CallTicket ticket, bool orphan) { return impl_->cancel(
 void AsyncClient::close() { impl_->fail_all(Error(ClientErrc::call_cancelled, "the client closed the connection")); }
 bool AsyncClient::is_open() const noexcept { return impl_->phase == Impl::Phase::open; }
 bool AsyncClient::conc_mpx() const noexcept { return impl_->assoc.conc_mpx(); }
+std::optional<SyntaxId> AsyncClient::transfer_syntax(const SyntaxId& interface) const noexcept {
+  return impl_->assoc.transfer_syntax_for(interface);
+}
+Drep AsyncClient::drep() const noexcept { return impl_->assoc.drep(); }
 std::size_t AsyncClient::outstanding_calls() const noexcept { return impl_->by_ticket.size(); }
 const runtime::ClientAssociation& AsyncClient::association() const noexcept { return impl_->assoc; }
 asio::io_context& AsyncClient::context() noexcept { return impl_->io; }

@@ -163,5 +163,8 @@ void BlockingClient::close() {
 }
 
 bool BlockingClient::is_open() const noexcept { return client_ && client_->is_open(); }
+std::optional<SyntaxId> BlockingClient::transfer_syntax(const SyntaxId& interface) const noexcept {
+  return client_ ? client_->transfer_syntax(interface) : std::nullopt;
+}
 
 }  // namespace rampart::transport

@@ -49,7 +49,7 @@ void AsyncClient::Impl::bind(const std::shared_ptr<AsyncClient>& self, std::vect
   for (const auto& s : interfaces) {
     const bool known = std::ranges::any_of(offered, [&](const auto& o) { return o.first == s; }) ||
                        std::ranges::any_of(contexts, [&](const auto& c) { return c.abstract_syntax == s; });
-    if (!known) contexts.push_back({next++, s, {syntax::kNdr20}});
+    if (!known) contexts.push_back({next++, s, options.transfer_syntaxes});
   }
   if (contexts.empty()) {  // everything already offered: answer from what we know
     BindInfo info = bind_info_for(interfaces);

@@ -37,7 +37,7 @@ struct AsyncClient::Impl {
   };
 
   Impl(asio::io_context& io, ClientOptions o)
-      : io(io), options(o), socket(io), resolver(io), connect_timer(io), bind_timer(io), assoc(o.limits) {}
+      : io(io), options(o), socket(io), resolver(io), connect_timer(io), bind_timer(io), assoc(o.limits, o.drep) {}
 
   // client.cpp
   void connect(const std::shared_ptr<AsyncClient>& self, const ClientEndpoint& ep, ConnectHandler done);

@@ -13,6 +13,7 @@
 #include "generated_interface_fuzz.hpp"
 #include "mgmt.hpp"
 #include "oxid.hpp"
+#include "pickle_fuzz.hpp"
 #include "remact.hpp"
 #include "remunknown.hpp"
 
@@ -20,22 +21,7 @@ namespace {
 
 using namespace rampart::spec;
 
-// A blob that decodes must re-encode in the byte order its header named,
-// decode again to an equal value and re-encode to the same octets.
-template <class T>
-void fuzz_pickle(std::span<const std::uint8_t> blob) {
-  auto value = rampart::ndr::pickle_decode<T>(blob);
-  if (!value) return;
-  const rampart::Drep drep = blob[1] == rampart::ndr::kPickleLittleEndian ? rampart::Drep::little()
-                                                                          : rampart::Drep::big();
-  auto bytes = rampart::ndr::pickle_encode(*value, drep);
-  if (!bytes) std::abort();
-  auto back = rampart::ndr::pickle_decode<T>(*bytes);
-  if (!back || !(*back == *value)) std::abort();
-  auto again = rampart::ndr::pickle_encode(*back, drep);
-  if (!again || *again != *bytes) std::abort();
-  (void)value->describe();
-}
+using rampart::fuzz::fuzz_pickle;
 
 using PickleFn = void (*)(std::span<const std::uint8_t>);
 constexpr PickleFn kPickles[] = {

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <unordered_map>
 #include <vector>
@@ -92,7 +93,9 @@ class Association {
   void reply(const CallKey& key, const CallOutcome& outcome, Output& out);
   void send_fault(const CallKey& key, std::uint32_t status, bool did_not_execute, Output& out);
   Result<std::vector<pdu::ContextResultEntry>> negotiate_contexts(const pdu::Bind& bind, bool allow_features);
-  Result<pdu::ContextResultEntry> negotiate_one(const pdu::PresentationContext& c, bool validate_only);
+  Result<pdu::ContextResultEntry> negotiate_one(const pdu::PresentationContext& c, bool validate_only, bool yields);
+  bool yields_to_later(const pdu::Bind& bind, std::size_t i, const std::vector<bool>& feature) const;
+  static std::optional<SyntaxId> choose_transfer(const pdu::PresentationContext& c, const Interface& iface);
   Result<void> join_group(std::uint32_t assoc_group_id);
   void apply_reaction(const Error& error, Phase phase, const pdu::CommonHeader* header, Output& out,
                       std::uint16_t context_id = 0);

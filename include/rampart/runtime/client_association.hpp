@@ -160,6 +160,10 @@ class ClientAssociation {
   [[nodiscard]] std::vector<std::uint32_t> pending_call_ids() const;
   /// The accepted context for `abstract_syntax`, if any.
   [[nodiscard]] std::optional<std::uint16_t> context_for(const SyntaxId& abstract_syntax) const noexcept;
+  /// The transfer syntax the server accepted for that context, if any.
+  [[nodiscard]] std::optional<SyntaxId> transfer_syntax_for(const SyntaxId& abstract_syntax) const noexcept;
+  /// The data representation of every PDU (and so every stub) sent.
+  [[nodiscard]] Drep drep() const noexcept { return drep_; }
   /// A context id not yet offered on this association.
   [[nodiscard]] std::uint16_t next_context_id() const noexcept;
   [[nodiscard]] const ClientLimits& limits() const noexcept { return limits_; }

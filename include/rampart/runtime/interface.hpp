@@ -83,6 +83,12 @@ class Interface {
   [[nodiscard]] virtual std::string_view name() const noexcept = 0;
   /// Opnums 0 .. operation_count()-1 exist; others get nca_s_op_rng_error.
   [[nodiscard]] virtual std::uint16_t operation_count() const noexcept = 0;
+  /// Whether this interface's stubs can be marshalled in `transfer`: NDR20
+  /// always; NDR64 ([MS-RPCE] 2.2.5) when the codecs were generated with it
+  /// (rampart-idl's dispatchers). Bind prefers NDR64 when both sides have it.
+  [[nodiscard]] virtual bool supports_transfer_syntax(const SyntaxId& transfer) const noexcept {
+    return transfer == syntax::kNdr20;
+  }
   /// Interfaces that must not be reached remotely (docs/hardening.md C14) return
   /// false here; the dispatcher refuses before unmarshalling anything.
   [[nodiscard]] virtual bool allows_peer(const PeerInfo&, std::uint16_t /*opnum*/) const noexcept { return true; }

@@ -20,6 +20,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "rampart/base/drep.hpp"
@@ -86,10 +88,48 @@ struct StubReply {
 };
 
 /// How a generated client proxy sends one call over a connection already
-/// bound to the interface (NDR20): the transport provides it
-/// (transport::stub_channel), tests can provide their own.
-using StubChannel = std::function<Result<StubReply>(const SyntaxId& interface, std::uint16_t opnum,
-                                                    std::span<const std::uint8_t> stub,
-                                                    const std::optional<Uuid>& object)>;
+/// bound to the interface: the transport provides it
+/// (transport::stub_channel), tests can provide their own. The proxy
+/// marshals the request in the transfer syntax the connection's context
+/// negotiated and in the drep its PDUs carry.
+struct StubChannel {
+  using Call = std::function<Result<StubReply>(const SyntaxId& interface, std::uint16_t opnum,
+                                               std::span<const std::uint8_t> stub,
+                                               const std::optional<Uuid>& object)>;
+  /// The transfer syntax accepted for an interface ([MS-RPCE] 3.3.1.5.6).
+  using Negotiated = std::function<SyntaxId(const SyntaxId& interface)>;
+
+  StubChannel() = default;
+  /// Any callable of the Call shape: NDR20, little-endian.
+  template <class F>
+    requires(!std::is_same_v<std::remove_cvref_t<F>, StubChannel> && std::is_constructible_v<Call, F>)
+  StubChannel(F&& f) : call(std::forward<F>(f)) {}  // NOLINT(google-explicit-constructor)
+  StubChannel(Call c, Negotiated n, Drep d) : call(std::move(c)), transfer_syntax(std::move(n)), drep(d) {}
+
+  [[nodiscard]] SyntaxId syntax_for(const SyntaxId& interface) const {
+    return transfer_syntax ? transfer_syntax(interface) : syntax::kNdr20;
+  }
+
+  Call call;
+  Negotiated transfer_syntax;  // unset: NDR20
+  Drep drep = Drep::little();
+};
+
+/// The asynchronous form, for the generated `<I>_async_client`: `call`
+/// starts the call and returns; `done` runs exactly once, later, with the
+/// reply or the error (transport::async_stub_channel over an AsyncClient).
+struct AsyncStubChannel {
+  using Done = std::function<void(Result<StubReply>)>;
+  using Call = std::function<void(const SyntaxId& interface, std::uint16_t opnum, std::vector<std::uint8_t> stub,
+                                  const std::optional<Uuid>& object, Done done)>;
+
+  [[nodiscard]] SyntaxId syntax_for(const SyntaxId& interface) const {
+    return transfer_syntax ? transfer_syntax(interface) : syntax::kNdr20;
+  }
+
+  Call call;
+  StubChannel::Negotiated transfer_syntax;  // unset: NDR20
+  Drep drep = Drep::little();
+};
 
 }  // namespace rampart::runtime

@@ -11,6 +11,7 @@
 #include "rampart/ndr/errc.hpp"
 #include "rampart/ndr/stub.hpp"
 #include "rampart/pdu/status.hpp"
+#include "rampart/runtime/client_errc.hpp"
 #include "rampart/runtime/fault_policy.hpp"
 #include "rampart/runtime/interface.hpp"
 #include "rampart/runtime/interface_descriptor.hpp"
@@ -63,6 +64,24 @@ CallOutcome stub_reply(const T& value, Drep drep) {
   // disagrees with its array): the call fails rather than sending them.
   if (!stub) return CallOutcome::fault(pdu::status::kRpcCallFailed);
   return CallOutcome::success(std::move(*stub));
+}
+
+/// A client proxy's request stub, in the transfer syntax the connection's
+/// context negotiated and the drep its PDUs carry.
+template <class Request>
+Result<std::vector<std::uint8_t>> encode_request(const Request& request, const SyntaxId& transfer, Drep drep) {
+  if (transfer == syntax::kNdr64) return ndr::encode_stub<Request, ndr::Ndr64>(request, drep);
+  if (transfer == syntax::kNdr20) return ndr::encode_stub<Request, ndr::Ndr20>(request, drep);
+  return fail(ClientErrc::unknown_context, "the context's transfer syntax is neither NDR20 nor NDR64");
+}
+
+/// A client proxy's response: a fault is ClientErrc::call_faulted; the
+/// stub is decoded in the context's transfer syntax and the reply's drep.
+template <class Response>
+Result<Response> decode_reply(const StubReply& reply, const SyntaxId& transfer) {
+  if (reply.fault_status != 0) return fail(ClientErrc::call_faulted, "the server answered with a fault");
+  if (transfer == syntax::kNdr64) return ndr::decode_stub<Response, ndr::Ndr64>(reply.stub, reply.drep);
+  return ndr::decode_stub<Response, ndr::Ndr20>(reply.stub, reply.drep);
 }
 
 }  // namespace rampart::runtime

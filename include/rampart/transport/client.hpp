@@ -45,6 +45,14 @@ struct ClientOptions {
   bool request_conc_mpx = true;
   /// The endpoint mapper's port for dynamic endpoints ([MS-RPCE] 2.1.1.1: 135).
   std::uint16_t epm_port = 135;
+  /// The transfer syntaxes offered for each interface, in one presentation
+  /// context; the server accepts one ([MS-RPCE] 3.3.1.5.6: NDR64 when it
+  /// has it and it is offered). Stubs must be marshalled in the accepted one
+  /// (AsyncClient::transfer_syntax); generated proxies do so.
+  std::vector<SyntaxId> transfer_syntaxes{syntax::kNdr20};
+  /// The data representation of every PDU sent, and so of request stubs
+  /// (C706 14.1: the receiver makes it right).
+  Drep drep = Drep::little();
 };
 
 /// Where to connect.
@@ -127,6 +135,10 @@ class AsyncClient : public std::enable_shared_from_this<AsyncClient> {
 
   [[nodiscard]] bool is_open() const noexcept;
   [[nodiscard]] bool conc_mpx() const noexcept;
+  /// The transfer syntax the server accepted for `interface` (nullopt: not
+  /// bound), and the drep of what this client sends.
+  [[nodiscard]] std::optional<SyntaxId> transfer_syntax(const SyntaxId& interface) const noexcept;
+  [[nodiscard]] Drep drep() const noexcept;
   [[nodiscard]] std::size_t outstanding_calls() const noexcept;  // queued + pending
   [[nodiscard]] const runtime::ClientAssociation& association() const noexcept;
   [[nodiscard]] asio::io_context& context() noexcept;
@@ -170,6 +182,8 @@ class BlockingClient {
 
   void close();
   [[nodiscard]] bool is_open() const noexcept;
+  /// The transfer syntax the server accepted for `interface` (nullopt: not bound).
+  [[nodiscard]] std::optional<SyntaxId> transfer_syntax(const SyntaxId& interface) const noexcept;
   /// The status of the last call that faulted (0 if none yet).
   [[nodiscard]] std::uint32_t last_fault() const noexcept { return last_fault_; }
   /// The accumulated bind answers (bind and every alter).

@@ -28,8 +28,12 @@ class EchoInterface : public Interface {
   bool allows_peer(const PeerInfo& peer, std::uint16_t opnum) const noexcept override {
     return !(opnum == 2 && peer.transport == TransportKind::tcp && refuse_tcp_opnum2);
   }
+  bool supports_transfer_syntax(const SyntaxId& transfer) const noexcept override {
+    return transfer == syntax::kNdr20 || (ndr64 && transfer == syntax::kNdr64);
+  }
   void call(const CallContext& ctx, Responder responder) override {
     last_object = ctx.object;
+    last_transfer = ctx.transfer_syntax;
     switch (ctx.opnum) {
       case 0: {
         std::vector<std::uint8_t> out(ctx.stub.rbegin(), ctx.stub.rend());
@@ -43,7 +47,9 @@ class EchoInterface : public Interface {
   }
   std::deque<Responder> later;
   std::optional<Uuid> last_object;
+  SyntaxId last_transfer;
   bool refuse_tcp_opnum2 = false;
+  bool ndr64 = false;  // as a generated dispatcher: NDR64 codecs too
 };
 
 struct Harness {

@@ -32,6 +32,7 @@ class Generator {
   void header_struct(const ir::Type& t);
   void header_union(const ir::Type& t);
   void header_interface(const ir::Interface& itf);
+  void header_clients(const ir::Interface& itf);
   void header_stub(const std::string& name, const std::vector<StubField>& fields, bool request);
   // source.cpp
   void source_struct(const ir::Type& t);

@@ -115,7 +115,9 @@ void Generator::source_dispatcher(const ir::Interface& itf) {
   s_ += "const ::rampart::SyntaxId& " + d + "::syntax() const noexcept { return " + n + "_descriptor().syntax; }\n";
   s_ += "std::string_view " + d + "::name() const noexcept { return " + n + "_descriptor().name; }\n";
   s_ += "std::uint16_t " + d + "::operation_count() const noexcept { return " + n +
-        "_descriptor().operation_count(); }\n\n";
+        "_descriptor().operation_count(); }\n";
+  s_ += "bool " + d + "::supports_transfer_syntax(const ::rampart::SyntaxId& transfer) const noexcept {\n"
+        "  return ::rampart::runtime::InterfaceDescriptor::syntax_index(transfer).has_value();\n}\n\n";
   s_ += "void " + d + "::call(const ::rampart::runtime::CallContext& ctx, ::rampart::runtime::Responder responder) {\n";
   s_ += "  // The transfer syntax the presentation context negotiated ([MS-RPCE] 3.3.1.5.3).\n";
   s_ += "  if (ctx.transfer_syntax == ::rampart::syntax::kNdr64)\n"
@@ -138,19 +140,38 @@ void Generator::source_dispatcher(const ir::Interface& itf) {
 
 void Generator::source_client(const ir::Interface& itf) {
   const std::string c = ident(itf.name) + "_client";
+  const std::string syntax = ident(itf.name) + "_descriptor().syntax";
   s_ += "template <class Response, class Request>\n::rampart::Result<Response> " + c +
         "::invoke(std::uint16_t opnum, const Request& request) {\n";
-  s_ += "  auto stub = ::rampart::ndr::encode_stub<Request, ::rampart::ndr::Ndr20>(request, ::rampart::Drep::little());\n";
+  s_ += "  const ::rampart::SyntaxId transfer = channel_.syntax_for(" + syntax + ");\n";
+  s_ += "  auto stub = ::rampart::runtime::encode_request(request, transfer, channel_.drep);\n";
   s_ += "  if (!stub) return std::unexpected(std::move(stub).error());\n";
-  s_ += "  auto reply = channel_(" + ident(itf.name) + "_descriptor().syntax, opnum, *stub, object_);\n";
+  s_ += "  auto reply = channel_.call(" + syntax + ", opnum, *stub, object_);\n";
   s_ += "  if (!reply) return std::unexpected(std::move(reply).error());\n";
-  s_ += "  if (reply->fault_status != 0) {\n    last_fault_ = reply->fault_status;\n"
-        "    return fail(::rampart::runtime::ClientErrc::call_faulted, \"the server answered with a fault\");\n  }\n";
-  s_ += "  return ::rampart::ndr::decode_stub<Response, ::rampart::ndr::Ndr20>(reply->stub, reply->drep);\n}\n\n";
+  s_ += "  if (reply->fault_status != 0) last_fault_ = reply->fault_status;\n";
+  s_ += "  return ::rampart::runtime::decode_reply<Response>(*reply, transfer);\n}\n\n";
   for (const auto& op : itf.operations) {
     const std::string o = ident(op.name);
     s_ += "::rampart::Result<" + o + "_response> " + c + "::" + o + "(const " + o + "_request& request) {\n";
     s_ += "  return invoke<" + o + "_response>(" + std::to_string(op.opnum) + ", request);\n}\n\n";
+  }
+  const std::string a = ident(itf.name) + "_async_client";
+  s_ += "template <class Response, class Request>\nvoid " + a +
+        "::invoke(std::uint16_t opnum, const Request& request, Done<Response> done) {\n";
+  s_ += "  const ::rampart::SyntaxId transfer = channel_.syntax_for(" + syntax + ");\n";
+  s_ += "  auto stub = ::rampart::runtime::encode_request(request, transfer, channel_.drep);\n";
+  s_ += "  if (!stub) return done(std::unexpected(std::move(stub).error()));\n";
+  s_ += "  channel_.call(" + syntax + ", opnum, std::move(*stub), object_,\n"
+        "                [transfer, fault = last_fault_, done = std::move(done)](::rampart::Result<"
+        "::rampart::runtime::StubReply> reply) {\n"
+        "                  if (!reply) return done(std::unexpected(std::move(reply).error()));\n"
+        "                  if (reply->fault_status != 0) *fault = reply->fault_status;\n"
+        "                  done(::rampart::runtime::decode_reply<Response>(*reply, transfer));\n"
+        "                });\n}\n\n";
+  for (const auto& op : itf.operations) {
+    const std::string o = ident(op.name);
+    s_ += "void " + a + "::" + o + "(const " + o + "_request& request, Done<" + o + "_response> done) {\n";
+    s_ += "  invoke<" + o + "_response>(" + std::to_string(op.opnum) + ", request, std::move(done));\n}\n\n";
   }
 }
 

@@ -1,0 +1,28 @@
+# The CMake package users' projects find with find_package(Rampart):
+#   Rampart::rampart      librampart (every layer; static), with its include
+#                         directory, compile definitions and dependencies
+#   Rampart::rampart_<layer>  one layer (base, pdu, ndr, ..., transport)
+#   Rampart::rampart-idl  the IDL compiler
+#   rampart_idl()         the function that runs it (cmake/rampart_idl.cmake)
+# installed under <libdir>/cmake/Rampart, with the IDL this project writes
+# from the specifications under <datadir>/rampart/idl (for `import`).
+include(CMakePackageConfigHelpers)
+set(RAMPART_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/Rampart)
+
+rampart_all_layers(layers)
+install(TARGETS ${layers} rampart_lib EXPORT RampartTargets
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT devel)
+install(TARGETS rampart-idl EXPORT RampartTargets RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(FILES docs/man/rampart-idl.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(EXPORT RampartTargets NAMESPACE Rampart:: DESTINATION ${RAMPART_CMAKE_DIR} COMPONENT devel)
+
+configure_package_config_file(cmake/RampartConfig.cmake.in ${PROJECT_BINARY_DIR}/RampartConfig.cmake
+                              INSTALL_DESTINATION ${RAMPART_CMAKE_DIR} PATH_VARS CMAKE_INSTALL_DATADIR)
+# 0.x: a minor release may change the API, so only the same minor matches.
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/RampartConfigVersion.cmake
+                                 COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/RampartConfig.cmake ${PROJECT_BINARY_DIR}/RampartConfigVersion.cmake
+              cmake/rampart_idl.cmake
+        DESTINATION ${RAMPART_CMAKE_DIR} COMPONENT devel)
+install(DIRECTORY idl/c706 idl/ms-dtyp idl/ms-dcom DESTINATION ${CMAKE_INSTALL_DATADIR}/rampart/idl
+        COMPONENT devel FILES_MATCHING PATTERN "*.idl")
