@@ -12,7 +12,7 @@ using namespace std::chrono_literals;
 
 const Uuid kIid = Uuid::from_string("7f1b2c3d-0a4e-4c5f-9d6e-2b8a1c0e5f02");
 
-struct Fixture : ::testing::Test {
+struct ObjectExporterTest : ::testing::Test {
   ExporterLimits limits() {
     ExporterLimits l;
     l.ping_period = 10s;
@@ -34,7 +34,7 @@ struct Fixture : ::testing::Test {
   }
 };
 
-TEST_F(Fixture, OxidResolvesAndUnknownOneIsRefused) {
+TEST_F(ObjectExporterTest, OxidResolvesAndUnknownOneIsRefused) {
   auto r = ex.resolve(oxid.oxid);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->ipid_rem_unknown, oxid.ipid_rem_unknown);
@@ -42,7 +42,7 @@ TEST_F(Fixture, OxidResolvesAndUnknownOneIsRefused) {
   EXPECT_TRUE(ex.resolve(oxid.oxid + 1).error().is(Errc::unknown_oxid));
 }
 
-TEST_F(Fixture, ObjectGoesWhenItsLastReferenceIsReleased) {
+TEST_F(ObjectExporterTest, ObjectGoesWhenItsLastReferenceIsReleased) {
   const Oid oid = make();
   auto a = ex.add_interface(oid, kIid, nullptr, 2);
   ASSERT_TRUE(a);
@@ -59,7 +59,7 @@ TEST_F(Fixture, ObjectGoesWhenItsLastReferenceIsReleased) {
   EXPECT_TRUE(ex.release_refs(*a, 1).error().is(Errc::unknown_ipid));
 }
 
-TEST_F(Fixture, UnpingedObjectIsReleasedAfterThreePeriods) {
+TEST_F(ObjectExporterTest, UnpingedObjectIsReleasedAfterThreePeriods) {
   const Oid oid = make();
   const Oid kept = make(/*no_ping=*/true);
   EXPECT_EQ(ex.collect(t0 + 29s), 0u);
@@ -70,7 +70,7 @@ TEST_F(Fixture, UnpingedObjectIsReleasedAfterThreePeriods) {
   EXPECT_EQ(released, 1);
 }
 
-TEST_F(Fixture, PingingKeepsAnObjectAliveAndStoppingReleasesIt) {
+TEST_F(ObjectExporterTest, PingingKeepsAnObjectAliveAndStoppingReleasesIt) {
   const Oid oid = make();
   const Oid add[] = {oid, 0x1234};  // the unknown OID is skipped
   auto set = ex.complex_ping("192.0.2.1", 0, 1, add, {}, t0 + 5s);
@@ -89,7 +89,7 @@ TEST_F(Fixture, PingingKeepsAnObjectAliveAndStoppingReleasesIt) {
   EXPECT_TRUE(ex.simple_ping(*set, last + 31s).error().is(Errc::unknown_set));
 }
 
-TEST_F(Fixture, DeletingFromTheSetStopsKeepingTheObject) {
+TEST_F(ObjectExporterTest, DeletingFromTheSetStopsKeepingTheObject) {
   const Oid oid = make();
   const Oid oids[] = {oid};
   auto set = ex.complex_ping("c", 0, 1, oids, {}, t0);
@@ -99,7 +99,7 @@ TEST_F(Fixture, DeletingFromTheSetStopsKeepingTheObject) {
   EXPECT_EQ(ex.collect(t0 + 40s), 1u);
 }
 
-TEST_F(Fixture, SetsPerClientAndInTotalAreBounded) {
+TEST_F(ObjectExporterTest, SetsPerClientAndInTotalAreBounded) {
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(ex.complex_ping("a", 0, 1, {}, {}, t0));
   EXPECT_TRUE(ex.complex_ping("a", 0, 1, {}, {}, t0).error().is(Errc::too_many_sets));
   ASSERT_TRUE(ex.complex_ping("b", 0, 1, {}, {}, t0));
@@ -111,7 +111,7 @@ TEST_F(Fixture, SetsPerClientAndInTotalAreBounded) {
   EXPECT_TRUE(ex.complex_ping("a", 0, 1, {}, {}, t0 + 31s));
 }
 
-TEST_F(Fixture, OidsPerSetAndObjectsAreBounded) {
+TEST_F(ObjectExporterTest, OidsPerSetAndObjectsAreBounded) {
   const Oid a = make(), b = make(), c = make();
   const Oid two[] = {a, b};
   const Oid one[] = {c};
@@ -125,7 +125,7 @@ TEST_F(Fixture, OidsPerSetAndObjectsAreBounded) {
   EXPECT_TRUE(ex.export_object(oxid.oxid + 1, false, t0).error().is(Errc::unknown_oxid));
 }
 
-TEST_F(Fixture, IdentifiersAreDistinctAndNonzero) {
+TEST_F(ObjectExporterTest, IdentifiersAreDistinctAndNonzero) {
   std::set<Oid> oids;
   for (int i = 0; i < 4; ++i) oids.insert(make());
   EXPECT_EQ(oids.size(), 4u);
