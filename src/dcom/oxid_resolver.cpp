@@ -174,8 +174,10 @@ std::expected<spec_oxid::ComplexPing_response, std::uint32_t> OxidResolver::Comp
     const CallContext& ctx, spec_oxid::ComplexPing_request request) {
   const auto now = now_();
   maybe_collect(now);
-  auto set = exporter_->complex_ping(ctx.peer.source_key, request.pSetId, request.SequenceNum, request.AddToSet,
-                                     request.DelFromSet, now);
+  static const std::vector<std::uint64_t> kNone;
+  auto set = exporter_->complex_ping(ctx.peer.source_key, request.pSetId, request.SequenceNum,
+                                     request.AddToSet ? *request.AddToSet : kNone,
+                                     request.DelFromSet ? *request.DelFromSet : kNone, now);
   // 3.1.2.5.1.3: the SETID goes back unchanged on failure (0 when none
   // was created); the backoff hint is 0, "ping at the normal rate".
   if (!set) return refuse(set.error(), spec_oxid::ComplexPing_response{request.pSetId, 0, 0});

@@ -5,6 +5,7 @@
 
 #include "rampart/dcom/hresult.hpp"
 #include "rampart/dcom/oxid_resolver.hpp"
+#include "rampart/base/hex.hpp"
 #include "rampart/ndr/stub.hpp"
 #include "rampart/runtime/association_group.hpp"
 
@@ -57,7 +58,8 @@ struct Harness {
     return ndr::decode_stub<Resp, ndr::Ndr20>(out.stub, Drep::little()).value();
   }
   so::ComplexPing_response ping(std::uint64_t set, std::vector<std::uint64_t> add = {}, std::vector<std::uint64_t> del = {}) {
-    so::ComplexPing_request r{set, 1, static_cast<std::uint16_t>(add.size()), static_cast<std::uint16_t>(del.size()), add, del};
+    so::ComplexPing_request r{set, 1, static_cast<std::uint16_t>(add.size()), static_cast<std::uint16_t>(del.size()),
+                              add.empty() ? std::nullopt : std::optional(add), del.empty() ? std::nullopt : std::optional(del)};
     return call<so::ComplexPing_response>(2, r);
   }
 };
@@ -149,7 +151,7 @@ TEST(OxidResolver, UnpingedObjectIsCollectedAndPingedOneKept) {
 TEST(OxidResolver, ComplexPingArraysAboveTheOidLimitAreBadStubData) {
   Harness h;
   const std::vector<std::uint64_t> many(65535, 1);
-  so::ComplexPing_request r{0, 1, 65535, 0, many, {}};
+  so::ComplexPing_request r{0, 1, 65535, 0, many, std::nullopt};
   const auto stub = ndr::encode_stub<so::ComplexPing_request, ndr::Ndr20>(r, Drep::little()).value();
   const auto out = h.raw(2, stub);
   EXPECT_TRUE(out.is_fault());
@@ -159,6 +161,19 @@ TEST(OxidResolver, ComplexPingArraysAboveTheOidLimitAreBadStubData) {
   const std::vector<std::uint8_t> cut(stub.begin(), stub.begin() + 10);
   EXPECT_EQ(h.raw(2, cut).fault_status, 0x6f7u);
   EXPECT_EQ(h.ping(0).return_value, 0u);
+}
+
+TEST(OxidResolver, ComplexPingDecodesImpacketsStub) {
+  // Impacket 0.10.0's ComplexPing(0, 0, [0x1234], []): the OID arrays are
+  // [unique] pointers, each referent right after its own pointer.
+  Harness h;
+  const auto stub = *parse_hex(
+      "0000000000000000 0000 0100 0000 aaaa f7440000 01000000 3412000000000000 00000000");
+  const auto out = h.raw(2, stub);
+  ASSERT_FALSE(out.is_fault()) << std::hex << out.fault_status;
+  const auto r = ndr::decode_stub<so::ComplexPing_response, ndr::Ndr20>(out.stub, Drep::little()).value();
+  EXPECT_EQ(r.return_value, 0u);
+  EXPECT_NE(r.pSetId, 0u);
 }
 
 }  // namespace

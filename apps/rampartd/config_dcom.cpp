@@ -1,0 +1,41 @@
+#include "config_dcom.hpp"
+
+namespace rampartd::cfg {
+
+namespace {
+// A principal name is a host or service name: at most a DNS name's 255
+// octets ([MS-DCOM] 2.2.19.4 gives no bound; DsaLimits allows 300 units).
+constexpr std::size_t kMaxPrincipal = 255;
+}  // namespace
+
+Status parse_dcom(const toml::table& t, DcomConfig& out) {
+  CFG_CHECK(check_keys(t, "[dcom]",
+                       {"enabled", "ping_period_ms", "disclosure", "principal", "max_ping_sets",
+                        "max_ping_sets_per_client", "max_oids_per_set"}));
+  if (const auto* n = t.get("enabled")) out.enabled = CFG_TRY(boolean(*n, "enabled"));
+  if (const auto* n = t.get("ping_period_ms"))
+    out.ping_period = std::chrono::milliseconds(CFG_TRY(integer(*n, "ping_period_ms", 100, 3600000)));
+  if (const auto* n = t.get("disclosure")) {
+    out.disclosure = CFG_TRY(string(*n, "disclosure"));
+    if (out.disclosure != "listening" && out.disclosure != "connection")
+      return error_at(n->source(), "disclosure must be \"listening\" or \"connection\"");
+  }
+  if (const auto* n = t.get("principal")) {
+    out.principal = CFG_TRY(string(*n, "principal"));
+    // Impacket 0.10.0 cannot parse an empty principal name (INTEROP.md).
+    if (out.principal.empty() || out.principal.size() > kMaxPrincipal)
+      return error_at(n->source(), "principal must be 1..255 characters");
+    for (char c : out.principal)
+      if (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7e)
+        return error_at(n->source(), "principal must be printable ASCII without spaces");
+  }
+  if (const auto* n = t.get("max_ping_sets"))
+    out.max_sets = static_cast<std::size_t>(CFG_TRY(integer(*n, "max_ping_sets", 1, 1 << 20)));
+  if (const auto* n = t.get("max_ping_sets_per_client"))
+    out.max_sets_per_client = static_cast<std::size_t>(CFG_TRY(integer(*n, "max_ping_sets_per_client", 1, 65536)));
+  if (const auto* n = t.get("max_oids_per_set"))
+    out.max_oids_per_set = static_cast<std::size_t>(CFG_TRY(integer(*n, "max_oids_per_set", 1, 65535)));
+  return {};
+}
+
+}  // namespace rampartd::cfg
