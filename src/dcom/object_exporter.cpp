@@ -59,12 +59,13 @@ Result<OxidEntry> ObjectExporter::resolve(Oxid oxid) const {
   return it->second;
 }
 
-Result<Oid> ObjectExporter::export_object(Oxid oxid, bool no_ping, Clock::time_point now, ReleaseFn on_release) {
+Result<Oid> ObjectExporter::export_object(Oxid oxid, bool no_ping, Clock::time_point now, ReleaseFn on_release,
+                                          QueryFn query) {
   std::lock_guard lock(mutex_);
   if (!oxids_.contains(oxid)) return fail(Errc::unknown_oxid, "no such OXID");
   if (objects_.size() >= limits_.max_objects) return fail(Errc::too_many_objects, "exported objects at the limit");
   const Oid oid = fresh_id();
-  objects_.emplace(oid, Object{oxid, no_ping, now + limits_.timeout(), {}, std::move(on_release)});
+  objects_.emplace(oid, Object{oxid, no_ping, now + limits_.timeout(), {}, std::move(on_release), std::move(query)});
   return oid;
 }
 
@@ -76,7 +77,7 @@ Result<Uuid> ObjectExporter::add_interface(Oid oid, const Uuid& iid, std::shared
   if (it->second.ipids.size() >= limits_.max_ipids_per_object)
     return fail(Errc::too_many_objects, "interfaces on the object at the limit");
   const Uuid ipid = fresh_uuid();
-  ipids_.emplace(ipid, IpidEntry{ipid, oid, it->second.oxid, iid, std::move(target), public_refs});
+  ipids_.emplace(ipid, IpidEntry{ipid, oid, it->second.oxid, iid, std::move(target), public_refs, it->second.no_ping});
   it->second.ipids.push_back(ipid);
   return ipid;
 }
@@ -99,6 +100,37 @@ std::optional<IpidEntry> ObjectExporter::find_interface(const Uuid& ipid, const 
     if (e.iid == iid) return e;
   }
   return std::nullopt;
+}
+
+std::optional<Oxid> ObjectExporter::rem_unknown_owner(const Uuid& ipid) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& [oxid, e] : oxids_)
+    if (e.ipid_rem_unknown == ipid) return oxid;
+  return std::nullopt;
+}
+
+Result<std::optional<IpidEntry>> ObjectExporter::query_interface(const Uuid& ipid, const Uuid& iid, std::uint32_t refs) {
+  QueryFn query;
+  Oid oid = 0;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = ipids_.find(ipid);
+    if (it == ipids_.end()) return fail(Errc::unknown_ipid, "no such IPID");
+    oid = it->second.oid;
+    for (const auto& other : objects_.at(oid).ipids) {
+      auto& e = ipids_.at(other);
+      if (e.iid != iid) continue;
+      if (refs > UINT32_MAX - e.public_refs) return fail(Errc::bad_reference_count, "reference count would overflow");
+      e.public_refs += refs;
+      return std::optional<IpidEntry>(e);
+    }
+    query = objects_.at(oid).query;
+  }
+  // The object's own code runs without the exporter's lock held.
+  auto target = query ? query(iid) : nullptr;
+  if (!target) return std::optional<IpidEntry>();
+  const auto made = RAMPART_TRY(add_interface(oid, iid, std::move(target), refs));
+  return find_ipid(made);
 }
 
 Result<void> ObjectExporter::add_refs(const Uuid& ipid, std::uint32_t refs) {

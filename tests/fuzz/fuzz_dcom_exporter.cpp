@@ -52,7 +52,8 @@ struct Run {
     const std::uint8_t k = r.u8().value_or(0);
     switch (op % 8) {
       case 0:
-        if (auto o = ex.export_object(oxid.oxid, (k & 1) != 0, now, [this] { ++released; })) {
+        if (auto o = ex.export_object(oxid.oxid, (k & 1) != 0, now, [this] { ++released; },
+                                      [](const rampart::Uuid&) { return std::make_shared<int>(1); })) {
           ++exported;
           oids.push_back(*o);
         }
@@ -60,7 +61,15 @@ struct Run {
       case 1:
         if (auto i = ex.add_interface(pick(oids, k, Oid{1}), rampart::Uuid{}, nullptr, k % 3)) ipids.push_back(*i);
         break;
-      case 2: (void)ex.add_refs(pick(ipids, k, rampart::Uuid{}), k % 4); break;
+      case 2:
+        if ((k & 0x80) != 0) {
+          // RemQueryInterface: an existing IID, or one the object makes.
+          if (auto q = ex.query_interface(pick(ipids, k, rampart::Uuid{}), rampart::Uuid{}, k % 3); q && *q)
+            ipids.push_back((*q)->ipid);
+        } else {
+          (void)ex.add_refs(pick(ipids, k, rampart::Uuid{}), k % 4);
+        }
+        break;
       case 3: (void)ex.release_refs(pick(ipids, k, rampart::Uuid{}), k % 4); break;
       case 4: {
         const char* clients[] = {"a", "b", "c"};

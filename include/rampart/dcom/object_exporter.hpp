@@ -74,11 +74,15 @@ struct IpidEntry {
   Uuid iid;
   std::shared_ptr<void> target;  // what object calls on this IPID reach
   std::uint32_t public_refs = 0;
+  bool no_ping = false;          // the object's SORF_NOPING
 };
 
 class ObjectExporter {
  public:
   using ReleaseFn = std::function<void()>;
+  /// What an object answers to a query for an interface it has no IPID for
+  /// yet: the call target, or nullptr for E_NOINTERFACE.
+  using QueryFn = std::function<std::shared_ptr<void>(const Uuid& iid)>;
 
   explicit ObjectExporter(ExporterLimits limits = {});
 
@@ -89,7 +93,15 @@ class ObjectExporter {
   [[nodiscard]] Result<OxidEntry> resolve(Oxid oxid) const;
 
   /// Exports an object; `on_release` runs once when it is released.
-  [[nodiscard]] Result<Oid> export_object(Oxid oxid, bool no_ping, Clock::time_point now, ReleaseFn on_release = {});
+  [[nodiscard]] Result<Oid> export_object(Oxid oxid, bool no_ping, Clock::time_point now, ReleaseFn on_release = {},
+                                          QueryFn query = {});
+  /// The OXID whose IRemUnknown IPID this is.
+  [[nodiscard]] std::optional<Oxid> rem_unknown_owner(const Uuid& ipid) const;
+  /// [MS-DCOM] 3.1.1.5.6.1.1: the IPID of `iid` on the object `ipid` names,
+  /// made through the object's QueryFn if it has none yet, holding `refs`
+  /// more references. Errc::unknown_ipid, or bad_reference_count, or
+  /// too_many_objects; nullopt when the object does not implement `iid`.
+  [[nodiscard]] Result<std::optional<IpidEntry>> query_interface(const Uuid& ipid, const Uuid& iid, std::uint32_t refs);
   /// A new IPID for `iid` on the object, holding `public_refs` references.
   [[nodiscard]] Result<Uuid> add_interface(Oid oid, const Uuid& iid, std::shared_ptr<void> target,
                                            std::uint32_t public_refs);
@@ -123,6 +135,7 @@ class ObjectExporter {
     Clock::time_point expires;
     std::vector<Uuid> ipids;
     ReleaseFn on_release;
+    QueryFn query;
   };
   struct PingSet {
     std::string client;
