@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "log.hpp"
+#include "rampart/dcom/rem_unknown.hpp"
 
 namespace rampartd {
 
@@ -41,9 +42,13 @@ DcomHost::DcomHost(rampart::runtime::ServerCore& core, const Config& config, std
     : exporter_(std::make_shared<rampart::dcom::ObjectExporter>(exporter_limits(config.dcom))),
       resolver_(std::make_shared<rampart::dcom::OxidResolver>(exporter_, resolver_policy(config))),
       oxid_(exporter_->add_oxid()) {
-  auto itf = rampart::dcom::make_oxid_resolver_interface(resolver_, exporter_->limits());
-  if (metrics) itf = std::make_shared<MeteredInterface>(std::move(itf), metrics);
-  core.interfaces.add(std::move(itf));
+  auto rem = rampart::dcom::make_rem_unknown_interfaces(
+      std::make_shared<rampart::dcom::RemUnknown>(exporter_, resolver_), exporter_);
+  for (auto itf : {rampart::dcom::make_oxid_resolver_interface(resolver_, exporter_->limits()), rem.rem_unknown,
+                   rem.rem_unknown2}) {
+    if (metrics) itf = std::make_shared<MeteredInterface>(std::move(itf), metrics);
+    core.interfaces.add(std::move(itf));
+  }
   collector_ = std::jthread([this](std::stop_token stop) { collect_loop(stop); });
   log::event(level_enum::info, "dcom object resolver serving",
              {{"oxid", fmt::format("0x{:016x}", oxid_.oxid)},

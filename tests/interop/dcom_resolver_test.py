@@ -22,8 +22,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib
 from rampartd import Rampartd, run_suite  # noqa: E402
 
 from impacket.dcerpc.v5 import transport  # noqa: E402
-from impacket.dcerpc.v5.dcomrt import (IID_IObjectExporter, IObjectExporter, SECURITYBINDING,  # noqa: E402
-                                       ServerAlive2)
+from impacket.dcerpc.v5.dcomrt import (IID_IObjectExporter, IID_IRemUnknown, IObjectExporter,  # noqa: E402
+                                       ORPCTHIS, RemRelease, SECURITYBINDING, ServerAlive2)
+from impacket.dcerpc.v5.dtypes import NULL  # noqa: E402
+from impacket.uuid import string_to_bin  # noqa: E402
 from impacket.dcerpc.v5.rpcrt import DCERPCException  # noqa: E402
 
 RAMPARTD = None
@@ -33,6 +35,7 @@ PERIOD_MS = 400
 DCOM = {"enabled": True, "ping_period_ms": PERIOD_MS, "max_ping_sets_per_client": 4,
         "max_oids_per_set": 64}
 OR_INVALID_OXID, OR_INVALID_SET, E_OUTOFMEMORY, BAD_STUB = 0x776, 0x778, 0x8007000E, 0x6F7
+RPC_E_INVALID_IPID, RPC_E_VERSION_MISMATCH = 0x80010113, 0x80010110
 
 
 def exporter(port):
@@ -47,7 +50,9 @@ def error_code(exc):
     if code is None:
         from impacket.dcerpc.v5.rpcrt import rpc_status_codes
         names = {v: k for k, v in rpc_status_codes.items()}
-        code = names.get(str(exc).split()[0] if str(exc) else "")
+        first = str(exc).split()[0] if str(exc) else ""
+        # A known status name: an RPC status, or an HRESULT name Impacket decoded.
+        code = names.get(first, first or None)
     return code
 
 
@@ -135,6 +140,35 @@ class DcomResolverTest(unittest.TestCase):
         with self.assertRaises(DCERPCException) as ctx:
             oe.ComplexPing(0, 0, list(range(1, 2000)), [])
         self.assertEqual(error_code(ctx.exception), BAD_STUB)
+        self.assertTrue(self.server_alive2())
+
+    def rem_release(self, object_uuid, major=5, minor=7):
+        dce = exporter(self.d.port)
+        dce.connect()
+        dce.bind(IID_IRemUnknown)
+        req = RemRelease()
+        req["ORPCthis"] = ORPCTHIS()
+        req["ORPCthis"]["version"]["MajorVersion"] = major
+        req["ORPCthis"]["version"]["MinorVersion"] = minor
+        req["ORPCthis"]["cid"] = b"\x11" * 16
+        req["ORPCthis"]["extensions"] = NULL
+        req["cInterfaceRefs"] = 0
+        try:
+            return dce.request(req, uuid=string_to_bin(object_uuid))
+        finally:
+            dce.disconnect()
+
+    def test_rem_unknown_is_reached_through_the_exporters_ipid(self):
+        resp = self.rem_release(self.ipid)
+        self.assertEqual(resp["ErrorCode"], 0)
+
+    def test_rem_unknown_refuses_an_unknown_ipid_and_comversion_9_9(self):
+        with self.assertRaises(DCERPCException) as ctx:
+            self.rem_release("00000000-1111-2222-3333-444444444444")
+        self.assertIn(error_code(ctx.exception), (RPC_E_INVALID_IPID, "RPC_E_INVALID_IPID"))
+        with self.assertRaises(DCERPCException) as ctx:
+            self.rem_release(self.ipid, 9, 9)
+        self.assertIn(error_code(ctx.exception), (RPC_E_VERSION_MISMATCH, "RPC_E_VERSION_MISMATCH"))
         self.assertTrue(self.server_alive2())
 
 
