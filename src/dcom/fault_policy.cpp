@@ -44,6 +44,13 @@ DcomReaction react_dcom(Errc e) noexcept {
     // [MS-DCOM] 3.1.1.5.6: an IPID the exporter does not hold.
     case Errc::unknown_ipid: return fault(hr::kInvalidIpid);
     case Errc::bad_reference_count: return status(hr::kInvalidArg);
+    // [MS-DCOM] 3.1.2.5.2.3.2: activation properties that do not parse;
+    // Rampart faults the call (E_INVALIDARG) and serves the next one.
+    case Errc::actprop_bad_sizes:
+    case Errc::actprop_bad_property:
+    case Errc::actprop_unknown_property:
+    case Errc::actprop_missing_property:
+    case Errc::actprop_bad_value: return fault(hr::kInvalidArg);
   }
   return fault(kRpcBadStubData);
 }
@@ -84,6 +91,11 @@ const char* ErrorCodeTraits<dcom::Errc>::name(dcom::Errc e) noexcept {
     case Errc::too_many_oids_in_set: return "too_many_oids_in_set";
     case Errc::too_many_objects: return "too_many_objects";
     case Errc::bad_reference_count: return "bad_reference_count";
+    case Errc::actprop_bad_sizes: return "actprop_bad_sizes";
+    case Errc::actprop_bad_property: return "actprop_bad_property";
+    case Errc::actprop_unknown_property: return "actprop_unknown_property";
+    case Errc::actprop_missing_property: return "actprop_missing_property";
+    case Errc::actprop_bad_value: return "actprop_bad_value";
   }
   return "unknown";
 }

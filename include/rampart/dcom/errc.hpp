@@ -38,6 +38,12 @@ enum class Errc : std::uint16_t {
   too_many_oids_in_set,      // ExporterLimits::max_oids_per_set: E_OUTOFMEMORY
   too_many_objects,          // ExporterLimits::max_objects: E_OUTOFMEMORY
   bad_reference_count,       // a release of more references than are held: E_INVALIDARG
+  // Activation properties ([MS-DCOM] 2.2.22): fault E_INVALIDARG (the MS03-039 shapes).
+  actprop_bad_sizes,         // dwSize, totalSize, headerSize and pSizes disagree with the blob
+  actprop_bad_property,      // a property that does not decode inside its own slice
+  actprop_unknown_property,  // a pclsid this reader does not know, or one named twice
+  actprop_missing_property,  // no InstantiationInfoData or ScmRequestInfoData
+  actprop_bad_value,         // a NULL remoteRequest or pIID, too many IIDs, a name too long
 };
 
 }  // namespace rampart::dcom
