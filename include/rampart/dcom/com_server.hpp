@@ -81,6 +81,7 @@ class ComServer {
       const Uuid& clsid, const std::vector<Uuid>& iids, Clock::time_point now, bool no_ping = false);
 
   [[nodiscard]] Oxid oxid() const noexcept { return oxid_; }
+  [[nodiscard]] const std::shared_ptr<ObjectExporter>& exporter() const noexcept { return exporter_; }
 
  private:
   struct Class {
