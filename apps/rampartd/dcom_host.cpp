@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "log.hpp"
+#include "echo_class.hpp"
+#include "rampart/dcom/activator.hpp"
 #include "rampart/dcom/rem_unknown.hpp"
 
 namespace rampartd {
@@ -20,8 +22,15 @@ rampart::dcom::ExporterLimits exporter_limits(const DcomConfig& c) {
   return l;
 }
 
+rampart::dcom::AuthnLevel activation_floor(const DcomConfig& c) {
+  if (c.activation_floor == "none") return rampart::dcom::AuthnLevel::none;
+  if (c.activation_floor == "privacy") return rampart::dcom::AuthnLevel::pkt_privacy;
+  return rampart::dcom::AuthnLevel::pkt_integrity;
+}
+
 rampart::dcom::ResolverPolicy resolver_policy(const Config& config) {
   rampart::dcom::ResolverPolicy p;
+  p.authn_hint = activation_floor(config.dcom);
   p.disclosure = config.dcom.disclosure == "connection" ? rampart::dcom::Disclosure::connection
                                                         : rampart::dcom::Disclosure::listening;
   p.principal = config.dcom.principal;
@@ -44,8 +53,13 @@ DcomHost::DcomHost(rampart::runtime::ServerCore& core, const Config& config, std
       oxid_(exporter_->add_oxid()) {
   auto rem = rampart::dcom::make_rem_unknown_interfaces(
       std::make_shared<rampart::dcom::RemUnknown>(exporter_, resolver_), exporter_);
+  server_ = std::make_shared<rampart::dcom::ComServer>(exporter_, oxid_.oxid, core.interfaces);
+  for (const auto& name : config.dcom.classes)
+    if (name == "rampart-echo") rampart::echo::register_echo_class(*server_);
+  auto activator = rampart::dcom::make_activator_interface(std::make_shared<rampart::dcom::Activator>(
+      server_, resolver_, rampart::dcom::ActivationPolicy{activation_floor(config.dcom)}));
   for (auto itf : {rampart::dcom::make_oxid_resolver_interface(resolver_, exporter_->limits()), rem.rem_unknown,
-                   rem.rem_unknown2}) {
+                   rem.rem_unknown2, activator}) {
     if (metrics) itf = std::make_shared<MeteredInterface>(std::move(itf), metrics);
     core.interfaces.add(std::move(itf));
   }
@@ -54,7 +68,8 @@ DcomHost::DcomHost(rampart::runtime::ServerCore& core, const Config& config, std
              {{"oxid", fmt::format("0x{:016x}", oxid_.oxid)},
               {"ipid_rem_unknown", oxid_.ipid_rem_unknown.to_string()},
               log::num("ping_period_ms", static_cast<std::uint64_t>(config.dcom.ping_period.count())),
-              {"disclosure", config.dcom.disclosure}});
+              {"disclosure", config.dcom.disclosure}, {"activation_floor", config.dcom.activation_floor},
+              log::num("classes", config.dcom.classes.size())});
 }
 
 DcomHost::~DcomHost() {

@@ -12,6 +12,7 @@
 
 #include "config.hpp"
 #include "metrics.hpp"
+#include "rampart/dcom/com_server.hpp"
 #include "rampart/dcom/oxid_resolver.hpp"
 #include "rampart/runtime/server_core.hpp"
 
@@ -32,6 +33,7 @@ class DcomHost {
   std::shared_ptr<rampart::dcom::ObjectExporter> exporter_;
   std::shared_ptr<rampart::dcom::OxidResolver> resolver_;
   rampart::dcom::OxidEntry oxid_;
+  std::shared_ptr<rampart::dcom::ComServer> server_;
   std::mutex mutex_;
   std::condition_variable_any wake_;
   std::jthread collector_;
