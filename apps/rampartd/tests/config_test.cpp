@@ -225,6 +225,13 @@ TEST(Config, DcomSection) {
   EXPECT_NE(parse_error("[dcom]\ndisclosure = \"all\"\n").find("disclosure must be"), std::string::npos);
   EXPECT_NE(parse_error("[dcom]\nping_period_ms = 10\n").find("ping_period_ms"), std::string::npos);
   EXPECT_EQ(parse_error("[dcom]\nport = 1\n"), "test.toml:2:1: unknown key 'port' in [dcom]");
+  EXPECT_EQ(d.dcom.activation_floor, "integrity");
+  EXPECT_TRUE(d.dcom.classes.empty());
+  const Config e = parse_ok("[dcom]\nactivation_floor = \"none\"\nclasses = [\"rampart-echo\"]\n");
+  EXPECT_EQ(e.dcom.activation_floor, "none");
+  EXPECT_EQ(e.dcom.classes, std::vector<std::string>{"rampart-echo"});
+  EXPECT_NE(parse_error("[dcom]\nactivation_floor = \"connect\"\n").find("activation_floor must be"), std::string::npos);
+  EXPECT_NE(parse_error("[dcom]\nclasses = [\"calc\"]\n").find("unknown class 'calc'"), std::string::npos);
 }
 
 TEST(Config, PrivilegeKeys) {
