@@ -5,6 +5,7 @@
 #include "log.hpp"
 #include "echo_class.hpp"
 #include "rampart/dcom/activator.hpp"
+#include "rampart/dcom/legacy_activator.hpp"
 #include "rampart/dcom/rem_unknown.hpp"
 
 namespace rampartd {
@@ -58,8 +59,10 @@ DcomHost::DcomHost(rampart::runtime::ServerCore& core, const Config& config, std
     if (name == "rampart-echo") rampart::echo::register_echo_class(*server_);
   auto activator = rampart::dcom::make_activator_interface(std::make_shared<rampart::dcom::Activator>(
       server_, resolver_, rampart::dcom::ActivationPolicy{activation_floor(config.dcom)}));
+  auto legacy = rampart::dcom::make_legacy_activator_interface(std::make_shared<rampart::dcom::LegacyActivator>(
+      server_, resolver_, rampart::dcom::ActivationPolicy{activation_floor(config.dcom)}));
   for (auto itf : {rampart::dcom::make_oxid_resolver_interface(resolver_, exporter_->limits()), rem.rem_unknown,
-                   rem.rem_unknown2, activator}) {
+                   rem.rem_unknown2, activator, legacy}) {
     if (metrics) itf = std::make_shared<MeteredInterface>(std::move(itf), metrics);
     core.interfaces.add(std::move(itf));
   }

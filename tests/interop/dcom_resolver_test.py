@@ -22,8 +22,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib
 from rampartd import Rampartd, run_suite  # noqa: E402
 
 from impacket.dcerpc.v5 import transport  # noqa: E402
-from impacket.dcerpc.v5.dcomrt import (IID_IObjectExporter, IID_IRemUnknown, IObjectExporter,  # noqa: E402
-                                       ORPCTHIS, RemRelease, SECURITYBINDING, ServerAlive2)
+from impacket.dcerpc.v5.dcomrt import (IID_IActivation, IID_IObjectExporter, IID_IRemUnknown,  # noqa: E402
+                                       IObjectExporter, ORPCTHIS, RemoteActivation, RemRelease,
+                                       SECURITYBINDING, ServerAlive2, IID)
 from impacket.dcerpc.v5.dtypes import NULL  # noqa: E402
 from impacket.uuid import string_to_bin  # noqa: E402
 from impacket.dcerpc.v5.rpcrt import DCERPCException  # noqa: E402
@@ -169,6 +170,34 @@ class DcomResolverTest(unittest.TestCase):
         with self.assertRaises(DCERPCException) as ctx:
             self.rem_release(self.ipid, 9, 9)
         self.assertIn(error_code(ctx.exception), (RPC_E_VERSION_MISMATCH, "RPC_E_VERSION_MISMATCH"))
+        self.assertTrue(self.server_alive2())
+
+    def test_blaster_shape_overlong_object_name_is_bad_stub_data(self):
+        # MS03-026: RemoteActivation with a pwszObjectName far past any host name.
+        dce = exporter(self.d.port)
+        dce.connect()
+        dce.bind(IID_IActivation)
+        req = RemoteActivation()
+        req["ORPCthis"] = ORPCTHIS()
+        req["ORPCthis"]["version"]["MajorVersion"] = 5
+        req["ORPCthis"]["version"]["MinorVersion"] = 5
+        req["ORPCthis"]["cid"] = b"\x22" * 16
+        req["ORPCthis"]["extensions"] = NULL
+        req["Clsid"] = string_to_bin("7f1b2c3d-0a4e-4c5f-9d6e-2b8a1c0e5f01")
+        req["pwszObjectName"] = "\\\\" + "A" * 5000 + "\x00"
+        req["pObjectStorage"] = NULL
+        req["ClientImpLevel"] = 2
+        req["Mode"] = 0
+        req["Interfaces"] = 1
+        iid = IID()
+        iid["Data"] = string_to_bin("7f1b2c3d-0a4e-4c5f-9d6e-2b8a1c0e5f02")
+        req["pIIDs"].append(iid)
+        req["cRequestedProtseqs"] = 1
+        req["aRequestedProtseqs"].append(7)
+        with self.assertRaises(DCERPCException) as ctx:
+            dce.request(req)
+        self.assertEqual(error_code(ctx.exception), BAD_STUB)
+        dce.disconnect()
         self.assertTrue(self.server_alive2())
 
 

@@ -7,6 +7,7 @@
 #include "echo_class.hpp"
 #include "rampart/base/hex.hpp"
 #include "rampart/dcom/activator.hpp"
+#include "rampart/dcom/legacy_activator.hpp"
 #include "rampart/dcom/hresult.hpp"
 #include "rampart/ndr/stub.hpp"
 #include "rampart/runtime/association_group.hpp"
@@ -164,6 +165,79 @@ TEST(Activator, UnknownClassIsClassNotRegistered) {
   ASSERT_FALSE(out.is_fault()) << std::hex << out.fault_status;
   auto resp = ndr::decode_stub<ra::RemoteCreateInstance_response, ndr::Ndr20>(out.stub, Drep::little()).value();
   EXPECT_EQ(static_cast<std::uint32_t>(resp.return_value), hr::kClassNotRegistered);
+}
+
+}  // namespace
+}  // namespace rampart::dcom
+
+namespace rampart::dcom {
+namespace {
+
+namespace sa = spec::activation;
+
+struct LegacyHarness : Harness {
+  std::shared_ptr<runtime::Interface> legacy;
+  explicit LegacyHarness(AuthnLevel floor = AuthnLevel::none) : Harness(floor) {
+    legacy = make_legacy_activator_interface(std::make_shared<LegacyActivator>(server, resolver, ActivationPolicy{floor}));
+  }
+  runtime::CallOutcome activate(const sa::RemoteActivation_request& req) {
+    const auto stub = ndr::encode_stub<sa::RemoteActivation_request, ndr::Ndr20>(req, Drep::little()).value();
+    return raw(*legacy, 0, std::nullopt, stub);
+  }
+  static sa::RemoteActivation_request request(std::optional<std::u16string> name = std::nullopt) {
+    sa::RemoteActivation_request r;
+    r.ORPCthis = orpcthis(5, 5);
+    r.Clsid = to_wire(echo::kClsid);
+    r.pwszObjectName = std::move(name);
+    r.Interfaces = 1;
+    r.pIIDs = std::vector{to_wire(echo::kIid)};
+    r.cRequestedProtseqs = 1;
+    r.aRequestedProtseqs = {7};
+    return r;
+  }
+};
+
+TEST(LegacyActivator, RemoteActivationActivatesTheEchoClass) {
+  LegacyHarness h;
+  const auto out = h.activate(LegacyHarness::request());
+  ASSERT_FALSE(out.is_fault()) << std::hex << out.fault_status;
+  const auto r = ndr::decode_stub<sa::RemoteActivation_response, ndr::Ndr20>(out.stub, Drep::little()).value();
+  EXPECT_EQ(r.return_value, 0u);
+  EXPECT_EQ(r.phr, 0);
+  EXPECT_EQ(r.pOxid, h.oxid.oxid);
+  ASSERT_EQ(r.pResults.size(), 1u);
+  EXPECT_EQ(r.pResults[0], 0);
+  const auto itf = ObjRef::decode(r.ppInterfaceData.at(0).value().abData).value();
+  EXPECT_EQ(itf.iid, echo::kIid);
+}
+
+TEST(LegacyActivator, BlasterShapeOverlongObjectNameFaultsBeforeTheHandler) {
+  LegacyHarness h;
+  const auto out = h.activate(LegacyHarness::request(std::u16string(5000, u'A')));
+  EXPECT_TRUE(out.is_fault());
+  EXPECT_EQ(out.fault_status, 0x6f7u);
+  EXPECT_EQ(h.exporter->object_count(), 0u);
+  // A short name is decoded, and named activation is not offered.
+  const auto named = h.activate(LegacyHarness::request(u"\\\\host\\share\\file.doc"));
+  ASSERT_FALSE(named.is_fault());
+  EXPECT_EQ(static_cast<std::uint32_t>(
+                ndr::decode_stub<sa::RemoteActivation_response, ndr::Ndr20>(named.stub, Drep::little())->phr),
+            0x80004001u);
+  // The next activation is served.
+  EXPECT_FALSE(h.activate(LegacyHarness::request()).is_fault());
+  EXPECT_EQ(h.exporter->object_count(), 1u);
+}
+
+TEST(LegacyActivator, FloorAndVersionApply) {
+  LegacyHarness h(AuthnLevel::pkt_integrity);
+  const auto out = h.activate(LegacyHarness::request());
+  ASSERT_FALSE(out.is_fault());
+  EXPECT_EQ(static_cast<std::uint32_t>(
+                ndr::decode_stub<sa::RemoteActivation_response, ndr::Ndr20>(out.stub, Drep::little())->phr),
+            hr::kAccessDenied);
+  auto v99 = LegacyHarness::request();
+  v99.ORPCthis.version = {9, 9};
+  EXPECT_EQ(h.activate(v99).fault_status, hr::kVersionMismatch);
 }
 
 }  // namespace
