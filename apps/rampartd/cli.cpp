@@ -34,6 +34,9 @@ std::variant<CliOptions, int> parse_cli(int argc, const char* const* argv, const
   auto* o_format = app.add_option("--log-format", log_format, "log format")->check(CLI::IsMember({"text", "json"}));
   auto* o_level = app.add_option("--log-level", log_level, "log level")
                       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  bool dcom = false;
+  auto* o_dcom = app.add_flag("--dcom{true},--no-dcom{false}", dcom,
+                              "serve (or not) the DCOM object resolver, overriding [dcom] enabled");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -54,6 +57,7 @@ std::variant<CliOptions, int> parse_cli(int argc, const char* const* argv, const
   if (o_threads->count() > 0) out.threads = threads;
   if (o_format->count() > 0) out.log_format = log_format;
   if (o_level->count() > 0) out.log_level = log_level;
+  if (o_dcom->count() > 0) out.dcom = dcom;
   return out;
 }
 
@@ -98,6 +102,7 @@ std::expected<void, std::string> apply_cli(const CliOptions& cli, Config& config
   if (cli.threads) config.threads = *cli.threads;
   if (cli.log_format) config.log_format = *parse_log_format(*cli.log_format);
   if (cli.log_level) config.log_level = *cli.log_level;
+  if (cli.dcom) config.dcom.enabled = *cli.dcom;
   return {};
 }
 

@@ -25,6 +25,7 @@ struct CliOptions {
   std::optional<std::size_t> threads;
   std::optional<std::string> log_format;
   std::optional<std::string> log_level;
+  std::optional<bool> dcom;  // --dcom / --no-dcom
 };
 
 /// The options, or the exit status when the program should stop here:

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "config_dcom.hpp"
 #include "config_limits.hpp"
 #include "config_util.hpp"
 #include "well_known.hpp"
@@ -251,7 +252,7 @@ std::expected<Config, std::string> parse_document(const toml::table& root, std::
   Config out = Config::defaults();
   out.source = std::string(source);
   CFG_CHECK(cfg::check_keys(root, "the top level",
-                            {"server", "limits", "logging", "registration", "static_endpoint", "metrics"}));
+                            {"server", "limits", "logging", "registration", "static_endpoint", "metrics", "dcom"}));
   if (const auto* t = CFG_TRY(cfg::table_at(root, "metrics"))) {
     CFG_CHECK(cfg::check_keys(*t, "[metrics]", {"listen"}));
     if (const auto* n = t->get("listen")) {
@@ -265,6 +266,7 @@ std::expected<Config, std::string> parse_document(const toml::table& root, std::
   if (const auto* t = CFG_TRY(cfg::table_at(root, "logging"))) CFG_CHECK(parse_logging(*t, out));
   if (const auto* t = CFG_TRY(cfg::table_at(root, "registration"))) CFG_CHECK(parse_registration(*t, out));
   if (const auto* n = root.get("static_endpoint")) CFG_CHECK(parse_static_endpoints(*n, out));
+  if (const auto* t = CFG_TRY(cfg::table_at(root, "dcom"))) CFG_CHECK(cfg::parse_dcom(*t, out.dcom));
   return out;
 }
 

@@ -44,6 +44,31 @@ struct RegistrationRule {
   friend bool operator==(const RegistrationRule&, const RegistrationRule&) = default;
 };
 
+/// [dcom]: the object resolver (IObjectExporter) on the endpoint mapper's
+/// listeners. Off by default; `enabled = false` (or --no-dcom) is the
+/// switch the MS03-026 / MS03-039 bulletins' workaround asked for.
+struct DcomConfig {
+  bool enabled = false;
+  /// [MS-DCOM] 3.2.6.1 ping period; objects go after 3 periods unpinged.
+  std::chrono::milliseconds ping_period{120000};
+  /// What ServerAlive2 and OXID bindings disclose: "listening" (the
+  /// connection's address and the configured non-wildcard listeners) or
+  /// "connection" (the connection's address only).
+  std::string disclosure = "listening";
+  /// Principal name in the security bindings; never empty.
+  std::string principal = "rampart";
+  std::size_t max_sets = 65536;
+  std::size_t max_sets_per_client = 64;
+  std::size_t max_oids_per_set = 4096;
+  /// The lowest authentication level activation accepts: "integrity"
+  /// (default), "privacy" or "none" (tests only: the runtime carries no
+  /// security context yet, so every call counts as unauthenticated).
+  std::string activation_floor = "integrity";
+  /// Built-in classes to serve: "rampart-echo" is the test class.
+  std::vector<std::string> classes;
+  friend bool operator==(const DcomConfig&, const DcomConfig&) = default;
+};
+
 struct Config {
   /// Where the configuration came from (for messages); empty for defaults.
   std::string source;
@@ -85,6 +110,8 @@ struct Config {
   std::string metrics_listen;
 
   std::vector<StaticEndpoint> static_endpoints;
+  // [dcom]
+  DcomConfig dcom;
 
   /// The built-in defaults: 0.0.0.0:135, [::]:135, /run/rampart/epmapper.sock
   /// and /run/rampart/epmapper-static.sock.

@@ -75,6 +75,7 @@ Daemon::Daemon(Config config, CliOptions cli, std::optional<Identity> identity)
       core_(std::make_unique<rampart::runtime::ServerCore>(
           config_.limits, metered_ ? std::shared_ptr<rampart::runtime::ServerEvents>(metered_) : events_)),
       endpoints_(std::make_unique<EndpointMap>(*core_, config_, state_, metrics_)),
+      dcom_(config_.dcom.enabled ? std::make_unique<DcomHost>(*core_, config_, metrics_) : nullptr),
       server_(std::make_unique<rampart::transport::Server>(
           *core_, server_options(config_),
           metered_ ? std::shared_ptr<rampart::transport::TransportEvents>(metered_) : events_)),

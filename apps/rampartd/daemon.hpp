@@ -11,6 +11,7 @@
 
 #include "cli.hpp"
 #include "config.hpp"
+#include "dcom_host.hpp"
 #include "endpoint_map.hpp"
 #include "log_events.hpp"
 #include "metrics.hpp"
@@ -64,6 +65,7 @@ class Daemon {
   std::shared_ptr<StateStore> state_;
   std::unique_ptr<rampart::runtime::ServerCore> core_;
   std::unique_ptr<EndpointMap> endpoints_;
+  std::unique_ptr<DcomHost> dcom_;  // null when [dcom] enabled = false
   std::unique_ptr<rampart::transport::Server> server_;
   asio::io_context signal_context_{1};
   asio::signal_set signals_;

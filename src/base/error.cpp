@@ -16,6 +16,7 @@ std::string_view to_string(ErrorDomain d) noexcept {
     case ErrorDomain::service: return "service";
     case ErrorDomain::client: return "client";
     case ErrorDomain::security: return "security";
+    case ErrorDomain::dcom: return "dcom";
   }
   return "unknown";
 }

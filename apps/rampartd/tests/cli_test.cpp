@@ -32,6 +32,17 @@ TEST(Cli, OverridesLoggingAndLocalSocket) {
   EXPECT_EQ(c.listeners.size(), 2u);
 }
 
+TEST(Cli, DcomSwitchOverridesTheConfiguration) {
+  Config c = Config::defaults();
+  c.dcom.enabled = true;
+  ASSERT_TRUE(apply_cli(std::get<CliOptions>(parse({"--no-dcom"})), c));
+  EXPECT_FALSE(c.dcom.enabled);
+  ASSERT_TRUE(apply_cli(std::get<CliOptions>(parse({"--dcom"})), c));
+  EXPECT_TRUE(c.dcom.enabled);
+  ASSERT_TRUE(apply_cli(std::get<CliOptions>(parse({})), c));
+  EXPECT_TRUE(c.dcom.enabled) << "untouched without either flag";
+}
+
 TEST(Cli, BadValuesAreRefused) {
   auto bad_listen = parse({"--listen", "localhost:135"});
   ASSERT_TRUE(std::holds_alternative<CliOptions>(bad_listen));

@@ -202,6 +202,38 @@ TEST(Config, MetricsListen) {
   EXPECT_EQ(parse_error("[metrics]\nport = 1\n"), "test.toml:2:1: unknown key 'port' in [metrics]");
 }
 
+TEST(Config, DcomSection) {
+  const Config d = parse_ok("");
+  EXPECT_FALSE(d.dcom.enabled) << "DCOM is off by default";
+  EXPECT_EQ(d.dcom.ping_period, 120000ms);
+  EXPECT_EQ(d.dcom.principal, "rampart");
+  auto example = load_config_file(RAMPARTD_EXAMPLE_CONFIG);
+  ASSERT_TRUE(example) << example.error();
+  EXPECT_EQ(example->dcom, d.dcom) << "the example file shows the defaults";
+  const Config c = parse_ok(
+      "[dcom]\nenabled = true\nping_period_ms = 500\ndisclosure = \"connection\"\nprincipal = \"host.example\"\n"
+      "max_ping_sets = 10\nmax_ping_sets_per_client = 2\nmax_oids_per_set = 8\n");
+  EXPECT_TRUE(c.dcom.enabled);
+  EXPECT_EQ(c.dcom.ping_period, 500ms);
+  EXPECT_EQ(c.dcom.disclosure, "connection");
+  EXPECT_EQ(c.dcom.principal, "host.example");
+  EXPECT_EQ(c.dcom.max_sets, 10u);
+  EXPECT_EQ(c.dcom.max_sets_per_client, 2u);
+  EXPECT_EQ(c.dcom.max_oids_per_set, 8u);
+  EXPECT_EQ(parse_error("[dcom]\nprincipal = \"\"\n"), "test.toml:2:13: principal must be 1..255 characters");
+  EXPECT_NE(parse_error("[dcom]\nprincipal = \"a b\"\n").find("printable ASCII"), std::string::npos);
+  EXPECT_NE(parse_error("[dcom]\ndisclosure = \"all\"\n").find("disclosure must be"), std::string::npos);
+  EXPECT_NE(parse_error("[dcom]\nping_period_ms = 10\n").find("ping_period_ms"), std::string::npos);
+  EXPECT_EQ(parse_error("[dcom]\nport = 1\n"), "test.toml:2:1: unknown key 'port' in [dcom]");
+  EXPECT_EQ(d.dcom.activation_floor, "integrity");
+  EXPECT_TRUE(d.dcom.classes.empty());
+  const Config e = parse_ok("[dcom]\nactivation_floor = \"none\"\nclasses = [\"rampart-echo\"]\n");
+  EXPECT_EQ(e.dcom.activation_floor, "none");
+  EXPECT_EQ(e.dcom.classes, std::vector<std::string>{"rampart-echo"});
+  EXPECT_NE(parse_error("[dcom]\nactivation_floor = \"connect\"\n").find("activation_floor must be"), std::string::npos);
+  EXPECT_NE(parse_error("[dcom]\nclasses = [\"calc\"]\n").find("unknown class 'calc'"), std::string::npos);
+}
+
 TEST(Config, PrivilegeKeys) {
   const Config c = parse_ok("[server]\nuser = \"rampart\"\ngroup = \"nogroup\"\nallow_root = true\n");
   EXPECT_EQ(c.user, "rampart");

@@ -31,6 +31,7 @@ enum class ErrorDomain : std::uint8_t {
   service,
   client,
   security,
+  dcom,
 };
 
 std::string_view to_string(ErrorDomain d) noexcept;

@@ -1,0 +1,56 @@
+#include "config_dcom.hpp"
+
+namespace rampartd::cfg {
+
+namespace {
+// A principal name is a host or service name: at most a DNS name's 255
+// octets ([MS-DCOM] 2.2.19.4 gives no bound; DsaLimits allows 300 units).
+constexpr std::size_t kMaxPrincipal = 255;
+}  // namespace
+
+Status parse_dcom(const toml::table& t, DcomConfig& out) {
+  CFG_CHECK(check_keys(t, "[dcom]",
+                       {"enabled", "ping_period_ms", "disclosure", "principal", "max_ping_sets",
+                        "max_ping_sets_per_client", "max_oids_per_set", "activation_floor", "classes"}));
+  if (const auto* n = t.get("enabled")) out.enabled = CFG_TRY(boolean(*n, "enabled"));
+  if (const auto* n = t.get("ping_period_ms"))
+    out.ping_period = std::chrono::milliseconds(CFG_TRY(integer(*n, "ping_period_ms", 100, 3600000)));
+  if (const auto* n = t.get("disclosure")) {
+    out.disclosure = CFG_TRY(string(*n, "disclosure"));
+    if (out.disclosure != "listening" && out.disclosure != "connection")
+      return error_at(n->source(), "disclosure must be \"listening\" or \"connection\"");
+  }
+  if (const auto* n = t.get("principal")) {
+    out.principal = CFG_TRY(string(*n, "principal"));
+    // Impacket 0.10.0 cannot parse an empty principal name (INTEROP.md).
+    if (out.principal.empty() || out.principal.size() > kMaxPrincipal)
+      return error_at(n->source(), "principal must be 1..255 characters");
+    for (char c : out.principal)
+      if (static_cast<unsigned char>(c) < 0x21 || static_cast<unsigned char>(c) > 0x7e)
+        return error_at(n->source(), "principal must be printable ASCII without spaces");
+  }
+  if (const auto* n = t.get("max_ping_sets"))
+    out.max_sets = static_cast<std::size_t>(CFG_TRY(integer(*n, "max_ping_sets", 1, 1 << 20)));
+  if (const auto* n = t.get("max_ping_sets_per_client"))
+    out.max_sets_per_client = static_cast<std::size_t>(CFG_TRY(integer(*n, "max_ping_sets_per_client", 1, 65536)));
+  if (const auto* n = t.get("max_oids_per_set"))
+    out.max_oids_per_set = static_cast<std::size_t>(CFG_TRY(integer(*n, "max_oids_per_set", 1, 65535)));
+  if (const auto* n = t.get("activation_floor")) {
+    out.activation_floor = CFG_TRY(string(*n, "activation_floor"));
+    if (out.activation_floor != "integrity" && out.activation_floor != "privacy" && out.activation_floor != "none")
+      return error_at(n->source(), "activation_floor must be \"integrity\", \"privacy\" or \"none\"");
+  }
+  if (const auto* n = t.get("classes")) {
+    const auto* array = n->as_array();
+    if (array == nullptr) return error_at(n->source(), "classes must be an array of class names");
+    out.classes.clear();
+    for (const auto& item : *array) {
+      const std::string name = CFG_TRY(string(item, "classes"));
+      if (name != "rampart-echo") return error_at(item.source(), "unknown class '" + name + "' (known: rampart-echo)");
+      out.classes.push_back(name);
+    }
+  }
+  return {};
+}
+
+}  // namespace rampartd::cfg

@@ -1,0 +1,96 @@
+#include "dcom_host.hpp"
+
+#include <fmt/format.h>
+
+#include "log.hpp"
+#include "echo_class.hpp"
+#include "rampart/dcom/activator.hpp"
+#include "rampart/dcom/legacy_activator.hpp"
+#include "rampart/dcom/rem_unknown.hpp"
+
+namespace rampartd {
+
+using spdlog::level::level_enum;
+
+namespace {
+
+rampart::dcom::ExporterLimits exporter_limits(const DcomConfig& c) {
+  rampart::dcom::ExporterLimits l;
+  l.ping_period = c.ping_period;
+  l.max_sets = c.max_sets;
+  l.max_sets_per_client = c.max_sets_per_client;
+  l.max_oids_per_set = c.max_oids_per_set;
+  return l;
+}
+
+rampart::dcom::AuthnLevel activation_floor(const DcomConfig& c) {
+  if (c.activation_floor == "none") return rampart::dcom::AuthnLevel::none;
+  if (c.activation_floor == "privacy") return rampart::dcom::AuthnLevel::pkt_privacy;
+  return rampart::dcom::AuthnLevel::pkt_integrity;
+}
+
+rampart::dcom::ResolverPolicy resolver_policy(const Config& config) {
+  rampart::dcom::ResolverPolicy p;
+  p.authn_hint = activation_floor(config.dcom);
+  p.disclosure = config.dcom.disclosure == "connection" ? rampart::dcom::Disclosure::connection
+                                                        : rampart::dcom::Disclosure::listening;
+  p.principal = config.dcom.principal;
+  for (const auto& l : config.listeners) {
+    // Numeric IPv4 listeners only: the bindings name addresses a client can
+    // reach; "0.0.0.0" is skipped by the resolver.
+    const std::string text = l.to_string();
+    const auto colon = text.rfind(':');
+    if (text.starts_with("[") || colon == std::string::npos) continue;
+    p.listening_addresses.push_back(text.substr(0, colon));
+  }
+  return p;
+}
+
+}  // namespace
+
+DcomHost::DcomHost(rampart::runtime::ServerCore& core, const Config& config, std::shared_ptr<Metrics> metrics)
+    : exporter_(std::make_shared<rampart::dcom::ObjectExporter>(exporter_limits(config.dcom))),
+      resolver_(std::make_shared<rampart::dcom::OxidResolver>(exporter_, resolver_policy(config))),
+      oxid_(exporter_->add_oxid()) {
+  auto rem = rampart::dcom::make_rem_unknown_interfaces(
+      std::make_shared<rampart::dcom::RemUnknown>(exporter_, resolver_), exporter_);
+  server_ = std::make_shared<rampart::dcom::ComServer>(exporter_, oxid_.oxid, core.interfaces);
+  for (const auto& name : config.dcom.classes)
+    if (name == "rampart-echo") rampart::echo::register_echo_class(*server_);
+  auto activator = rampart::dcom::make_activator_interface(std::make_shared<rampart::dcom::Activator>(
+      server_, resolver_, rampart::dcom::ActivationPolicy{activation_floor(config.dcom)}));
+  auto legacy = rampart::dcom::make_legacy_activator_interface(std::make_shared<rampart::dcom::LegacyActivator>(
+      server_, resolver_, rampart::dcom::ActivationPolicy{activation_floor(config.dcom)}));
+  for (auto itf : {rampart::dcom::make_oxid_resolver_interface(resolver_, exporter_->limits()), rem.rem_unknown,
+                   rem.rem_unknown2, activator, legacy}) {
+    if (metrics) itf = std::make_shared<MeteredInterface>(std::move(itf), metrics);
+    core.interfaces.add(std::move(itf));
+  }
+  collector_ = std::jthread([this](std::stop_token stop) { collect_loop(stop); });
+  log::event(level_enum::info, "dcom object resolver serving",
+             {{"oxid", fmt::format("0x{:016x}", oxid_.oxid)},
+              {"ipid_rem_unknown", oxid_.ipid_rem_unknown.to_string()},
+              log::num("ping_period_ms", static_cast<std::uint64_t>(config.dcom.ping_period.count())),
+              {"disclosure", config.dcom.disclosure}, {"activation_floor", config.dcom.activation_floor},
+              log::num("classes", config.dcom.classes.size())});
+}
+
+DcomHost::~DcomHost() {
+  collector_.request_stop();
+  wake_.notify_all();
+}
+
+void DcomHost::collect_loop(std::stop_token stop) {
+  // A quarter period: an object goes at most a quarter period after its
+  // three periods without a ping ([MS-DCOM] 3.1.2.5.1.2).
+  const auto every = exporter_->limits().ping_period / 4;
+  std::unique_lock lock(mutex_);
+  while (!stop.stop_requested()) {
+    wake_.wait_for(lock, stop, every, [] { return false; });
+    if (stop.stop_requested()) break;
+    if (const auto released = resolver_->collect(); released > 0)
+      log::event(level_enum::info, "dcom objects released", {log::num("objects", released), {"reason", "not pinged"}});
+  }
+}
+
+}  // namespace rampartd

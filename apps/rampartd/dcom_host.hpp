@@ -1,0 +1,42 @@
+// DcomHost: rampartd's DCOM services on the endpoint mapper's listeners:
+// the object exporter's tables and the object resolver (IObjectExporter),
+// with a collector thread that releases what stopped being pinged
+// ([dcom] in rampartd.toml). Absent when DCOM is disabled.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <stop_token>
+#include <thread>
+
+#include "config.hpp"
+#include "metrics.hpp"
+#include "rampart/dcom/com_server.hpp"
+#include "rampart/dcom/oxid_resolver.hpp"
+#include "rampart/runtime/server_core.hpp"
+
+namespace rampartd {
+
+class DcomHost {
+ public:
+  DcomHost(rampart::runtime::ServerCore& core, const Config& config, std::shared_ptr<Metrics> metrics);
+  ~DcomHost();
+  DcomHost(const DcomHost&) = delete;
+  DcomHost& operator=(const DcomHost&) = delete;
+
+  [[nodiscard]] const rampart::dcom::OxidEntry& oxid() const noexcept { return oxid_; }
+
+ private:
+  void collect_loop(std::stop_token stop);
+
+  std::shared_ptr<rampart::dcom::ObjectExporter> exporter_;
+  std::shared_ptr<rampart::dcom::OxidResolver> resolver_;
+  rampart::dcom::OxidEntry oxid_;
+  std::shared_ptr<rampart::dcom::ComServer> server_;
+  std::mutex mutex_;
+  std::condition_variable_any wake_;
+  std::jthread collector_;
+};
+
+}  // namespace rampartd

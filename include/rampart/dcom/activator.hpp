@@ -1,0 +1,62 @@
+// IRemoteSCMActivator ([MS-DCOM] 3.1.2.5.2.3): remote activation through
+// activation property blobs, over the generated skeleton.
+//
+// RemoteCreateInstance, in order (each refusal's status from dcom::react or
+// stated here):
+//  1. the activation floor (activation_policy.hpp): below it, the call
+//     returns E_ACCESSDENIED;
+//  2. ORPCTHIS COMVERSION (RPC_E_VERSION_MISMATCH fault);
+//  3. pActProperties must not be NULL (E_INVALIDARG fault) and must be an
+//     OBJREF_CUSTOM of CLSID_ActivationPropertiesIn (RPC_E_INVALID_OBJREF);
+//  4. the blob (activation_properties.hpp; E_INVALIDARG fault);
+//  5. the class (ComServer::create_instance: REGDB_E_CLASSNOTREG,
+//     E_NOINTERFACE, E_OUTOFMEMORY returned as the call's HRESULT).
+// The reply is the OBJREF_CUSTOM of CLSID_ActivationPropertiesOut whose
+// blob holds PropsOutInfo then ScmReplyInfoData (the order Impacket's
+// dcomrt.py reads by position), with OBJREF_STANDARD interface pointers,
+// the OXID bindings of oxid_resolver.hpp, the exporter's ipidRemUnknown
+// and authnHint from the floor. RemoteGetClassObject returns E_NOTIMPL:
+// Rampart hands out instances, not class factories.
+#pragma once
+
+#include <memory>
+
+#include "rampart/dcom/activation_policy.hpp"
+#include "rampart/dcom/activation_properties.hpp"
+#include "rampart/dcom/com_server.hpp"
+#include "rampart/dcom/oxid_resolver.hpp"
+#include "remact.hpp"
+
+namespace rampart::dcom {
+
+class Activator final : public spec::remact::IRemoteSCMActivator_server {
+ public:
+  Activator(std::shared_ptr<ComServer> server, std::shared_ptr<OxidResolver> resolver, ActivationPolicy policy,
+            ActivationLimits limits = {});
+
+  std::expected<spec::remact::Opnum0NotUsedOnWire_response, std::uint32_t> Opnum0NotUsedOnWire(
+      const runtime::CallContext&, spec::remact::Opnum0NotUsedOnWire_request) override;
+  std::expected<spec::remact::Opnum1NotUsedOnWire_response, std::uint32_t> Opnum1NotUsedOnWire(
+      const runtime::CallContext&, spec::remact::Opnum1NotUsedOnWire_request) override;
+  std::expected<spec::remact::Opnum2NotUsedOnWire_response, std::uint32_t> Opnum2NotUsedOnWire(
+      const runtime::CallContext&, spec::remact::Opnum2NotUsedOnWire_request) override;
+  std::expected<spec::remact::RemoteGetClassObject_response, std::uint32_t> RemoteGetClassObject(
+      const runtime::CallContext& ctx, spec::remact::RemoteGetClassObject_request request) override;
+  std::expected<spec::remact::RemoteCreateInstance_response, std::uint32_t> RemoteCreateInstance(
+      const runtime::CallContext& ctx, spec::remact::RemoteCreateInstance_request request) override;
+
+  /// The reply blob for created interfaces (exposed for tests).
+  [[nodiscard]] Result<std::vector<std::uint8_t>> reply_blob(const runtime::CallContext& ctx,
+                                                             const std::vector<Uuid>& iids,
+                                                             const std::vector<InterfaceResult>& results) const;
+
+ private:
+  std::shared_ptr<ComServer> server_;
+  std::shared_ptr<OxidResolver> resolver_;
+  ActivationPolicy policy_;
+  ActivationLimits limits_;
+};
+
+[[nodiscard]] std::shared_ptr<runtime::Interface> make_activator_interface(std::shared_ptr<Activator> activator);
+
+}  // namespace rampart::dcom

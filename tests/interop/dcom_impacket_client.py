@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Impacket's DCOM client against rampartd's rampart-echo class, as a user of
+impacket.dcerpc.v5.dcomrt would drive it: DCOMConnection, CoCreateInstanceEx, Echo and Add
+through the returned interface, RemRelease. Run by dcom_impacket_test.sh inside a network
+namespace (CoCreateInstanceEx always goes to port 135).
+
+    dcom_impacket_client.py TARGET AUTH_LEVEL cycle    activate, Echo, Add, RemRelease
+    dcom_impacket_client.py TARGET AUTH_LEVEL denied   activation must fail: E_ACCESSDENIED
+    dcom_impacket_client.py TARGET AUTH_LEVEL gc SECS  activate, never ping, wait SECS: the
+                                                       object must be gone (RPC_E_INVALID_IPID)
+
+AUTH_LEVEL is 1 (none) until rampartd's activation floor can read an NTLM context.
+Prints one line per step and exits non-zero on the first failure.
+"""
+
+import sys
+import time
+
+from impacket.dcerpc.v5.dcomrt import DCOMCALL, DCOMANSWER, DCOMConnection, IRemUnknown2
+from impacket.dcerpc.v5.dtypes import HRESULT, LONG, LPWSTR, WSTR
+from impacket.uuid import string_to_bin, uuidtup_to_bin
+
+CLSID_RampartEcho = string_to_bin("7f1b2c3d-0a4e-4c5f-9d6e-2b8a1c0e5f01")
+IID_IRampartEcho = uuidtup_to_bin(("7f1b2c3d-0a4e-4c5f-9d6e-2b8a1c0e5f02", "0.0"))
+
+
+class Echo(DCOMCALL):
+    opnum = 3
+    structure = (("text", WSTR),)  # [in, string] wchar_t*: a [ref] string, no referent id
+
+
+class EchoResponse(DCOMANSWER):
+    structure = (("echoed", LPWSTR), ("ErrorCode", HRESULT))
+
+
+class Add(DCOMCALL):
+    opnum = 4
+    structure = (("a", LONG), ("b", LONG))
+
+
+class AddResponse(DCOMANSWER):
+    structure = (("sum", LONG), ("ErrorCode", HRESULT))
+
+
+def echo(iface, text):
+    req = Echo()
+    req["text"] = text + "\x00"
+    return iface.request(req, IID_IRampartEcho, iface.get_iPid())["echoed"].rstrip("\x00")
+
+
+def cycle(dcom):
+    iface = dcom.CoCreateInstanceEx(CLSID_RampartEcho, IID_IRampartEcho)
+    print("activated", hex(iface.get_oxid()), flush=True)
+    echoed = echo(iface, "hello rampart")
+    print("echo", echoed, flush=True)
+    assert echoed == "hello rampart", echoed
+    req = Add()
+    req["a"], req["b"] = 40, 2
+    resp = iface.request(req, IID_IRampartEcho, iface.get_iPid())
+    print("add", resp["sum"], flush=True)
+    assert resp["sum"] == 42
+    IRemUnknown2(iface).RemRelease()
+    print("released", flush=True)
+    try:
+        echo(iface, "after release")
+    except Exception as e:  # the IPID is gone with the object
+        print("after release:", str(e).split()[0], flush=True)
+        assert "RPC_E_INVALID_IPID" in str(e), str(e)
+        return
+    raise AssertionError("the released object still answered")
+
+
+def denied(dcom):
+    try:
+        dcom.CoCreateInstanceEx(CLSID_RampartEcho, IID_IRampartEcho)
+    except Exception as e:
+        print("refused:", str(e).split()[0], flush=True)
+        assert "E_ACCESSDENIED" in str(e) or "0x80070005" in str(e), str(e)
+        return
+    raise AssertionError("activation below the floor succeeded")
+
+
+def gc(dcom, seconds):
+    iface = dcom.CoCreateInstanceEx(CLSID_RampartEcho, IID_IRampartEcho)
+    assert echo(iface, "ping me not") == "ping me not"
+    print("activated; not pinging", flush=True)
+    time.sleep(seconds)
+    try:
+        echo(iface, "still there?")
+    except Exception as e:
+        print("collected:", str(e).split()[0], flush=True)
+        assert "RPC_E_INVALID_IPID" in str(e), str(e)
+        return
+    raise AssertionError("an unpinged object outlived the timeout")
+
+
+def main():
+    target, level, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    dcom = DCOMConnection(target, authLevel=level, oxidResolver=False)
+    try:
+        if mode == "cycle":
+            cycle(dcom)
+        elif mode == "denied":
+            denied(dcom)
+        else:
+            gc(dcom, float(sys.argv[4]))
+    finally:
+        dcom.disconnect()
+
+
+if __name__ == "__main__":
+    main()
