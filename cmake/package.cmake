@@ -1,7 +1,8 @@
 # The CMake package users' projects find with find_package(Rampart):
 #   Rampart::rampart      librampart (every layer; static), with its include
 #                         directory, compile definitions and dependencies
-#   Rampart::rampart_<layer>  one layer (base, pdu, ndr, ..., transport)
+#   Rampart::rampart_<layer>  one layer (base, pdu, ndr, ..., transport, dcom)
+#   Rampart::rampart_gen_specs  the stubs generated from idl/ (rampart::spec::*)
 #   Rampart::rampart-idl  the IDL compiler
 #   rampart_idl()         the function that runs it (cmake/rampart_idl.cmake)
 # installed under <libdir>/cmake/Rampart, with the IDL this project writes
@@ -12,6 +13,16 @@ set(RAMPART_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/Rampart)
 rampart_all_layers(layers)
 install(TARGETS ${layers} rampart_lib EXPORT RampartTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT devel)
+# The stubs generated from the project's specification IDL (rampart::spec::*), which
+# the dcom layer's public headers include: the library and its generated headers,
+# found as <epm.hpp>, <orpc.hpp>, ... under include/rampart/spec.
+if(TARGET rampart_gen_specs)
+  target_include_directories(rampart_gen_specs PUBLIC $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/rampart/spec>)
+  install(TARGETS rampart_gen_specs EXPORT RampartTargets
+          ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT devel)
+  install(DIRECTORY ${PROJECT_BINARY_DIR}/idl/rampart_idl/rampart_gen_specs/
+          DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/rampart/spec COMPONENT devel FILES_MATCHING PATTERN "*.hpp")
+endif()
 install(TARGETS rampart-idl EXPORT RampartTargets RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES docs/man/rampart-idl.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(EXPORT RampartTargets NAMESPACE Rampart:: DESTINATION ${RAMPART_CMAKE_DIR} COMPONENT devel)
