@@ -11,8 +11,6 @@
 #include "mgmt.hpp"
 #include "oxid.hpp"
 #include "rampart/base/hex.hpp"
-#include "rampart/interfaces/epm.hpp"
-#include "rampart/interfaces/mgmt.hpp"
 #include "remact.hpp"
 
 namespace rampart::spec {
@@ -124,10 +122,10 @@ TEST(GenDcomHostile, InterfacePointerEncoderChecksItsSize) {
   }
 }
 
-TEST(GenSpecs, GeneratedAndHandWrittenInterfacesLinkTogether) {
-  EXPECT_EQ(epm::ept_descriptor().syntax, ::rampart::epm::kInterface);
+TEST(GenSpecs, TheServedInterfacesAndTheDcomOnesLinkTogether) {
+  EXPECT_EQ(epm::ept_descriptor().syntax.to_string(), "e1af8308-5d1f-11c9-91a4-08002b14a0fa v3.0");
   EXPECT_EQ(epm::ept_descriptor().operation_count(), 8);
-  EXPECT_EQ(mgmt::mgmt_descriptor().syntax, ::rampart::mgmt::kInterface);
+  EXPECT_EQ(mgmt::mgmt_descriptor().syntax.to_string(), "afa8bd80-7d8a-11c9-bef4-08002b102989 v1.0");
   EXPECT_EQ(mgmt::mgmt_descriptor().operation_count(), 5);
   EXPECT_EQ(oxid::IObjectExporter_descriptor().operation_count(), 6);
   EXPECT_EQ(remact::IRemoteSCMActivator_descriptor().operation_count(), 5);

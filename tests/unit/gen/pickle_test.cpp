@@ -69,7 +69,7 @@ void expect_pickle_round_trip(const T& v, Enc enc, Dec dec) {
 }
 
 TEST(GenPickle, PropertiesRoundTripInBothByteOrders) {
-  const GUID clsid{0x000001ab, 0, 0, {0xc0, 0, 0, 0, 0, 0, 0, 0x46}};
+  const GUID clsid = Uuid::from_string("000001ab-0000-0000-c000-000000000046");
   CustomHeader h;
   h.totalSize = 0x1a0;
   h.headerSize = 0x60;

@@ -122,8 +122,12 @@ void Generator::source_struct(const Type& t) {
   s_ += "std::string " + q + "::describe() const {\n  std::string out = " + quote(t.name + "\n") +
         ";\n  describe_to(out, 1);\n  return out;\n}\n\n";
   s_ += "void " + q + "::describe_to(std::string& out, int indent) const {\n";
-  for (const auto& f : t.fields)
-    s_ += "  ::rampart::ndr::describe_field(out, indent, " + quote(f.name) + ", " + ident(f.name) + ");\n";
+  if (auto hook = o_.describe_hooks.find(t.name); hook != o_.describe_hooks.end()) {
+    s_ += "  " + hook->second.function + "(out, indent, *this);  // --describe-hook\n";
+  } else {
+    for (const auto& f : t.fields)
+      s_ += "  ::rampart::ndr::describe_field(out, indent, " + quote(f.name) + ", " + ident(f.name) + ");\n";
+  }
   s_ += "}\n\n";
   instantiate(q, conformant, false);
 }
