@@ -16,6 +16,8 @@
 namespace rampart::spec {
 namespace {
 
+using gen_test::hex;
+
 using gen_test::expect_round_trip;
 using ms_dtyp::GUID;
 using orpc::COMVERSION;
@@ -187,8 +189,6 @@ TEST(GenDcom, RemUnknownOperationsRoundTrip) {
 }
 
 // ---- Stubs derived by hand from [MS-DCOM] (NDR20, little-endian) ----
-
-std::vector<std::uint8_t> hex(std::string_view s) { return *parse_hex(s); }
 
 template <class T>
 void expect_golden(const T& v, std::string_view hex_text) {

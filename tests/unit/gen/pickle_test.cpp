@@ -13,11 +13,11 @@
 namespace rampart::spec::activation_props {
 namespace {
 
+using gen_test::code;
+using gen_test::hex;
+
 using ms_dtyp::GUID;
 using ndr::Errc;
-
-std::vector<std::uint8_t> hex(std::string_view s) { return *parse_hex(s); }
-constexpr std::uint16_t code(Errc e) { return static_cast<std::uint16_t>(e); }
 
 ScmRequestInfoData sample_scm_request() {
   ScmRequestInfoData v;
