@@ -4,7 +4,7 @@
 // outstanding. Every reply counted is validated: header (version, PTYPE,
 // flags, drep, frag_length, call_id), then the stub is compared byte for
 // byte with a reference reply that was fully decoded (PDU codec plus the
-// EptMapResponse / IsServerListeningResponse NDR codecs and the tower
+// ept_map_response / rpc__mgmt_is_server_listening_response NDR codecs and the tower
 // codec); every --full-decode-every'th reply is fully decoded again.
 //
 // Shapes:

@@ -2,8 +2,8 @@
 // disagree with their arrays (HARDENING C7) and counts beyond the octets
 // received (C11) are refused with the ndr::Errc of the rule they break, and
 // the encoder refuses values whose size fields lie. Also: the generated
-// rampart::spec::epm / rampart::spec::mgmt link beside the hand-written
-// rampart::epm / rampart::mgmt and describe the same interfaces.
+// rampart::spec::epm / rampart::spec::mgmt (rampartd's) link beside the
+// DCOM interfaces.
 #include <gtest/gtest.h>
 
 #include "epm.hpp"
