@@ -97,7 +97,8 @@ void RegistrationLog::log_call(const CallContext& ctx, std::string_view what, co
 
 void RegistrationLog::call(const CallContext& ctx, rampart::runtime::Responder responder) {
   const auto op = static_cast<epm::ept_opnum>(ctx.opnum);
-  if (op != epm::ept_opnum::ept_insert && op != epm::ept_opnum::ept_delete) return responder.respond(epm_->handle(ctx));
+  // Every other call goes straight to the endpoint mapper, answered inline.
+  if (op != epm::ept_opnum::ept_insert && op != epm::ept_opnum::ept_delete) return epm_->call(ctx, std::move(responder));
   // Decoded a second time, with the service's own limits, for the policy
   // and the log: registrations are rare and come from local callers (C14).
   std::vector<epm::ept_entry_t> entries;
