@@ -198,6 +198,15 @@ TEST(IdlIr, EncodeDecodeMarkTheStructure) {
   EXPECT_FALSE(find("plain")->pickle_encode || find("plain")->pickle_decode);
 }
 
+/// The module of an IDL text that must compile; nullopt (and a failure
+/// naming the diagnostics) otherwise.
+std::optional<ir::Module> analyzed(const char* name, const char* src) {
+  Diagnostics diags;
+  auto m = analyze_source(name, src, {}, diags);
+  EXPECT_TRUE(m.has_value()) << diags.text();
+  return m;
+}
+
 // [MS-DTYP] 2.3.4's GUID structure, under the names GUID, UUID or uuid_t,
 // is the built-in uuid (rampart::Uuid); a structure of another layout, or
 // the same layout under another name, stays a structure.
@@ -208,9 +217,8 @@ TEST(IdlIr, TheGuidStructureIsTheBuiltInUuid) {
       "typedef struct { unsigned long Data1; unsigned short Data2; unsigned short Data3; byte Data4[8]; } NOTAGUID;\n"
       "typedef struct { unsigned long a; unsigned short b; } UUID2;\n"
       "typedef struct { GUID g; UUID u; NOTAGUID n; } holder;\n";
-  Diagnostics diags;
-  const auto m = analyze_source("g.idl", src, {}, diags);
-  ASSERT_TRUE(m.has_value()) << diags.text();
+  const auto m = analyzed("g.idl", src);
+  ASSERT_TRUE(m);
   std::vector<std::string> names;
   for (const auto* t : m->types) names.push_back(t->name);
   EXPECT_EQ(names, (std::vector<std::string>{"NOTAGUID", "UUID2", "holder"}));
@@ -230,9 +238,8 @@ TEST(IdlIr, DescribeHookReplacesTheMemberList) {
   const char* src =
       "typedef struct { unsigned long n; [size_is(n)] byte octets[]; } blob;\n"
       "typedef struct { unsigned long n; } plain;\n";
-  Diagnostics diags;
-  const auto m = analyze_source("h.idl", src, {}, diags);
-  ASSERT_TRUE(m.has_value()) << diags.text();
+  const auto m = analyzed("h.idl", src);
+  ASSERT_TRUE(m);
   CppOptions o{"h.hpp", "", {}};
   o.describe_hooks["blob"] = {"my/blob_text.hpp", "my::describe_blob"};
   const auto out = generate_cpp(*m, o);
