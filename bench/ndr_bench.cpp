@@ -6,7 +6,8 @@
 #include <cstring>
 #include <vector>
 
-#include "rampart/interfaces/epm.hpp"
+#include "epm.hpp"
+#include "rampart/ndr/stub.hpp"
 #include "rampart/ndr/decoder.hpp"
 #include "rampart/ndr/encoder.hpp"
 
@@ -49,17 +50,21 @@ void BM_Memcpy(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kPayload));
 }
 
+spec::nbase::twr_t twr(std::vector<std::uint8_t> octets) {
+  return {static_cast<std::uint32_t>(octets.size()), std::move(octets)};
+}
+
 std::vector<std::uint8_t> ept_map_stub() {
   // The 132-octet request Impacket sends: nil object, a 5-floor TCP tower.
-  epm::EptMapRequest req;
-  req.object = Uuid{};
-  req.map_tower = epm::Twr{{0x05, 0x00, 0x13, 0x00, 0x0d, 0x78, 0x57, 0x34, 0x12, 0x34, 0x12, 0xcd,
+  spec::epm::ept_map_request req;
+  req.obj = Uuid{};
+  req.map_tower = twr({0x05, 0x00, 0x13, 0x00, 0x0d, 0x78, 0x57, 0x34, 0x12, 0x34, 0x12, 0xcd,
                             0xab, 0xef, 0x00, 0x01, 0x23, 0x45, 0x67, 0x89, 0xac, 0x01, 0x00, 0x02,
                             0x00, 0x00, 0x00, 0x13, 0x00, 0x0d, 0x04, 0x5d, 0x88, 0x8a, 0xeb, 0x1c,
                             0xc9, 0x11, 0x9f, 0xe8, 0x08, 0x00, 0x2b, 0x10, 0x48, 0x60, 0x02, 0x00,
                             0x02, 0x00, 0x00, 0x00, 0x01, 0x00, 0x0b, 0x02, 0x00, 0x00, 0x00, 0x01,
                             0x00, 0x07, 0x02, 0x00, 0x00, 0x00, 0x01, 0x00, 0x09, 0x04, 0x00, 0x00,
-                            0x00, 0x00, 0x00}};
+                            0x00, 0x00, 0x00});
   req.max_towers = 1;
   auto bytes = ndr::encode_stub(req, Drep::little());
   if (!bytes || bytes->size() != 132) std::abort();
@@ -69,7 +74,7 @@ std::vector<std::uint8_t> ept_map_stub() {
 void BM_DecodeEptMapRequest(benchmark::State& state) {
   const auto stub = ept_map_stub();
   for (auto _ : state) {
-    auto r = ndr::decode_stub<epm::EptMapRequest>(stub, Drep::little());
+    auto r = ndr::decode_stub<spec::epm::ept_map_request>(stub, Drep::little());
     if (!r) std::abort();
     benchmark::DoNotOptimize(r->max_towers);
   }
@@ -77,7 +82,7 @@ void BM_DecodeEptMapRequest(benchmark::State& state) {
 }
 
 void BM_EncodeEptMapRequest(benchmark::State& state) {
-  auto req = ndr::decode_stub<epm::EptMapRequest>(ept_map_stub(), Drep::little());
+  auto req = ndr::decode_stub<spec::epm::ept_map_request>(ept_map_stub(), Drep::little());
   if (!req) std::abort();
   for (auto _ : state) {
     auto bytes = ndr::encode_stub(*req, Drep::little());

@@ -5,7 +5,8 @@
 #include <benchmark/benchmark.h>
 
 
-#include "rampart/interfaces/epm.hpp"
+#include "epm.hpp"
+#include "rampart/ndr/stub.hpp"
 #include "rampart/runtime/association.hpp"
 #include "rampart/services/epm_service.hpp"
 #include "rampart/services/mgmt_service.hpp"
@@ -42,9 +43,10 @@ std::shared_ptr<EndpointDatabase> make_db(std::size_t n) {
 
 /// Impacket's ept_map request for lsarpc over ncacn_ip_tcp (INTEROP.md).
 std::vector<std::uint8_t> impacket_map_stub() {
-  epm::EptMapRequest r;
-  r.object = Uuid{};
-  r.map_tower = epm::Twr{tower(kLsarpc, binding::Protseq::ncacn_ip_tcp, "", "")};
+  spec::epm::ept_map_request r;
+  r.obj = Uuid{};
+  auto octets = tower(kLsarpc, binding::Protseq::ncacn_ip_tcp, "", "");
+  r.map_tower = spec::nbase::twr_t{static_cast<std::uint32_t>(octets.size()), std::move(octets)};
   r.max_towers = 1;
   return ndr::encode_stub(r, Drep::little()).value();
 }
@@ -74,7 +76,7 @@ void BM_EptMapAssociation(benchmark::State& state) {
   pdu::Bind b;
   b.max_xmit_frag = 4280;
   b.max_recv_frag = 4280;
-  b.contexts.push_back({0, epm::kInterface, {syntax::kNdr20}});
+  b.contexts.push_back({0, spec::epm::ept_descriptor().syntax, {syntax::kNdr20}});
   pdu::Pdu bind;
   bind.header.ptype = pdu::PType::bind;
   bind.header.pfc_flags = pdu::pfc::kFirstLast;
@@ -106,7 +108,7 @@ void BM_EptLookupAll(benchmark::State& state) {
   EndpointMapper epm(db);
   runtime::AssociationGroup group(1, runtime::TransportKind::tcp, 16);
   runtime::PeerInfo peer;
-  epm::EptLookupRequest r;
+  spec::epm::ept_lookup_request r;
   r.max_ents = 500;
   const auto stub = ndr::encode_stub(r, Drep::little()).value();
   const runtime::CallContext ctx{peer, group, 2, 0, 2, std::nullopt, Drep::little(), syntax::kNdr20, stub};

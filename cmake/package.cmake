@@ -2,7 +2,8 @@
 #   Rampart::rampart      librampart (every layer; static), with its include
 #                         directory, compile definitions and dependencies
 #   Rampart::rampart_<layer>  one layer (base, pdu, ndr, ..., transport, dcom)
-#   Rampart::rampart_gen_specs  the stubs generated from idl/ (rampart::spec::*)
+#   Rampart::rampart_interfaces, Rampart::rampart_gen_specs  the stubs generated
+#                         from idl/ (rampart::spec::*)
 #   Rampart::rampart-idl  the IDL compiler
 #   rampart_idl()         the function that runs it (cmake/rampart_idl.cmake)
 # installed under <libdir>/cmake/Rampart, with the IDL this project writes
@@ -13,16 +14,19 @@ set(RAMPART_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/Rampart)
 rampart_all_layers(layers)
 install(TARGETS ${layers} rampart_lib EXPORT RampartTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT devel)
-# The stubs generated from the project's specification IDL (rampart::spec::*), which
-# the dcom layer's public headers include: the library and its generated headers,
-# found as <epm.hpp>, <orpc.hpp>, ... under include/rampart/spec.
-if(TARGET rampart_gen_specs)
-  target_include_directories(rampart_gen_specs PUBLIC $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/rampart/spec>)
-  install(TARGETS rampart_gen_specs EXPORT RampartTargets
-          ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT devel)
-  install(DIRECTORY ${PROJECT_BINARY_DIR}/idl/rampart_idl/rampart_gen_specs/
-          DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/rampart/spec COMPONENT devel FILES_MATCHING PATTERN "*.hpp")
-endif()
+# The stubs generated from the project's specification IDL (rampart::spec::*): the
+# endpoint mapper and mgmt (rampart_interfaces, which the services and transport
+# layers link) and DCOM (rampart_gen_specs, which the dcom layer's headers include),
+# each library with its generated headers, found as <epm.hpp>, <orpc.hpp>, ... under
+# include/rampart/spec.
+foreach(generated rampart_interfaces rampart_gen_specs)
+  if(TARGET ${generated})
+    target_include_directories(${generated} PUBLIC $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}/rampart/spec>)
+    install(TARGETS ${generated} EXPORT RampartTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT devel)
+    install(DIRECTORY ${PROJECT_BINARY_DIR}/idl/rampart_idl/${generated}/
+            DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/rampart/spec COMPONENT devel FILES_MATCHING PATTERN "*.hpp")
+  endif()
+endforeach()
 install(TARGETS rampart-idl EXPORT RampartTargets RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES docs/man/rampart-idl.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(EXPORT RampartTargets NAMESPACE Rampart:: DESTINATION ${RAMPART_CMAKE_DIR} COMPONENT devel)

@@ -1,5 +1,9 @@
 # rampart_idl(TARGET <target> FILES <file.idl>... [IMPORT_DIRS <dir>...] [ORPC]
-#             [NAMESPACE <parent>])
+#             [NAMESPACE <parent>] [DESCRIBE_HOOKS <type>=<header>:<function>...])
+#
+# DESCRIBE_HOOKS passes --describe-hook to rampart-idl: the structure
+# <type>'s describe_to() calls <function>(out, indent, value) from <header>
+# (docs/idl.md, "Describe hooks"); the target must link what defines it.
 #
 # NAMESPACE puts the generated code in <parent>::<stem> instead of
 # rampart::<stem>; files that import each other must share it.
@@ -14,7 +18,7 @@
 # installed package it is the imported Rampart::rampart-idl executable, or
 # RAMPART_IDL_EXECUTABLE if set.
 function(rampart_idl)
-  cmake_parse_arguments(A "ORPC" "TARGET;NAMESPACE" "FILES;IMPORT_DIRS" ${ARGN})
+  cmake_parse_arguments(A "ORPC" "TARGET;NAMESPACE" "FILES;IMPORT_DIRS;DESCRIBE_HOOKS" ${ARGN})
   if(NOT A_TARGET OR NOT A_FILES)
     message(FATAL_ERROR "rampart_idl: TARGET and FILES are required")
   endif()
@@ -42,6 +46,9 @@ function(rampart_idl)
   if(A_NAMESPACE)
     list(APPEND flags --namespace ${A_NAMESPACE})
   endif()
+  foreach(hook IN LISTS A_DESCRIBE_HOOKS)
+    list(APPEND flags --describe-hook ${hook})
+  endforeach()
   foreach(file IN LISTS A_FILES)
     get_filename_component(path ${file} ABSOLUTE)
     get_filename_component(stem ${file} NAME_WE)

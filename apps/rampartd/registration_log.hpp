@@ -13,7 +13,7 @@
 #include "rampart/runtime/interface.hpp"
 #include "rampart/services/epm_service.hpp"
 #include "config.hpp"
-#include "rampart/interfaces/epm.hpp"
+#include "epm.hpp"
 #include "state_store.hpp"
 
 namespace rampartd {
@@ -41,9 +41,9 @@ class RegistrationLog final : public rampart::runtime::Interface {
 
   /// Whether the caller's uid may register every entry's interface.
   [[nodiscard]] bool permitted(const rampart::runtime::PeerInfo& peer,
-                               const std::vector<rampart::epm::EptEntry>& entries) const;
+                               const std::vector<rampart::spec::epm::ept_entry_t>& entries) const;
   void log_call(const rampart::runtime::CallContext& ctx, std::string_view what,
-                const std::vector<rampart::epm::EptEntry>& entries, const std::string& status) const;
+                const std::vector<rampart::spec::epm::ept_entry_t>& entries, const std::string& status) const;
 };
 
 }  // namespace rampartd

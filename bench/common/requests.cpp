@@ -1,7 +1,7 @@
 #include "requests.hpp"
 
-#include "rampart/interfaces/epm.hpp"
-#include "rampart/interfaces/mgmt.hpp"
+#include "epm.hpp"
+#include "mgmt.hpp"
 
 namespace rampart::bench {
 
@@ -12,8 +12,8 @@ pdu::Pdu bind_pdu(std::uint32_t call_id) {
   pdu::Bind b;
   b.max_xmit_frag = kBenchFrag;
   b.max_recv_frag = kBenchFrag;
-  b.contexts.push_back({0, epm::kInterface, {syntax::kNdr20}});
-  b.contexts.push_back({1, mgmt::kInterface, {syntax::kNdr20}});
+  b.contexts.push_back({0, spec::epm::ept_descriptor().syntax, {syntax::kNdr20}});
+  b.contexts.push_back({1, spec::mgmt::mgmt_descriptor().syntax, {syntax::kNdr20}});
   p.body = std::move(b);
   return p;
 }

@@ -6,8 +6,7 @@
 #include <stdexcept>
 
 #include "rampart/base/hex.hpp"
-#include "rampart/interfaces/epm.hpp"
-#include "rampart/interfaces/mgmt.hpp"
+#include "mgmt.hpp"
 #include "rampart/pdu/pdu.hpp"
 #include "requests.hpp"
 
@@ -74,7 +73,7 @@ std::vector<MalformedCase> generated() {
     pdu::AlterContext a;
     a.max_xmit_frag = kFrag;
     a.max_recv_frag = kFrag;
-    a.contexts.push_back({0, mgmt::kInterface, {syntax::kNdr20}});
+    a.contexts.push_back({0, spec::mgmt::mgmt_descriptor().syntax, {syntax::kNdr20}});
     p.body = std::move(a);
     out.push_back({"gen_context_id_redefined", pdu::encode(p)});
   }

@@ -4,7 +4,7 @@
 // outstanding. Every reply counted is validated: header (version, PTYPE,
 // flags, drep, frag_length, call_id), then the stub is compared byte for
 // byte with a reference reply that was fully decoded (PDU codec plus the
-// EptMapResponse / IsServerListeningResponse NDR codecs and the tower
+// ept_map_response / rpc__mgmt_is_server_listening_response NDR codecs and the tower
 // codec); every --full-decode-every'th reply is fully decoded again.
 //
 // Shapes:
@@ -44,8 +44,8 @@
 #include <vector>
 
 #include "rampart/binding/tower.hpp"
-#include "rampart/interfaces/epm.hpp"
-#include "rampart/interfaces/mgmt.hpp"
+#include "epm.hpp"
+#include "mgmt.hpp"
 #include "rampart/ndr/stub.hpp"
 #include "rampart/pdu/pdu.hpp"
 #include "cli_number.hpp"
@@ -171,7 +171,7 @@ std::vector<std::uint8_t> make_mgmt_request() {
   p.header.call_id = 1;
   pdu::Request r;
   r.context_id = 1;
-  r.opnum = static_cast<std::uint16_t>(mgmt::Opnum::is_server_listening);
+  r.opnum = static_cast<std::uint16_t>(spec::mgmt::mgmt_opnum::rpc__mgmt_is_server_listening);
   p.body = r;
   return pdu::encode(p);
 }
@@ -202,11 +202,11 @@ std::string full_check(std::span<const std::uint8_t> bytes, Op op, std::uint32_t
   if (!p->header.is_first_frag() || !p->header.is_last_frag()) return "response not a single fragment";
   if (op == Op::map) {
     if (r->context_id != 0) return "ept_map reply on the wrong context";
-    auto m = ndr::decode_stub<epm::EptMapResponse>(r->stub, p->header.drep);
-    if (!m) return "EptMapResponse decode: " + m.error().to_string();
-    if (m->status != 0) return "ept_map status " + epm::describe_status(m->status);
-    if (m->towers.size() != 1 || !m->towers[0]) return "ept_map: expected exactly one tower";
-    auto t = binding::Tower::decode(m->towers[0]->octets);
+    auto m = ndr::decode_stub<spec::epm::ept_map_response>(r->stub, p->header.drep);
+    if (!m) return "ept_map_response decode: " + m.error().to_string();
+    if (m->status != 0) return "ept_map status " + std::to_string(m->status);
+    if (m->ITowers.size() != 1 || !m->ITowers[0]) return "ept_map: expected exactly one tower";
+    auto t = binding::Tower::decode(m->ITowers[0]->tower_octet_string);
     if (!t) return "tower decode: " + t.error().to_string();
     auto b = t->binding();
     if (!b) return "tower binding: " + b.error().to_string();
@@ -214,10 +214,10 @@ std::string full_check(std::span<const std::uint8_t> bytes, Op op, std::uint32_t
     if (b->protseq != binding::Protseq::ncacn_ip_tcp) return "tower is not ncacn_ip_tcp";
   } else {
     if (r->context_id != 1) return "mgmt reply on the wrong context";
-    auto m = ndr::decode_stub<mgmt::IsServerListeningResponse>(r->stub, p->header.drep);
-    if (!m) return "IsServerListeningResponse decode: " + m.error().to_string();
+    auto m = ndr::decode_stub<spec::mgmt::rpc__mgmt_is_server_listening_response>(r->stub, p->header.drep);
+    if (!m) return "is_server_listening response decode: " + m.error().to_string();
     if (m->status != 0) return "is_server_listening status != 0";
-    if (m->listening == 0) return "is_server_listening says not listening";
+    if (m->return_value == 0) return "is_server_listening says not listening";
   }
   return {};
 }

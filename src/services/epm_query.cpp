@@ -4,10 +4,9 @@
 // docs/hardening.md "Endpoint mapper": max_ents and max_towers limit
 // output, not allocation; each lookup handle belongs to its association
 // group, which holds at most ServerLimits::max_lookup_handles).
-#include "rampart/interfaces/epm.hpp"
+#include "epm_server.hpp"
 #include "rampart/runtime/association_group.hpp"
 #include "rampart/services/epm_service.hpp"
-#include "stub_util.hpp"
 
 namespace rampart::services {
 
@@ -46,7 +45,7 @@ struct Page {
 /// Finds the caller's cursor of this kind; nullptr for another group's
 /// handle, a freed one, or one of the other operation (C15).
 std::shared_ptr<Cursor> find_cursor(const CallContext& ctx, const ndr::ContextHandle& h, Cursor::Kind kind) {
-  auto state = std::static_pointer_cast<Cursor>(ctx.group.find_handle(epm::kInterface.uuid, h.uuid));
+  auto state = std::static_pointer_cast<Cursor>(ctx.group.find_handle(epm::ept_descriptor().syntax.uuid, h.uuid));
   return state && state->kind == kind ? state : nullptr;
 }
 
@@ -81,7 +80,7 @@ std::uint32_t end_page(const CallContext& ctx, Page& page, Cursor::Kind kind, co
                        std::size_t returned, std::size_t next, ndr::ContextHandle& out) {
   out = {};
   if (returned == 0) {
-    if (!page.fresh()) ctx.group.close_handle(epm::kInterface.uuid, in.uuid);
+    if (!page.fresh()) ctx.group.close_handle(epm::ept_descriptor().syntax.uuid, in.uuid);
     return ept_status::kNotRegistered;
   }
   if (next == EndpointDatabase::npos) {
@@ -107,7 +106,7 @@ std::uint32_t end_page(const CallContext& ctx, Page& page, Cursor::Kind kind, co
   // evicted: memory stays bounded, a well-formed call is never refused,
   // and only a client that resumes a walk that many handles old gets
   // nca_s_fault_context_mismatch for it.
-  auto id = ctx.group.create_handle(epm::kInterface.uuid, std::move(cursor),
+  auto id = ctx.group.create_handle(epm::ept_descriptor().syntax.uuid, std::move(cursor),
                                     runtime::AssociationGroup::WhenFull::evict_oldest);
   if (!id) return ept_status::kCantPerformOp;  // a group of max_lookup_handles 0
   out = ndr::ContextHandle{0, *id};
@@ -116,15 +115,15 @@ std::uint32_t end_page(const CallContext& ctx, Page& page, Cursor::Kind kind, co
 
 /// The validated selection of a fresh ept_lookup, or nullopt for an
 /// inquiry_type or vers_option outside C706's tables or a missing Ifid.
-std::optional<LookupQuery> lookup_query(const epm::EptLookupRequest& r) {
+std::optional<LookupQuery> lookup_query(const epm::ept_lookup_request& r) {
   if (r.inquiry_type > static_cast<std::uint32_t>(Inquiry::match_by_both)) return std::nullopt;
   LookupQuery q;
   q.inquiry = static_cast<Inquiry>(r.inquiry_type);
   q.object = r.object.value_or(Uuid{});  // a NULL object means the nil UUID
   if (q.inquiry == Inquiry::match_by_if || q.inquiry == Inquiry::match_by_both) {
-    if (!r.interface_id) return std::nullopt;  // C10: required here
+    if (!r.Ifid) return std::nullopt;  // C10: required here
     if (r.vers_option < 1 || r.vers_option > static_cast<std::uint32_t>(VersOption::upto)) return std::nullopt;
-    q.interface = SyntaxId{r.interface_id->uuid, r.interface_id->vers_major, r.interface_id->vers_minor};
+    q.interface = SyntaxId{r.Ifid->Uuid, r.Ifid->VersMajor, r.Ifid->VersMinor};
     q.vers = static_cast<VersOption>(r.vers_option);
   }
   return q;
@@ -142,91 +141,87 @@ std::optional<MapQuery> map_query(std::span<const std::uint8_t> octets) {
 
 }  // namespace
 
-CallOutcome EndpointMapper::ept_lookup(const CallContext& ctx) {
-  auto req = ndr::decode_request_stub<epm::EptLookupRequest>(ctx.stub, ctx.drep, limits_);
-  if (!req) return detail::bad_stub(req.error());
-  epm::EptLookupResponse resp;
-  resp.max_ents = req->max_ents;  // size_is(max_ents); range-checked to 500
+auto EptServer::ept_lookup(const CallContext& ctx, epm::ept_lookup_request r) -> Reply<epm::ept_lookup_response> {
+  epm::ept_lookup_response resp;
+  resp.max_ents = r.max_ents;  // size_is(max_ents); [range(0, 500)] in the IDL
   Page page;
-  if (!begin_page(ctx, req->entry_handle, Cursor::Kind::lookup, *db_, page))
-    return CallOutcome::fault(kFaultContextMismatch);
+  if (!begin_page(ctx, r.entry_handle, Cursor::Kind::lookup, *db_, page))
+    return std::unexpected(kFaultContextMismatch);
   if (page.fresh()) {
-    auto q = lookup_query(*req);
+    auto q = lookup_query(r);
     if (!q) {
       resp.status = ept_status::kCantPerformOp;
-      return detail::reply(resp, ctx.drep);
+      return resp;
     }
     page.lookup = *q;
   }
-  resp.entries.reserve(std::min<std::size_t>(req->max_ents, page.snapshot->entries.size()));
+  resp.entries.reserve(std::min<std::size_t>(r.max_ents, page.snapshot->entries.size()));
   const auto add = [&](const Entry& e) {
-    resp.entries.push_back(epm::EptEntry{e.object, epm::Twr{e.tower_for(ctx.peer)}, e.annotation});
+    resp.entries.push_back(epm::ept_entry_t{e.object, make_twr(e.tower_for(ctx.peer)), e.annotation});
   };
-  const std::size_t next = EndpointDatabase::page(*page.snapshot, page.lookup, page.start, req->max_ents, add);
-  resp.status =
-      end_page(ctx, page, Cursor::Kind::lookup, req->entry_handle, resp.entries.size(), next, resp.entry_handle);
+  const std::size_t next = EndpointDatabase::page(*page.snapshot, page.lookup, page.start, r.max_ents, add);
+  resp.status = end_page(ctx, page, Cursor::Kind::lookup, r.entry_handle, resp.entries.size(), next, resp.entry_handle);
   if (resp.status != ept_status::kOk) resp.entries.clear();
-  return detail::reply(resp, ctx.drep);
+  resp.num_ents = static_cast<std::uint32_t>(resp.entries.size());
+  return resp;
 }
 
 namespace {
 
-/// ept_map and ept_map_auth share everything after decoding.
-CallOutcome map_common(const CallContext& ctx, EndpointDatabase& db, const Uuid& object,
-                       std::span<const std::uint8_t> tower, const ndr::ContextHandle& handle,
-                       std::uint32_t max_towers, epm::EptMapResponse& resp) {
-  resp.max_towers = max_towers;  // size_is(max_towers); range-checked to 500
+/// ept_map and ept_map_auth share everything after decoding; their
+/// responses have the same members. False: fault context mismatch.
+template <class Response>
+bool map_common(const CallContext& ctx, EndpointDatabase& db, const Uuid& object,
+                std::span<const std::uint8_t> tower, const ndr::ContextHandle& handle, std::uint32_t max_towers,
+                Response& resp) {
+  resp.max_towers = max_towers;  // size_is(max_towers); [range(0, 500)] in the IDL
   Page page;
-  if (!begin_page(ctx, handle, Cursor::Kind::map, db, page)) return CallOutcome::fault(kFaultContextMismatch);
+  if (!begin_page(ctx, handle, Cursor::Kind::map, db, page)) return false;
   if (page.fresh()) {
     auto q = map_query(tower);
     if (!q) {
       resp.status = ept_status::kNotRegistered;
-      return {};
+      return true;
     }
     EndpointDatabase::resolve_map_object(*page.snapshot, *q, object);
     page.map = *q;
   }
-  resp.towers.reserve(std::min<std::size_t>(max_towers, 8));
-  const auto add = [&](const Entry& e) { resp.towers.emplace_back(epm::Twr{e.tower_for(ctx.peer)}); };
+  resp.ITowers.reserve(std::min<std::size_t>(max_towers, 8));
+  const auto add = [&](const Entry& e) { resp.ITowers.emplace_back(make_twr(e.tower_for(ctx.peer))); };
   const std::size_t next = EndpointDatabase::page(*page.snapshot, page.map, page.start, max_towers, add);
-  resp.status = end_page(ctx, page, Cursor::Kind::map, handle, resp.towers.size(), next, resp.entry_handle);
-  if (resp.status != ept_status::kOk) resp.towers.clear();
-  return {};
+  resp.status = end_page(ctx, page, Cursor::Kind::map, handle, resp.ITowers.size(), next, resp.entry_handle);
+  if (resp.status != ept_status::kOk) resp.ITowers.clear();
+  resp.num_towers = static_cast<std::uint32_t>(resp.ITowers.size());
+  return true;
 }
 
 }  // namespace
 
-CallOutcome EndpointMapper::ept_map(const CallContext& ctx) {
-  auto req = ndr::decode_request_stub<epm::EptMapRequest>(ctx.stub, ctx.drep, limits_);
-  if (!req) return detail::bad_stub(req.error());
-  epm::EptMapResponse resp;
+auto EptServer::ept_map(const CallContext& ctx, epm::ept_map_request r) -> Reply<epm::ept_map_response> {
+  epm::ept_map_response resp;
   static const std::vector<std::uint8_t> kNoTower;
-  const auto& octets = req->map_tower ? req->map_tower->octets : kNoTower;
-  auto fault = map_common(ctx, *db_, req->object.value_or(Uuid{}), octets, req->entry_handle, req->max_towers, resp);
-  if (fault.is_fault()) return fault;
-  return detail::reply(resp, ctx.drep);
+  const auto& octets = r.map_tower ? r.map_tower->tower_octet_string : kNoTower;
+  if (!map_common(ctx, *db_, r.obj.value_or(Uuid{}), octets, r.entry_handle, r.max_towers, resp))
+    return std::unexpected(kFaultContextMismatch);
+  return resp;
 }
 
-CallOutcome EndpointMapper::ept_map_auth(const CallContext& ctx) {
-  auto req = ndr::decode_request_stub<epm::EptMapAuthRequest>(ctx.stub, ctx.drep, limits_);
-  if (!req) return detail::bad_stub(req.error());
+auto EptServer::ept_map_auth(const CallContext& ctx, epm::ept_map_auth_request r)
+    -> Reply<epm::ept_map_auth_response> {
   // The caller's SID is not consulted: without security providers there is
   // no authenticated identity to hold it against.
-  epm::EptMapAuthResponse resp;
-  auto fault = map_common(ctx, *db_, req->object, req->map_tower.octets, req->entry_handle, req->max_towers,
-                          resp.result);
-  if (fault.is_fault()) return fault;
-  return detail::reply(resp, ctx.drep);
+  epm::ept_map_auth_response resp;
+  if (!map_common(ctx, *db_, r.obj, r.map_tower.tower_octet_string, r.entry_handle, r.max_towers, resp))
+    return std::unexpected(kFaultContextMismatch);
+  return resp;
 }
 
-CallOutcome EndpointMapper::ept_lookup_handle_free(const CallContext& ctx) {
-  auto req = ndr::decode_request_stub<epm::EptLookupHandleFreeRequest>(ctx.stub, ctx.drep, limits_);
-  if (!req) return detail::bad_stub(req.error());
-  epm::EptLookupHandleFreeResponse resp;  // the handle goes back nil
-  if (!req->entry_handle.is_null() && !ctx.group.close_handle(epm::kInterface.uuid, req->entry_handle.uuid))
-    return CallOutcome::fault(kFaultContextMismatch);  // not this group's (C15)
-  return detail::reply(resp, ctx.drep);
+auto EptServer::ept_lookup_handle_free(const CallContext& ctx, epm::ept_lookup_handle_free_request r)
+    -> Reply<epm::ept_lookup_handle_free_response> {
+  epm::ept_lookup_handle_free_response resp;  // the handle goes back nil
+  if (!r.entry_handle.is_null() && !ctx.group.close_handle(epm::ept_descriptor().syntax.uuid, r.entry_handle.uuid))
+    return std::unexpected(kFaultContextMismatch);  // not this group's (C15)
+  return resp;
 }
 
 }  // namespace rampart::services

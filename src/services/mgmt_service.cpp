@@ -1,14 +1,19 @@
 // Remote management interface v1.0 (C706 Appendix Q): conventions in
-// mgmt_service.hpp.
+// mgmt_service.hpp. The generated dispatcher (idl/c706/mgmt.idl) decodes
+// every request; MgmtServer implements its skeleton.
 #include "rampart/services/mgmt_service.hpp"
 
-#include "rampart/interfaces/mgmt.hpp"
-#include "stub_util.hpp"
+#include <algorithm>
+
+#include "mgmt.hpp"
+#include "rampart/pdu/status.hpp"
+#include "rampart/services/epm_service.hpp"
 
 namespace rampart::services {
 
 using runtime::CallContext;
 using runtime::CallOutcome;
+namespace mgmt = spec::mgmt;
 
 namespace {
 
@@ -22,71 +27,72 @@ ndr::DecodeLimits mgmt_decode_limits() noexcept {
   return l;
 }
 
+class MgmtServer final : public mgmt::mgmt_server {
+ public:
+  explicit MgmtServer(runtime::ServerCore& core) : core_(core) {}
+  template <class T>
+  using Reply = std::expected<T, std::uint32_t>;
+
+  Reply<mgmt::rpc__mgmt_inq_if_ids_response> rpc__mgmt_inq_if_ids(const CallContext&,
+                                                                  mgmt::rpc__mgmt_inq_if_ids_request) override {
+    mgmt::rpc_if_id_vector_t ids;
+    const auto snapshot = core_.interfaces.snapshot();
+    ids.if_id.reserve(snapshot->size());
+    for (const auto& iface : *snapshot) {
+      const SyntaxId& s = iface->syntax();
+      ids.if_id.emplace_back(spec::nbase::_RPC_IF_ID{s.uuid, s.major, s.minor});
+    }
+    ids.count = static_cast<std::uint32_t>(ids.if_id.size());
+    return mgmt::rpc__mgmt_inq_if_ids_response{std::move(ids), 0};
+  }
+
+  Reply<mgmt::rpc__mgmt_inq_stats_response> rpc__mgmt_inq_stats(const CallContext&,
+                                                                mgmt::rpc__mgmt_inq_stats_request r) override {
+    // C706 sends [in] count alone; Samba's mgmt.idl adds a second u32
+    // ("unknown"). Octets after count are ignored, as after any request.
+    const std::uint32_t values[] = {
+        core_.stats.calls_in.load(std::memory_order_relaxed), core_.stats.calls_out.load(std::memory_order_relaxed),
+        core_.stats.pkts_in.load(std::memory_order_relaxed), core_.stats.pkts_out.load(std::memory_order_relaxed)};
+    const std::size_t n = std::min<std::size_t>(r.count, std::size(values));
+    return mgmt::rpc__mgmt_inq_stats_response{static_cast<std::uint32_t>(n), {values, values + n}, 0};
+  }
+
+  Reply<mgmt::rpc__mgmt_is_server_listening_response> rpc__mgmt_is_server_listening(
+      const CallContext&, mgmt::rpc__mgmt_is_server_listening_request) override {
+    const bool listening = core_.listening.load(std::memory_order_relaxed);
+    return mgmt::rpc__mgmt_is_server_listening_response{0, listening ? 1u : 0u};
+  }
+
+  Reply<mgmt::rpc__mgmt_stop_server_listening_response> rpc__mgmt_stop_server_listening(
+      const CallContext&, mgmt::rpc__mgmt_stop_server_listening_request) override {
+    return mgmt::rpc__mgmt_stop_server_listening_response{kRpcAccessDenied};
+  }
+
+  Reply<mgmt::rpc__mgmt_inq_princ_name_response> rpc__mgmt_inq_princ_name(
+      const CallContext&, mgmt::rpc__mgmt_inq_princ_name_request r) override {
+    if (r.princ_name_size == 0) return std::unexpected(kRpcInvalidBound);
+    // The reply's array is exactly the caller's size_is(princ_name_size); an
+    // empty name needs one octet of it (C8). Nothing is allocated by the size.
+    return mgmt::rpc__mgmt_inq_princ_name_response{r.princ_name_size, {}, kRpcUnknownAuthnService};
+  }
+
+ private:
+  runtime::ServerCore& core_;
+};
+
 }  // namespace
 
-Management::Management(runtime::ServerCore& core) : core_(core), limits_(mgmt_decode_limits()) {}
+Management::Management(runtime::ServerCore& core)
+    : dispatcher_(std::make_unique<mgmt::mgmt_dispatcher>(std::make_shared<MgmtServer>(core), mgmt_decode_limits())) {}
 
-const SyntaxId& Management::syntax() const noexcept { return mgmt::kInterface; }
+Management::~Management() = default;
 
-void Management::call(const CallContext& ctx, runtime::Responder responder) { responder.respond(handle(ctx)); }
+const SyntaxId& Management::syntax() const noexcept { return mgmt::mgmt_descriptor().syntax; }
 
-CallOutcome Management::handle(const CallContext& ctx) {
-  using mgmt::Opnum;
-  switch (static_cast<Opnum>(ctx.opnum)) {
-    case Opnum::inq_if_ids: return inq_if_ids(ctx);
-    case Opnum::inq_stats: return inq_stats(ctx);
-    case Opnum::is_server_listening: return is_server_listening(ctx);
-    case Opnum::stop_server_listening: return stop_server_listening(ctx);
-    case Opnum::inq_princ_name: return inq_princ_name(ctx);
-  }
-  return CallOutcome::fault(pdu::status::kNcaOpRangeError, true);
-}
+std::uint16_t Management::operation_count() const noexcept { return mgmt::mgmt_descriptor().operation_count(); }
 
-CallOutcome Management::inq_if_ids(const CallContext& ctx) {
-  auto req = ndr::decode_request_stub<mgmt::InqIfIdsRequest>(ctx.stub, ctx.drep, limits_);
-  if (!req) return detail::bad_stub(req.error());
-  std::vector<std::optional<mgmt::RpcIfId>> ids;
-  const auto snapshot = core_.interfaces.snapshot();
-  ids.reserve(snapshot->size());
-  for (const auto& iface : *snapshot) {
-    const SyntaxId& s = iface->syntax();
-    ids.emplace_back(mgmt::RpcIfId{s.uuid, s.major, s.minor});
-  }
-  return detail::reply(mgmt::InqIfIdsResponse{std::move(ids), 0}, ctx.drep);
-}
+void Management::call(const CallContext& ctx, runtime::Responder responder) { dispatcher_->call(ctx, std::move(responder)); }
 
-CallOutcome Management::inq_stats(const CallContext& ctx) {
-  // C706 sends [in] count alone; Samba's mgmt.idl adds a second u32
-  // ("unknown"). Octets after count are ignored, as after any request.
-  auto req = ndr::decode_request_stub<mgmt::InqStatsRequest>(ctx.stub, ctx.drep, limits_);
-  if (!req) return detail::bad_stub(req.error());
-  const std::uint32_t values[] = {
-      core_.stats.calls_in.load(std::memory_order_relaxed), core_.stats.calls_out.load(std::memory_order_relaxed),
-      core_.stats.pkts_in.load(std::memory_order_relaxed), core_.stats.pkts_out.load(std::memory_order_relaxed)};
-  const std::size_t n = std::min<std::size_t>(req->count, std::size(values));
-  return detail::reply(mgmt::InqStatsResponse{{values, values + n}, 0}, ctx.drep);
-}
-
-CallOutcome Management::is_server_listening(const CallContext& ctx) {
-  auto req = ndr::decode_request_stub<mgmt::IsServerListeningRequest>(ctx.stub, ctx.drep, limits_);
-  if (!req) return detail::bad_stub(req.error());
-  const bool listening = core_.listening.load(std::memory_order_relaxed);
-  return detail::reply(mgmt::IsServerListeningResponse{0, listening ? 1u : 0u}, ctx.drep);
-}
-
-CallOutcome Management::stop_server_listening(const CallContext& ctx) {
-  auto req = ndr::decode_request_stub<mgmt::StopServerListeningRequest>(ctx.stub, ctx.drep, limits_);
-  if (!req) return detail::bad_stub(req.error());
-  return detail::reply(mgmt::StopServerListeningResponse{kRpcAccessDenied}, ctx.drep);
-}
-
-CallOutcome Management::inq_princ_name(const CallContext& ctx) {
-  auto req = ndr::decode_request_stub<mgmt::InqPrincNameRequest>(ctx.stub, ctx.drep, limits_);
-  if (!req) return detail::bad_stub(req.error());
-  if (req->princ_name_size == 0) return CallOutcome::fault(kRpcInvalidBound);
-  // The reply's array is exactly the caller's size_is(princ_name_size); an
-  // empty name needs one octet of it (C8). Nothing is allocated by the size.
-  return detail::reply(mgmt::InqPrincNameResponse{req->princ_name_size, {}, kRpcUnknownAuthnService}, ctx.drep);
-}
+CallOutcome Management::handle(const CallContext& ctx) { return call_inline(*this, ctx); }
 
 }  // namespace rampart::services

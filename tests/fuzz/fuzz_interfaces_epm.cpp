@@ -1,4 +1,5 @@
-// Fuzzes every EPM v3 and mgmt v1 request and response codec.
+// Fuzzes every EPM v3 and mgmt v1 request and response codec rampartd
+// serves: the code generated from idl/c706/epm.idl and mgmt.idl.
 //
 // Input: one selector octet, then the stub. The selector's low five bits
 // pick the type (26 types), bit 5 picks big-endian drep. Every successful
@@ -9,12 +10,15 @@
 #include <cstdlib>
 #include <span>
 
-#include "rampart/interfaces/epm.hpp"
-#include "rampart/interfaces/mgmt.hpp"
+#include "epm.hpp"
+#include "mgmt.hpp"
+#include "rampart/ndr/stub.hpp"
 
 namespace {
 
 using namespace rampart;
+namespace epm = spec::epm;
+namespace mgmt = spec::mgmt;
 
 template <class T>
 void exercise(std::span<const std::uint8_t> stub, Drep drep) {
@@ -32,19 +36,19 @@ void exercise(std::span<const std::uint8_t> stub, Drep drep) {
 using Exercise = void (*)(std::span<const std::uint8_t>, Drep);
 
 constexpr Exercise kTypes[] = {
-    exercise<epm::EptInsertRequest>,          exercise<epm::EptInsertResponse>,
-    exercise<epm::EptDeleteRequest>,          exercise<epm::EptDeleteResponse>,
-    exercise<epm::EptLookupRequest>,          exercise<epm::EptLookupResponse>,
-    exercise<epm::EptMapRequest>,             exercise<epm::EptMapResponse>,
-    exercise<epm::EptLookupHandleFreeRequest>, exercise<epm::EptLookupHandleFreeResponse>,
-    exercise<epm::EptInqObjectRequest>,       exercise<epm::EptInqObjectResponse>,
-    exercise<epm::EptMgmtDeleteRequest>,      exercise<epm::EptMgmtDeleteResponse>,
-    exercise<epm::EptMapAuthRequest>,         exercise<epm::EptMapAuthResponse>,
-    exercise<mgmt::InqIfIdsRequest>,          exercise<mgmt::InqIfIdsResponse>,
-    exercise<mgmt::InqStatsRequest>,          exercise<mgmt::InqStatsResponse>,
-    exercise<mgmt::IsServerListeningRequest>, exercise<mgmt::IsServerListeningResponse>,
-    exercise<mgmt::StopServerListeningRequest>, exercise<mgmt::StopServerListeningResponse>,
-    exercise<mgmt::InqPrincNameRequest>,      exercise<mgmt::InqPrincNameResponse>,
+    exercise<epm::ept_insert_request>,          exercise<epm::ept_insert_response>,
+    exercise<epm::ept_delete_request>,          exercise<epm::ept_delete_response>,
+    exercise<epm::ept_lookup_request>,          exercise<epm::ept_lookup_response>,
+    exercise<epm::ept_map_request>,             exercise<epm::ept_map_response>,
+    exercise<epm::ept_lookup_handle_free_request>, exercise<epm::ept_lookup_handle_free_response>,
+    exercise<epm::ept_inq_object_request>,       exercise<epm::ept_inq_object_response>,
+    exercise<epm::ept_mgmt_delete_request>,      exercise<epm::ept_mgmt_delete_response>,
+    exercise<epm::ept_map_auth_request>,         exercise<epm::ept_map_auth_response>,
+    exercise<mgmt::rpc__mgmt_inq_if_ids_request>,          exercise<mgmt::rpc__mgmt_inq_if_ids_response>,
+    exercise<mgmt::rpc__mgmt_inq_stats_request>,          exercise<mgmt::rpc__mgmt_inq_stats_response>,
+    exercise<mgmt::rpc__mgmt_is_server_listening_request>, exercise<mgmt::rpc__mgmt_is_server_listening_response>,
+    exercise<mgmt::rpc__mgmt_stop_server_listening_request>, exercise<mgmt::rpc__mgmt_stop_server_listening_response>,
+    exercise<mgmt::rpc__mgmt_inq_princ_name_request>,      exercise<mgmt::rpc__mgmt_inq_princ_name_response>,
 };
 constexpr std::size_t kTypeCount = sizeof(kTypes) / sizeof(kTypes[0]);
 

@@ -43,6 +43,10 @@ int main(int argc, char** argv) {
   app.add_option("--namespace", namespace_root,
                  "Parent namespace of the generated <parent>::<stem> (default: rampart); every file of one "
                  "library, and the files it imports, must use the same");
+  std::vector<std::string> hooks;
+  app.add_option("--describe-hook", hooks,
+                 "TYPE=HEADER:FUNCTION: the structure TYPE's describe_to() calls FUNCTION(out, indent, value), "
+                 "declared in HEADER, instead of listing its members (repeatable)");
   app.add_flag("--check", check_only, "Parse and check only; write nothing");
   app.set_version_flag("--version", "rampart-idl " RAMPART_VERSION);
   CLI11_PARSE(app, argc, argv);
@@ -56,7 +60,17 @@ int main(int argc, char** argv) {
   }
   if (check_only) return 0;
   const std::string stem = module->stem;
-  const auto out = rampart::idl::generate_cpp(*module, rampart::idl::CppOptions{stem + ".hpp", namespace_root});
+  rampart::idl::CppOptions cpp{stem + ".hpp", namespace_root, {}};
+  for (const auto& h : hooks) {
+    const auto eq = h.find('=');
+    const auto colon = h.find(':', eq == std::string::npos ? 0 : eq);
+    if (eq == std::string::npos || colon == std::string::npos || colon < eq || eq == 0 || colon + 1 == h.size()) {
+      std::cerr << "rampart-idl: --describe-hook " << h << ": expected TYPE=HEADER:FUNCTION\n";
+      return 1;
+    }
+    cpp.describe_hooks[h.substr(0, eq)] = {h.substr(eq + 1, colon - eq - 1), h.substr(colon + 1)};
+  }
+  const auto out = rampart::idl::generate_cpp(*module, cpp);
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   const std::filesystem::path dir(out_dir);

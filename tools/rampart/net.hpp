@@ -11,7 +11,6 @@
 
 #include "cli_common.hpp"
 #include "rampart/base/uuid.hpp"
-#include "rampart/interfaces/epm.hpp"
 
 namespace rampart::cli {
 
@@ -58,7 +57,7 @@ struct PingResult {
 
 struct IfIdsResult {
   std::string binding;
-  std::vector<epm::RpcIfId> ids;
+  std::vector<SyntaxId> ids;
   std::size_t null_ids = 0;
   std::uint32_t status = 0;
 };

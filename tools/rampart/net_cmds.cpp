@@ -10,7 +10,8 @@
 #include "commands.hpp"
 #include "net.hpp"
 #include "rampart/binding/string_binding.hpp"
-#include "rampart/interfaces/mgmt.hpp"
+#include "epm.hpp"
+#include "mgmt.hpp"
 #include "rampart/ndr/stub.hpp"
 #include "rampart/runtime/client_errc.hpp"
 #include "rampart/transport/client.hpp"
@@ -22,6 +23,15 @@ namespace rampart::cli {
 namespace {
 
 using transport::BlockingClient;
+namespace epm = spec::epm;
+namespace mgmt = spec::mgmt;
+
+/// Longest principal name accepted from rpc__mgmt_inq_princ_name,
+/// terminator excluded (C8): a decode limit, since C706's IDL states none
+/// (idl/README.md). A Kerberos SPN is a service class, a DNS host name (at
+/// most 253 octets, RFC 1035) and a realm of similar size; 1024 covers
+/// that with room to spare.
+constexpr std::uint32_t kMaxPrincNameLength = 1024;
 
 /// ept_lookup page size by default: what Windows clients ask for, well
 /// inside the [range(0,500)] bound of [MS-RPCE] 2.2.1.2.4 (--page-size).
@@ -43,7 +53,7 @@ transport::ClientOptions client_options(const CommonOptions& common) {
 // fault becomes a Failure naming its status.
 template <class Resp, class Req>
 Outcome<Resp> invoke(BlockingClient& c, const SyntaxId& iface, std::uint16_t opnum, const Req& request,
-                     const CommonOptions& common) {
+                     const CommonOptions& common, const ndr::DecodeLimits& limits = {}) {
   auto stub = ndr::encode_stub(request, Drep::little());
   if (!stub) return std::unexpected(failure_from(stub.error(), "encoding the request"));
   transport::CallRequest call{iface, opnum, std::move(*stub), std::nullopt, common.timeout()};
@@ -53,7 +63,7 @@ Outcome<Resp> invoke(BlockingClient& c, const SyntaxId& iface, std::uint16_t opn
     return std::unexpected(Failure{fmt::format("the server answered with a fault: {}{}", status_text(reply->fault_status),
                                                reply->did_not_execute ? ", did not execute" : ""),
                                    kExitFailure, ""});
-  auto decoded = ndr::decode_stub<Resp>(reply->stub, reply->drep);
+  auto decoded = ndr::decode_stub<Resp>(reply->stub, reply->drep, limits);
   if (!decoded) return std::unexpected(failure_from(decoded.error(), "the reply does not decode"));
   return std::move(*decoded);
 }
@@ -81,13 +91,13 @@ void fill_any_address(binding::TowerBinding& view, const std::string& host) {
   if (view.address == "0.0.0.0" && view.protseq == binding::Protseq::ncacn_ip_tcp) view.address = host;
 }
 
-DumpEntry to_dump_entry(const epm::EptEntry& e, const std::string& host) {
+DumpEntry to_dump_entry(const epm::ept_entry_t& e, const std::string& host) {
   DumpEntry d{e.object, std::nullopt, e.annotation, {}, {}};
   if (!e.tower) {
     d.tower_error = "no tower";
     return d;
   }
-  auto tower = binding::Tower::decode(e.tower->octets);
+  auto tower = binding::Tower::decode(e.tower->tower_octet_string);
   if (!tower) {
     d.tower_error = tower.error().to_string();
     return d;
@@ -111,31 +121,31 @@ Outcome<DumpResult> dump(const std::string& host_text, std::uint32_t page_size, 
   const std::string host = bare_host(host_text);
   BlockingClient c(client_options(common));
   binding::StringBinding b{std::nullopt, binding::Protseq::ncacn_ip_tcp, host, std::to_string(common.port), {}};
-  if (auto ok = connect_and_bind(c, b, epm::kInterface); !ok) return std::unexpected(ok.error());
+  if (auto ok = connect_and_bind(c, b, epm::ept_descriptor().syntax); !ok) return std::unexpected(ok.error());
   DumpResult out{host, common.port, {}, 0, 0, false};
-  epm::EptLookupRequest req{kAllElements, std::nullopt, std::nullopt, kAllVersions, {}, page_size};
+  epm::ept_lookup_request req{kAllElements, std::nullopt, std::nullopt, kAllVersions, {}, page_size};
   for (;;) {
     if (out.pages == kMaxPages) {
       out.truncated = true;
       break;
     }
-    auto page = invoke<epm::EptLookupResponse>(c, epm::kInterface, static_cast<std::uint16_t>(epm::Opnum::ept_lookup), req, common);
+    auto page = invoke<epm::ept_lookup_response>(c, epm::ept_descriptor().syntax, static_cast<std::uint16_t>(epm::ept_opnum::ept_lookup), req, common);
     if (!page) return std::unexpected(page.error());
     ++out.pages;
     spdlog::debug("ept_lookup page {}: {} entries, {}", out.pages, page->entries.size(), status_text(page->status));
     for (const auto& e : page->entries) out.entries.push_back(to_dump_entry(e, host));
     out.final_status = page->status;
     req.entry_handle = page->entry_handle;
-    if (page->status == epm::kEptNotRegistered) break;
+    if (page->status == epm::ept_s_not_registered) break;
     if (page->status != 0)
       return std::unexpected(Failure{"ept_lookup failed: " + status_text(page->status), kExitFailure, ""});
     if (req.entry_handle.is_null() || page->entries.empty()) break;
   }
   if (!req.entry_handle.is_null()) {
     // Release the server's lookup context; a failure here changes nothing.
-    (void)invoke<epm::EptLookupHandleFreeResponse>(c, epm::kInterface,
-                                                   static_cast<std::uint16_t>(epm::Opnum::ept_lookup_handle_free),
-                                                   epm::EptLookupHandleFreeRequest{req.entry_handle}, common);
+    (void)invoke<epm::ept_lookup_handle_free_response>(
+        c, epm::ept_descriptor().syntax, static_cast<std::uint16_t>(epm::ept_opnum::ept_lookup_handle_free),
+        epm::ept_lookup_handle_free_request{req.entry_handle}, common);
   }
   return out;
 }
@@ -161,32 +171,33 @@ Outcome<PingResult> ping(const binding::StringBinding& b, unsigned count, const 
   BlockingClient c(client_options(common));
   PingResult out{b.format(), {}, {}, 0, false};
   const auto start = std::chrono::steady_clock::now();
-  if (auto ok = connect_and_bind(c, b, mgmt::kInterface); !ok) return std::unexpected(ok.error());
+  if (auto ok = connect_and_bind(c, b, mgmt::mgmt_descriptor().syntax); !ok) return std::unexpected(ok.error());
   out.connect_and_bind = std::chrono::steady_clock::now() - start;
   for (unsigned i = 0; i < count; ++i) {
     const auto t0 = std::chrono::steady_clock::now();
-    auto r = invoke<mgmt::IsServerListeningResponse>(c, mgmt::kInterface,
-                                                      static_cast<std::uint16_t>(mgmt::Opnum::is_server_listening),
-                                                      mgmt::IsServerListeningRequest{}, common);
+    auto r = invoke<mgmt::rpc__mgmt_is_server_listening_response>(
+        c, mgmt::mgmt_descriptor().syntax, static_cast<std::uint16_t>(mgmt::mgmt_opnum::rpc__mgmt_is_server_listening),
+        mgmt::rpc__mgmt_is_server_listening_request{}, common);
     if (!r) return std::unexpected(r.error());
     out.round_trips.push_back(std::chrono::steady_clock::now() - t0);
     out.status = r->status;
-    out.listening = r->listening != 0;
+    out.listening = r->return_value != 0;
   }
   return out;
 }
 
 Outcome<IfIdsResult> ifids(const binding::StringBinding& b, const CommonOptions& common) {
   BlockingClient c(client_options(common));
-  if (auto ok = connect_and_bind(c, b, mgmt::kInterface); !ok) return std::unexpected(ok.error());
-  auto r = invoke<mgmt::InqIfIdsResponse>(c, mgmt::kInterface, static_cast<std::uint16_t>(mgmt::Opnum::inq_if_ids),
-                                          mgmt::InqIfIdsRequest{}, common);
+  if (auto ok = connect_and_bind(c, b, mgmt::mgmt_descriptor().syntax); !ok) return std::unexpected(ok.error());
+  auto r = invoke<mgmt::rpc__mgmt_inq_if_ids_response>(
+      c, mgmt::mgmt_descriptor().syntax, static_cast<std::uint16_t>(mgmt::mgmt_opnum::rpc__mgmt_inq_if_ids),
+      mgmt::rpc__mgmt_inq_if_ids_request{}, common);
   if (!r) return std::unexpected(r.error());
   IfIdsResult out{b.format(), {}, 0, r->status};
   if (r->if_id_vector)
-    for (const auto& id : *r->if_id_vector) {
+    for (const auto& id : r->if_id_vector->if_id) {
       if (id)
-        out.ids.push_back(*id);
+        out.ids.push_back(SyntaxId{id->Uuid, id->VersMajor, id->VersMinor});
       else
         ++out.null_ids;
     }
@@ -198,9 +209,10 @@ constexpr std::uint32_t kStatsCount = 4;
 
 Outcome<StatsResult> stats(const binding::StringBinding& b, const CommonOptions& common) {
   BlockingClient c(client_options(common));
-  if (auto ok = connect_and_bind(c, b, mgmt::kInterface); !ok) return std::unexpected(ok.error());
-  auto r = invoke<mgmt::InqStatsResponse>(c, mgmt::kInterface, static_cast<std::uint16_t>(mgmt::Opnum::inq_stats),
-                                          mgmt::InqStatsRequest{kStatsCount}, common);
+  if (auto ok = connect_and_bind(c, b, mgmt::mgmt_descriptor().syntax); !ok) return std::unexpected(ok.error());
+  auto r = invoke<mgmt::rpc__mgmt_inq_stats_response>(
+      c, mgmt::mgmt_descriptor().syntax, static_cast<std::uint16_t>(mgmt::mgmt_opnum::rpc__mgmt_inq_stats),
+      mgmt::rpc__mgmt_inq_stats_request{kStatsCount}, common);
   if (!r) return std::unexpected(r.error());
   return StatsResult{b.format(), std::move(r->statistics), r->status};
 }
@@ -208,10 +220,12 @@ Outcome<StatsResult> stats(const binding::StringBinding& b, const CommonOptions&
 Outcome<PrincResult> princ(const binding::StringBinding& b, std::uint32_t authn, std::uint32_t size,
                            const CommonOptions& common) {
   BlockingClient c(client_options(common));
-  if (auto ok = connect_and_bind(c, b, mgmt::kInterface); !ok) return std::unexpected(ok.error());
-  auto r = invoke<mgmt::InqPrincNameResponse>(c, mgmt::kInterface,
-                                              static_cast<std::uint16_t>(mgmt::Opnum::inq_princ_name),
-                                              mgmt::InqPrincNameRequest{authn, size}, common);
+  if (auto ok = connect_and_bind(c, b, mgmt::mgmt_descriptor().syntax); !ok) return std::unexpected(ok.error());
+  ndr::DecodeLimits limits;
+  limits.max_string_length = kMaxPrincNameLength + 1;  // the terminator too
+  auto r = invoke<mgmt::rpc__mgmt_inq_princ_name_response>(
+      c, mgmt::mgmt_descriptor().syntax, static_cast<std::uint16_t>(mgmt::mgmt_opnum::rpc__mgmt_inq_princ_name),
+      mgmt::rpc__mgmt_inq_princ_name_request{authn, size}, common, limits);
   if (!r) return std::unexpected(r.error());
   return PrincResult{b.format(), authn, r->princ_name, r->status};
 }
@@ -276,7 +290,7 @@ void add_epm_commands(CLI::App& app, CommonOptions& common, Action& action, cons
   d->add_option("host", a->host, "host name or address")->required();
   d->add_option("--page-size", a->page_size, "entries asked for per ept_lookup call")
       ->capture_default_str()
-      ->check(CLI::Range(1u, epm::kMaxEntries));
+      ->check(CLI::Range(1u, epm::ept_max_entries));
   add_common_options(*d, common, true);
   d->callback([&common, &action, a] {
     action = [&common, a] { return finish(common, "dump", dump(a->host, a->page_size, common), render_dump); };
@@ -316,10 +330,10 @@ void add_mgmt_commands(CLI::App& app, CommonOptions& common, Action& action, con
   p->add_option("--authn", a->authn, "authentication service (9 negotiate, 10 NTLM, 16 Kerberos)")
       ->capture_default_str();
   // [MS-RPCE] / C706 Appendix Q: the reply's array is princ_name_size long,
-  // the terminator included; mgmt::kMaxPrincNameLength bounds the name.
+  // the terminator included; kMaxPrincNameLength bounds the name.
   p->add_option("--size", a->size, "princ_name_size to ask for")
       ->capture_default_str()
-      ->check(CLI::Range(1u, mgmt::kMaxPrincNameLength + 1));
+      ->check(CLI::Range(1u, kMaxPrincNameLength + 1));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <map>
 #include <tuple>
 
+#include "epm.hpp"
 #include "net.hpp"
 #include "rampart/pdu/status.hpp"
 #include "well_known.hpp"
@@ -46,7 +47,9 @@ std::string_view rpc_status_name(std::uint32_t status) noexcept {
 }  // namespace
 
 std::string status_text(std::uint32_t status) {
-  if (status == 0 || status == epm::kEptNotRegistered) return epm::describe_status(status);
+  // C706 Appendix E: ept_s_not_registered (idl/c706/epm.idl), the end of a walk.
+  if (status == 0) return "ok (0x00000000)";
+  if (status == spec::epm::ept_s_not_registered) return fmt::format("ept_s_not_registered (0x{:08x})", status);
   const auto name = rpc_status_name(status);
   return name.empty() ? fmt::format("0x{:08x}", status) : fmt::format("{} (0x{:08x})", name, status);
 }
@@ -141,7 +144,7 @@ int render_ifids(const CommonOptions& common, const IfIdsResult& r) {
   const int code = r.status == 0 ? kExitOk : kExitFailure;
   if (common.json) {
     nlohmann::json ids = nlohmann::json::array();
-    for (const auto& id : r.ids) ids.push_back(interface_json(SyntaxId{id.uuid, id.vers_major, id.vers_minor}));
+    for (const auto& id : r.ids) ids.push_back(interface_json(id));
     print_json({{"command", "ifids"},
                 {"ok", code == kExitOk},
                 {"binding", r.binding},
@@ -150,7 +153,7 @@ int render_ifids(const CommonOptions& common, const IfIdsResult& r) {
                 {"null_entries", r.null_ids}});
     return code;
   }
-  for (const auto& id : r.ids) out(interface_line(SyntaxId{id.uuid, id.vers_major, id.vers_minor}) + "\n");
+  for (const auto& id : r.ids) out(interface_line(id) + "\n");
   out(fmt::format("{} interface(s){}, status {}\n", r.ids.size(),
                   r.null_ids ? fmt::format(" and {} NULL entries", r.null_ids) : "", status_text(r.status)));
   return code;

@@ -27,7 +27,7 @@
 #include "rampart/binding/protseq.hpp"
 #include "rampart/binding/string_binding.hpp"
 #include "rampart/binding/tower.hpp"
-#include "rampart/interfaces/epm.hpp"
+#include "epm.hpp"
 #include "rampart/runtime/client_errc.hpp"
 #include "rampart/transport/endpoint_registration.hpp"
 #include "well_known.hpp"
@@ -47,7 +47,7 @@ struct RegisterArgs {
 struct Registration {
   SyntaxId interface;
   std::string binding;  // as dump shows it
-  epm::EptEntry entry;
+  transport::EptEntry entry;
 };
 
 // The entry for INTERFACE and ENDPOINT: its tower has no address (0.0.0.0
@@ -115,20 +115,20 @@ void hold_until_told(transport::EndpointRegistration& held) {
   }
 }
 
-int run(const RegisterArgs& a, epm::Opnum op, const CommonOptions& common) {
-  const char* command = op == epm::Opnum::ept_insert ? "register" : "unregister";
+int run(const RegisterArgs& a, spec::epm::ept_opnum op, const CommonOptions& common) {
+  const char* command = op == spec::epm::ept_opnum::ept_insert ? "register" : "unregister";
   auto reg = make_registration(a);
   if (!reg) return render_failure(common, command, reg.error());
   const std::string path = !a.socket.empty() ? a.socket : a.hold ? kLocalSocket : kStaticSocket;
   const transport::RegistrationOptions options{path, common.timeout()};
-  const std::span<const epm::EptEntry> entries(&reg->entry, 1);
+  const std::span<const transport::EptEntry> entries(&reg->entry, 1);
   const std::string label = label_for(reg->interface.uuid);
   const std::string what = fmt::format("{}{} v{}.{} {}", label.empty() ? "" : label + " ", reg->interface.uuid.to_string(),
                                        reg->interface.major, reg->interface.minor, reg->binding);
   // The handle holds a --hold registration until this function returns.
   std::optional<transport::EndpointRegistration> held;
   transport::EptAnswer answer;
-  if (op == epm::Opnum::ept_insert) {
+  if (op == spec::epm::ept_opnum::ept_insert) {
     auto r = transport::register_endpoint(entries, options);
     if (!r) return render_failure(common, command, call_failure(r.error(), path, a.hold));
     answer = r->answer();
@@ -143,7 +143,7 @@ int run(const RegisterArgs& a, epm::Opnum op, const CommonOptions& common) {
     print_json({{"command", command}, {"ok", true}, {"interface", reg->interface.to_string()}, {"binding", reg->binding},
                 {"socket", path}, {"held", a.hold}});
   } else {
-    std::printf("%s %s over %s%s\n", op == epm::Opnum::ept_insert ? "registered" : "unregistered", what.c_str(),
+    std::printf("%s %s over %s%s\n", op == spec::epm::ept_opnum::ept_insert ? "registered" : "unregistered", what.c_str(),
                 path.c_str(), a.hold ? " (held until interrupted)" : "");
     std::fflush(stdout);
   }
@@ -175,9 +175,9 @@ void add_register_commands(CLI::App& app, CommonOptions& common, Action& action)
                     common);
   r->add_option("--annotation", a->annotation, "annotation, at most 63 octets");
   r->add_flag("--hold", a->hold, "register over the local socket and keep the entry until interrupted");
-  r->callback([&common, &action, a] { action = [&common, a] { return run(*a, epm::Opnum::ept_insert, common); }; });
+  r->callback([&common, &action, a] { action = [&common, a] { return run(*a, spec::epm::ept_opnum::ept_insert, common); }; });
   auto* u = add_one(app, "unregister", "remove an entry from rampartd's endpoint map (ept_delete)", a, common);
-  u->callback([&common, &action, a] { action = [&common, a] { return run(*a, epm::Opnum::ept_delete, common); }; });
+  u->callback([&common, &action, a] { action = [&common, a] { return run(*a, spec::epm::ept_opnum::ept_delete, common); }; });
 }
 
 }  // namespace rampart::cli

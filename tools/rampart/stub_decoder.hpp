@@ -1,5 +1,6 @@
 // Decodes the request and response stubs of the interfaces Rampart has
-// codecs for (the endpoint mapper v3 and mgmt v1) by opnum.
+// generated descriptors for (the endpoint mapper v3 and mgmt v1) by opnum,
+// in NDR20 or NDR64.
 #pragma once
 
 #include <cstdint>
@@ -19,10 +20,11 @@ namespace rampart::cli {
 /// "ept_map", "inq_if_ids", or "" when the interface or opnum is unknown.
 [[nodiscard]] std::string operation_name(const SyntaxId& iface, std::uint16_t opnum);
 
-/// The stub's describe() text; nullopt when there is no codec for it.
+/// The stub's describe() text in the transfer syntax the context
+/// negotiated; nullopt when there is no codec for it.
 [[nodiscard]] std::optional<Result<std::string>> describe_stub(const SyntaxId& iface, std::uint16_t opnum,
                                                                bool request, std::span<const std::uint8_t> stub,
-                                                               Drep drep);
+                                                               Drep drep, const SyntaxId& transfer = syntax::kNdr20);
 
 /// "epm v3.0 (C706)", "lsarpc v0.0 (MS-LSAT)", or the syntax itself.
 [[nodiscard]] std::string interface_label(const SyntaxId& iface);

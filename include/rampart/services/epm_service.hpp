@@ -63,13 +63,22 @@ inline constexpr std::uint32_t kFaultContextMismatch = 0x1c00001a;
 /// holds, each with one tower pointer; annotations are 64 chars (C8).
 [[nodiscard]] ndr::DecodeLimits epm_decode_limits(const Config& config) noexcept;
 
+class EptServer;
+
+/// The endpoint mapper as rampartd registers it: the dispatcher generated
+/// from idl/c706/epm.idl (spec::epm::ept_dispatcher) over EptServer, the
+/// implementation of its server skeleton, plus what a skeleton cannot know:
+/// who may register (C14) and that a local connection's entries vanish
+/// with it. Syntax and operation count come from the generated descriptor.
 class EndpointMapper : public runtime::Interface {
  public:
   explicit EndpointMapper(std::shared_ptr<EndpointDatabase> db);
+  ~EndpointMapper() override;
 
   [[nodiscard]] const SyntaxId& syntax() const noexcept override;
+  /// The metrics label (rampart_calls_total{interface="epmapper"}).
   [[nodiscard]] std::string_view name() const noexcept override { return "epmapper"; }
-  [[nodiscard]] std::uint16_t operation_count() const noexcept override { return 8; }
+  [[nodiscard]] std::uint16_t operation_count() const noexcept override;
   /// C14: registration operations only from local callers.
   [[nodiscard]] bool allows_peer(const runtime::PeerInfo& peer, std::uint16_t opnum) const noexcept override;
   void call(const runtime::CallContext& ctx, runtime::Responder responder) override;
@@ -82,18 +91,13 @@ class EndpointMapper : public runtime::Interface {
   [[nodiscard]] EndpointDatabase& database() noexcept { return *db_; }
 
  private:
-  runtime::CallOutcome ept_insert(const runtime::CallContext& ctx);
-  runtime::CallOutcome ept_delete(const runtime::CallContext& ctx);
-  runtime::CallOutcome ept_lookup(const runtime::CallContext& ctx);
-  runtime::CallOutcome ept_map(const runtime::CallContext& ctx);
-  runtime::CallOutcome ept_map_auth(const runtime::CallContext& ctx);
-  runtime::CallOutcome ept_lookup_handle_free(const runtime::CallContext& ctx);
-  runtime::CallOutcome ept_inq_object(const runtime::CallContext& ctx);
-  runtime::CallOutcome ept_mgmt_delete(const runtime::CallContext& ctx);
-  [[nodiscard]] Owner owner_for(const runtime::PeerInfo& peer) const;
-
   std::shared_ptr<EndpointDatabase> db_;
-  ndr::DecodeLimits limits_;
+  std::shared_ptr<EptServer> server_;
+  std::unique_ptr<runtime::Interface> dispatcher_;
 };
+
+/// Runs `iface.call` with a responder that keeps the outcome, for handlers
+/// that answer inline (every rampartd service does).
+[[nodiscard]] runtime::CallOutcome call_inline(runtime::Interface& iface, const runtime::CallContext& ctx);
 
 }  // namespace rampart::services

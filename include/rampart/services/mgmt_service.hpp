@@ -18,6 +18,8 @@
 //    leaves no room for the terminator: fault RPC_X_INVALID_BOUND (0x6c6).
 #pragma once
 
+#include <memory>
+
 #include "rampart/ndr/limits.hpp"
 #include "rampart/runtime/interface.hpp"
 #include "rampart/runtime/server_core.hpp"
@@ -28,27 +30,25 @@ inline constexpr std::uint32_t kRpcAccessDenied = 0x00000005;        // RPC_S_AC
 inline constexpr std::uint32_t kRpcUnknownAuthnService = 0x000006d3; // RPC_S_UNKNOWN_AUTHN_SERVICE
 inline constexpr std::uint32_t kRpcInvalidBound = 0x000006c6;        // RPC_X_INVALID_BOUND
 
+/// The management interface as rampartd registers it: the dispatcher
+/// generated from idl/c706/mgmt.idl (spec::mgmt::mgmt_dispatcher) over an
+/// implementation of its server skeleton. Syntax and operation count come
+/// from the generated descriptor.
 class Management : public runtime::Interface {
  public:
   /// `core` must outlive the interface (rampartd owns both).
   explicit Management(runtime::ServerCore& core);
+  ~Management() override;
 
   [[nodiscard]] const SyntaxId& syntax() const noexcept override;
   [[nodiscard]] std::string_view name() const noexcept override { return "mgmt"; }
-  [[nodiscard]] std::uint16_t operation_count() const noexcept override { return 5; }
+  [[nodiscard]] std::uint16_t operation_count() const noexcept override;
   void call(const runtime::CallContext& ctx, runtime::Responder responder) override;
 
   [[nodiscard]] runtime::CallOutcome handle(const runtime::CallContext& ctx);
 
  private:
-  runtime::CallOutcome inq_if_ids(const runtime::CallContext& ctx);
-  runtime::CallOutcome inq_stats(const runtime::CallContext& ctx);
-  runtime::CallOutcome is_server_listening(const runtime::CallContext& ctx);
-  runtime::CallOutcome stop_server_listening(const runtime::CallContext& ctx);
-  runtime::CallOutcome inq_princ_name(const runtime::CallContext& ctx);
-
-  runtime::ServerCore& core_;
-  ndr::DecodeLimits limits_;
+  std::unique_ptr<runtime::Interface> dispatcher_;
 };
 
 }  // namespace rampart::services

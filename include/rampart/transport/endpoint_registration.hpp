@@ -21,7 +21,6 @@
 #include "rampart/base/error.hpp"
 #include "rampart/base/uuid.hpp"
 #include "rampart/binding/protseq.hpp"
-#include "rampart/interfaces/epm_types.hpp"
 
 namespace rampart::transport {
 
@@ -29,6 +28,16 @@ class BlockingClient;
 
 inline constexpr const char* kLocalRegistrationSocket = "/run/rampart/epmapper.sock";
 inline constexpr const char* kStaticRegistrationSocket = "/run/rampart/epmapper-static.sock";
+
+/// One endpoint map element as a server registers it (C706 Appendix O
+/// ept_entry_t): the object UUID, the protocol tower's octets and the
+/// annotation. The wire form is the generated ept_entry_t (idl/c706/epm.idl).
+struct EptEntry {
+  Uuid object;
+  std::vector<std::uint8_t> tower;
+  std::string annotation;
+  friend bool operator==(const EptEntry&, const EptEntry&) = default;
+};
 
 struct RegistrationOptions {
   /// rampartd's socket; the local one holds entries for the connection's lifetime.
@@ -51,7 +60,7 @@ struct EptAnswer {
 /// no address (0.0.0.0 for TCP), which rampartd's replies turn into the
 /// address each client reached. Fails if the endpoint does not suit the
 /// protocol sequence or the annotation is longer than 63 octets.
-[[nodiscard]] Result<epm::EptEntry> make_ept_entry(const SyntaxId& interface, binding::Protseq protseq,
+[[nodiscard]] Result<EptEntry> make_ept_entry(const SyntaxId& interface, binding::Protseq protseq,
                                                    std::string_view endpoint, std::string annotation = {},
                                                    Uuid object = {});
 
@@ -78,12 +87,12 @@ class EndpointRegistration {
   void release() noexcept;
 
  private:
-  friend Result<EndpointRegistration> register_endpoint(std::span<const epm::EptEntry>, const RegistrationOptions&);
-  EndpointRegistration(std::unique_ptr<BlockingClient> client, EptAnswer answer, std::span<const epm::EptEntry> entries,
+  friend Result<EndpointRegistration> register_endpoint(std::span<const EptEntry>, const RegistrationOptions&);
+  EndpointRegistration(std::unique_ptr<BlockingClient> client, EptAnswer answer, std::span<const EptEntry> entries,
                        RegistrationOptions options);
   std::unique_ptr<BlockingClient> client_;
   EptAnswer answer_;
-  std::vector<epm::EptEntry> entries_;
+  std::vector<EptEntry> entries_;
   RegistrationOptions options_;
 };
 
@@ -91,11 +100,11 @@ class EndpointRegistration {
 /// `entries` (replace = 1, as a restarting server re-registers). An Error
 /// is a failure to connect, bind or call; the endpoint mapper's own answer
 /// is in the handle.
-[[nodiscard]] Result<EndpointRegistration> register_endpoint(std::span<const epm::EptEntry> entries,
+[[nodiscard]] Result<EndpointRegistration> register_endpoint(std::span<const EptEntry> entries,
                                                              const RegistrationOptions& options = {});
 
 /// Deletes `entries` over its own short connection.
-[[nodiscard]] Result<EptAnswer> unregister_endpoint(std::span<const epm::EptEntry> entries,
+[[nodiscard]] Result<EptAnswer> unregister_endpoint(std::span<const EptEntry> entries,
                                                     const RegistrationOptions& options = {});
 
 }  // namespace rampart::transport

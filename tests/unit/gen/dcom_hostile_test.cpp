@@ -2,8 +2,8 @@
 // disagree with their arrays (HARDENING C7) and counts beyond the octets
 // received (C11) are refused with the ndr::Errc of the rule they break, and
 // the encoder refuses values whose size fields lie. Also: the generated
-// rampart::spec::epm / rampart::spec::mgmt link beside the hand-written
-// rampart::epm / rampart::mgmt and describe the same interfaces.
+// rampart::spec::epm / rampart::spec::mgmt (rampartd's) link beside the
+// DCOM interfaces.
 #include <gtest/gtest.h>
 
 #include "epm.hpp"
@@ -11,8 +11,6 @@
 #include "mgmt.hpp"
 #include "oxid.hpp"
 #include "rampart/base/hex.hpp"
-#include "rampart/interfaces/epm.hpp"
-#include "rampart/interfaces/mgmt.hpp"
 #include "remact.hpp"
 
 namespace rampart::spec {
@@ -20,13 +18,11 @@ namespace {
 
 using gen_test::ndr_code;
 using gen_test::Wire;
+using gen_test::code;
+using gen_test::hex;
+using gen_test::kNdr20;
+using gen_test::kNdr64;
 using ndr::Errc;
-
-const Wire kNdr20{false, Drep::little(), "ndr20_le"};
-const Wire kNdr64{true, Drep::little(), "ndr64_le"};
-
-std::vector<std::uint8_t> hex(std::string_view s) { return *parse_hex(s); }
-constexpr std::uint16_t code(Errc e) { return static_cast<std::uint16_t>(e); }
 
 template <class T>
 std::uint16_t decode_code(std::string_view stub, const Wire& w = kNdr20) {
@@ -124,10 +120,10 @@ TEST(GenDcomHostile, InterfacePointerEncoderChecksItsSize) {
   }
 }
 
-TEST(GenSpecs, GeneratedAndHandWrittenInterfacesLinkTogether) {
-  EXPECT_EQ(epm::ept_descriptor().syntax, ::rampart::epm::kInterface);
+TEST(GenSpecs, TheServedInterfacesAndTheDcomOnesLinkTogether) {
+  EXPECT_EQ(epm::ept_descriptor().syntax.to_string(), "e1af8308-5d1f-11c9-91a4-08002b14a0fa v3.0");
   EXPECT_EQ(epm::ept_descriptor().operation_count(), 8);
-  EXPECT_EQ(mgmt::mgmt_descriptor().syntax, ::rampart::mgmt::kInterface);
+  EXPECT_EQ(mgmt::mgmt_descriptor().syntax.to_string(), "afa8bd80-7d8a-11c9-bef4-08002b102989 v1.0");
   EXPECT_EQ(mgmt::mgmt_descriptor().operation_count(), 5);
   EXPECT_EQ(oxid::IObjectExporter_descriptor().operation_count(), 6);
   EXPECT_EQ(remact::IRemoteSCMActivator_descriptor().operation_count(), 5);

@@ -16,6 +16,8 @@
 namespace rampart::spec {
 namespace {
 
+using gen_test::hex;
+
 using gen_test::expect_round_trip;
 using ms_dtyp::GUID;
 using orpc::COMVERSION;
@@ -64,8 +66,12 @@ void expect_type_round_trip(const T& v) {
   expect_round_trip(Alone<T>{v});
 }
 
+// GUID ([MS-DTYP] 2.3.4) is rampart::Uuid in generated code, which holds
+// the octets in text order (Data1..Data3 most significant first).
 GUID guid(std::uint32_t d1, std::uint16_t d2, std::uint16_t d3, std::array<std::uint8_t, 8> d4) {
-  return GUID{d1, d2, d3, d4};
+  const auto b = [](auto v, int shift) { return static_cast<std::uint8_t>(v >> shift); };
+  return GUID(std::array<std::uint8_t, 16>{b(d1, 24), b(d1, 16), b(d1, 8), b(d1, 0), b(d2, 8), b(d2, 0), b(d3, 8),
+                                           b(d3, 0), d4[0], d4[1], d4[2], d4[3], d4[4], d4[5], d4[6], d4[7]});
 }
 const GUID kIidIUnknown = guid(0, 0, 0, {0xc0, 0, 0, 0, 0, 0, 0, 0x46});
 const GUID kCid = guid(0x11223344, 0x5566, 0x7788, {0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x00});
@@ -183,8 +189,6 @@ TEST(GenDcom, RemUnknownOperationsRoundTrip) {
 }
 
 // ---- Stubs derived by hand from [MS-DCOM] (NDR20, little-endian) ----
-
-std::vector<std::uint8_t> hex(std::string_view s) { return *parse_hex(s); }
 
 template <class T>
 void expect_golden(const T& v, std::string_view hex_text) {

@@ -1,5 +1,6 @@
 // Helpers for the tests of generated code: encode and decode a whole stub
-// in one transfer syntax and data representation.
+// in one transfer syntax and data representation, the wire forms by name,
+// hex stubs and ndr::Errc codes.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -8,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "rampart/base/hex.hpp"
+#include "rampart/ndr/errc.hpp"
 #include "rampart/ndr/stub.hpp"
 
 namespace rampart::gen_test {
@@ -19,12 +22,18 @@ struct Wire {
   std::string name;
 };
 
-inline std::vector<Wire> all_wires() {
-  return {{false, Drep::little(), "ndr20_le"},
-          {false, Drep::big(), "ndr20_be"},
-          {true, Drep::little(), "ndr64_le"},
-          {true, Drep::big(), "ndr64_be"}};
-}
+inline const Wire kNdr20{false, Drep::little(), "ndr20_le"};
+inline const Wire kNdr20Be{false, Drep::big(), "ndr20_be"};
+inline const Wire kNdr64{true, Drep::little(), "ndr64_le"};
+inline const Wire kNdr64Be{true, Drep::big(), "ndr64_be"};
+
+inline std::vector<Wire> all_wires() { return {kNdr20, kNdr20Be, kNdr64, kNdr64Be}; }
+
+/// A stub written as hex in a test (spaces allowed); a typo is a test bug.
+inline std::vector<std::uint8_t> hex(std::string_view s) { return parse_hex(s).value(); }
+
+/// The numeric code of an ndr::Errc, as ndr_code() reports it.
+constexpr std::uint16_t code(ndr::Errc e) { return static_cast<std::uint16_t>(e); }
 
 template <class T>
 Result<std::vector<std::uint8_t>> encode(const T& v, const Wire& w) {

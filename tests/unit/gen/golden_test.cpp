@@ -12,8 +12,8 @@ namespace rampart::conformance {
 namespace {
 
 using gen_test::Wire;
-
-std::vector<std::uint8_t> hex(std::string_view s) { return *parse_hex(s); }
+using gen_test::hex;
+using gen_test::kNdr20Be;
 
 template <class T>
 void expect_golden(const T& v, const Wire& w, std::string_view want_hex) {
@@ -27,9 +27,8 @@ void expect_golden(const T& v, const Wire& w, std::string_view want_hex) {
   EXPECT_EQ(*back, v);
 }
 
-const Wire kNdr20Le{false, Drep::little(), "ndr20_le"};
-const Wire kNdr20Be{false, Drep::big(), "ndr20_be"};
-const Wire kNdr64Le{true, Drep::little(), "ndr64_le"};
+const Wire& kNdr20Le = gen_test::kNdr20;
+const Wire& kNdr64Le = gen_test::kNdr64;
 
 TEST(GenGolden, ConformantStructureHoistsItsConformance) {
   // twr_t {3, aa bb cc} behind a top-level [ref] pointer (no wire form).

@@ -12,13 +12,11 @@ namespace {
 
 using gen_test::ndr_code;
 using gen_test::Wire;
+using gen_test::code;
+using gen_test::hex;
+using gen_test::kNdr20;
+using gen_test::kNdr64;
 using ndr::Errc;
-
-const Wire kNdr20{false, Drep::little(), "ndr20_le"};
-const Wire kNdr64{true, Drep::little(), "ndr64_le"};
-
-std::vector<std::uint8_t> hex(std::string_view s) { return *parse_hex(s); }
-constexpr std::uint16_t code(Errc e) { return static_cast<std::uint16_t>(e); }
 
 template <class T>
 std::uint16_t decode_code(const std::vector<std::uint8_t>& stub, const Wire& w = kNdr20,

@@ -13,11 +13,11 @@
 namespace rampart::spec::activation_props {
 namespace {
 
+using gen_test::code;
+using gen_test::hex;
+
 using ms_dtyp::GUID;
 using ndr::Errc;
-
-std::vector<std::uint8_t> hex(std::string_view s) { return *parse_hex(s); }
-constexpr std::uint16_t code(Errc e) { return static_cast<std::uint16_t>(e); }
 
 ScmRequestInfoData sample_scm_request() {
   ScmRequestInfoData v;
@@ -69,7 +69,7 @@ void expect_pickle_round_trip(const T& v, Enc enc, Dec dec) {
 }
 
 TEST(GenPickle, PropertiesRoundTripInBothByteOrders) {
-  const GUID clsid{0x000001ab, 0, 0, {0xc0, 0, 0, 0, 0, 0, 0, 0x46}};
+  const GUID clsid = Uuid::from_string("000001ab-0000-0000-c000-000000000046");
   CustomHeader h;
   h.totalSize = 0x1a0;
   h.headerSize = 0x60;

@@ -2,6 +2,7 @@
 // structure, and layout per transfer syntax is computed once.
 #include <gtest/gtest.h>
 
+#include "backends/cpp/cpp_backend.hpp"
 #include "sema/sema.hpp"
 
 namespace rampart::idl {
@@ -195,6 +196,60 @@ TEST(IdlIr, EncodeDecodeMarkTheStructure) {
   EXPECT_FALSE(find("in_only")->pickle_encode);
   EXPECT_TRUE(find("in_only")->pickle_decode);
   EXPECT_FALSE(find("plain")->pickle_encode || find("plain")->pickle_decode);
+}
+
+/// The module of an IDL text that must compile; nullopt (and a failure
+/// naming the diagnostics) otherwise.
+std::optional<ir::Module> analyzed(const char* name, const char* src) {
+  Diagnostics diags;
+  auto m = analyze_source(name, src, {}, diags);
+  EXPECT_TRUE(m.has_value()) << diags.text();
+  return m;
+}
+
+// [MS-DTYP] 2.3.4's GUID structure, under the names GUID, UUID or uuid_t,
+// is the built-in uuid (rampart::Uuid); a structure of another layout, or
+// the same layout under another name, stays a structure.
+TEST(IdlIr, TheGuidStructureIsTheBuiltInUuid) {
+  const char* src =
+      "typedef struct _GUID { unsigned long Data1; unsigned short Data2; unsigned short Data3; byte Data4[8]; }"
+      " GUID, UUID;\n"
+      "typedef struct { unsigned long Data1; unsigned short Data2; unsigned short Data3; byte Data4[8]; } NOTAGUID;\n"
+      "typedef struct { unsigned long a; unsigned short b; } UUID2;\n"
+      "typedef struct { GUID g; UUID u; NOTAGUID n; } holder;\n";
+  const auto m = analyzed("g.idl", src);
+  ASSERT_TRUE(m);
+  std::vector<std::string> names;
+  for (const auto* t : m->types) names.push_back(t->name);
+  EXPECT_EQ(names, (std::vector<std::string>{"NOTAGUID", "UUID2", "holder"}));
+  const ir::Type& holder = *m->types.back();
+  for (std::size_t i : {0u, 1u}) {
+    EXPECT_EQ(holder.fields[i].type->kind, ir::Type::Kind::prim);
+    EXPECT_EQ(holder.fields[i].type->prim, ir::Prim::uuid);
+  }
+  EXPECT_EQ(holder.fields[2].type->kind, ir::Type::Kind::structure);
+  const auto out = generate_cpp(*m, CppOptions{"g.hpp", "", {}});
+  EXPECT_NE(out.header.find("using GUID = ::rampart::Uuid;"), std::string::npos) << out.header;
+}
+
+// --describe-hook: the structure's describe_to() calls the hook, and the
+// source includes its header; other structures list their members.
+TEST(IdlIr, DescribeHookReplacesTheMemberList) {
+  const char* src =
+      "typedef struct { unsigned long n; [size_is(n)] byte octets[]; } blob;\n"
+      "typedef struct { unsigned long n; } plain;\n";
+  const auto m = analyzed("h.idl", src);
+  ASSERT_TRUE(m);
+  CppOptions o{"h.hpp", "", {}};
+  o.describe_hooks["blob"] = {"my/blob_text.hpp", "my::describe_blob"};
+  const auto out = generate_cpp(*m, o);
+  EXPECT_NE(out.source.find("#include \"my/blob_text.hpp\""), std::string::npos);
+  const auto blob = out.source.find("void blob::describe_to(");
+  ASSERT_NE(blob, std::string::npos);
+  EXPECT_EQ(out.source.find("my::describe_blob(out, indent, *this);", blob), out.source.find('\n', blob) + 3);
+  EXPECT_EQ(out.source.find("describe_field(out, indent, \"octets\"", blob), std::string::npos);
+  EXPECT_NE(out.source.find("describe_field(out, indent, \"n\", n);", out.source.find("void plain::describe_to(")),
+            std::string::npos);
 }
 
 }  // namespace

@@ -10,14 +10,14 @@ using binding::Protseq;
 
 const std::string kStaticSocket = "/run/rampart/epm-static";
 
-epm::EptEntry wire_entry(const SyntaxId& iface, std::string port, std::string annotation = "svc",
+epm::ept_entry_t wire_entry(const SyntaxId& iface, std::string port, std::string annotation = "svc",
                          Uuid object = {}) {
-  return epm::EptEntry{object, epm::Twr{tower_octets(iface, Protseq::ncacn_ip_tcp, std::move(port), "127.0.0.1")},
+  return epm::ept_entry_t{object, twr(tower_octets(iface, Protseq::ncacn_ip_tcp, std::move(port), "127.0.0.1")),
                        std::move(annotation)};
 }
 
-std::vector<std::uint8_t> insert_stub(std::vector<epm::EptEntry> entries, bool replace = false) {
-  return ndr::encode_stub(epm::EptInsertRequest{std::move(entries), replace ? 1u : 0u}, Drep::little()).value();
+std::vector<std::uint8_t> insert_stub(std::vector<epm::ept_entry_t> entries, bool replace = false) {
+  return ndr::encode_stub(insert_req(std::move(entries), replace), Drep::little()).value();
 }
 
 struct Registration : ::testing::Test {
@@ -28,11 +28,11 @@ struct Registration : ::testing::Test {
     c.max_entries_per_owner = 3;
     server = std::make_unique<Server>(c);
   }
-  std::uint32_t insert(Client& c, std::vector<epm::EptEntry> entries, bool replace = false) {
-    return c.rpc<epm::EptInsertResponse>(0, epm::EptInsertRequest{std::move(entries), replace ? 1u : 0u}).status;
+  std::uint32_t insert(Client& c, std::vector<epm::ept_entry_t> entries, bool replace = false) {
+    return c.rpc<epm::ept_insert_response>(0, insert_req(std::move(entries), replace)).status;
   }
-  std::uint32_t remove(Client& c, std::vector<epm::EptEntry> entries) {
-    return c.rpc<epm::EptDeleteResponse>(1, epm::EptDeleteRequest{std::move(entries)}).status;
+  std::uint32_t remove(Client& c, std::vector<epm::ept_entry_t> entries) {
+    return c.rpc<epm::ept_delete_response>(1, delete_req(std::move(entries))).status;
   }
   std::unique_ptr<Server> server;
 };
@@ -92,9 +92,9 @@ TEST_F(Registration, StaticSocketEntriesPersist) {
   // Visible to remote callers.
   Client remote(*server, tcp_peer(1));
   remote.bind();
-  epm::EptLookupRequest all;
+  epm::ept_lookup_request all;
   all.max_ents = 10;
-  EXPECT_EQ(remote.rpc<epm::EptLookupResponse>(2, all).entries.size(), 1u);
+  EXPECT_EQ(remote.rpc<epm::ept_lookup_response>(2, all).entries.size(), 1u);
 }
 
 TEST_F(Registration, DeleteOnlyOwnEntries) {
@@ -103,11 +103,11 @@ TEST_F(Registration, DeleteOnlyOwnEntries) {
   a.bind();
   b.bind();
   EXPECT_EQ(insert(a, {wire_entry(kSamr, "1000")}), 0u);
-  EXPECT_EQ(remove(b, {wire_entry(kSamr, "1000")}), epm::kEptNotRegistered);
+  EXPECT_EQ(remove(b, {wire_entry(kSamr, "1000")}), epm::ept_s_not_registered);
   EXPECT_EQ(server->db->size(), 1u);
   EXPECT_EQ(remove(a, {wire_entry(kSamr, "1000", "another annotation")}), 0u);
   EXPECT_EQ(server->db->size(), 0u);
-  EXPECT_EQ(remove(a, {wire_entry(kSamr, "1000")}), epm::kEptNotRegistered);
+  EXPECT_EQ(remove(a, {wire_entry(kSamr, "1000")}), epm::ept_s_not_registered);
 }
 
 TEST_F(Registration, MgmtDeleteByObjectAndTower) {
@@ -115,15 +115,15 @@ TEST_F(Registration, MgmtDeleteByObjectAndTower) {
   Client a(*server, local_peer(10));
   a.bind();
   EXPECT_EQ(insert(a, {wire_entry(kSamr, "1000", "x", obj), wire_entry(kSamr, "1000", "y")}), 0u);
-  epm::EptMgmtDeleteRequest r{1, obj, wire_entry(kSamr, "1000").tower};
-  EXPECT_EQ(a.rpc<epm::EptMgmtDeleteResponse>(6, r).status, 0u);
+  epm::ept_mgmt_delete_request r{1, obj, wire_entry(kSamr, "1000").tower};
+  EXPECT_EQ(a.rpc<epm::ept_mgmt_delete_response>(6, r).status, 0u);
   EXPECT_EQ(server->db->size(), 1u);
   r.object_speced = 0;
-  EXPECT_EQ(a.rpc<epm::EptMgmtDeleteResponse>(6, r).status, 0u);
+  EXPECT_EQ(a.rpc<epm::ept_mgmt_delete_response>(6, r).status, 0u);
   EXPECT_EQ(server->db->size(), 0u);
-  EXPECT_EQ(a.rpc<epm::EptMgmtDeleteResponse>(6, r).status, epm::kEptNotRegistered);
+  EXPECT_EQ(a.rpc<epm::ept_mgmt_delete_response>(6, r).status, epm::ept_s_not_registered);
   r.tower = std::nullopt;
-  EXPECT_EQ(a.rpc<epm::EptMgmtDeleteResponse>(6, r).status, ept_status::kInvalidEntry);
+  EXPECT_EQ(a.rpc<epm::ept_mgmt_delete_response>(6, r).status, ept_status::kInvalidEntry);
 }
 
 TEST_F(Registration, ReplaceSwapsTheEndpointOfTheSameKey) {
@@ -152,10 +152,11 @@ TEST_F(Registration, InvalidEntriesAreRejectedWhole) {
   null_tower.tower = std::nullopt;
   EXPECT_EQ(insert(a, {wire_entry(kSamr, "1"), null_tower}), ept_status::kInvalidEntry);
   auto unknown_floor = wire_entry(kSamr, "1000");
-  unknown_floor.tower->octets[unknown_floor.tower->octets.size() - 7] = 0x42;  // floor 5 protocol id
+  unknown_floor.tower->tower_octet_string[unknown_floor.tower->tower_octet_string.size() - 7] = 0x42;  // floor 5 protocol id
   EXPECT_EQ(insert(a, {unknown_floor}), ept_status::kInvalidEntry);
   auto truncated = wire_entry(kSamr, "1000");
-  truncated.tower->octets.resize(20);
+  truncated.tower->tower_octet_string.resize(20);
+  truncated.tower->tower_length = 20;
   EXPECT_EQ(insert(a, {truncated}), ept_status::kInvalidEntry);
   EXPECT_EQ(insert(a, {wire_entry(kSamr, "1000", std::string(63, 'a'))}), 0u);  // 64 with NUL
   EXPECT_EQ(server->db->size(), 1u);
@@ -174,7 +175,7 @@ TEST_F(Registration, CapsPerOwnerAndInTotal) {
   EXPECT_EQ(server->db->size(), 3u);
   Client s(*server, local_peer(20, kStaticSocket));  // static: only the total cap
   s.bind();
-  std::vector<epm::EptEntry> many;
+  std::vector<epm::ept_entry_t> many;
   for (int i = 0; i < 6; ++i) many.push_back(wire_entry(kWinreg, std::to_string(100 + i)));
   EXPECT_EQ(insert(s, many), ept_status::kCantCreate);  // 3 + 6 > 8: nothing added
   EXPECT_EQ(server->db->size(), 3u);

@@ -11,27 +11,27 @@ struct Mgmt : ::testing::Test {
 };
 
 TEST_F(Mgmt, InqIfIdsListsTheRegistry) {
-  auto r = client.rpc<mgmt::InqIfIdsResponse>(0, mgmt::InqIfIdsRequest{}, 1);
+  auto r = client.rpc<mgmt::rpc__mgmt_inq_if_ids_response>(0, mgmt::rpc__mgmt_inq_if_ids_request{}, 1);
   EXPECT_EQ(r.status, 0u);
   ASSERT_TRUE(r.if_id_vector);
-  ASSERT_EQ(r.if_id_vector->size(), 2u);
-  EXPECT_EQ((*r.if_id_vector)[0]->uuid, epm::kInterface.uuid);
-  EXPECT_EQ((*r.if_id_vector)[1]->uuid, mgmt::kInterface.uuid);
+  ASSERT_EQ(r.if_id_vector->if_id.size(), 2u);
+  EXPECT_EQ(r.if_id_vector->if_id[0]->Uuid, epm::ept_descriptor().syntax.uuid);
+  EXPECT_EQ(r.if_id_vector->if_id[1]->Uuid, mgmt::mgmt_descriptor().syntax.uuid);
 }
 
 TEST_F(Mgmt, InqStatsBoundedByCount) {
-  auto four = client.rpc<mgmt::InqStatsResponse>(1, mgmt::InqStatsRequest{10}, 1);
+  auto four = client.rpc<mgmt::rpc__mgmt_inq_stats_response>(1, mgmt::rpc__mgmt_inq_stats_request{10}, 1);
   ASSERT_EQ(four.statistics.size(), 4u);
   EXPECT_GE(four.statistics[0], 1u);  // this call is counted in
-  EXPECT_EQ(client.rpc<mgmt::InqStatsResponse>(1, mgmt::InqStatsRequest{2}, 1).statistics.size(), 2u);
-  EXPECT_TRUE(client.rpc<mgmt::InqStatsResponse>(1, mgmt::InqStatsRequest{0}, 1).statistics.empty());
+  EXPECT_EQ(client.rpc<mgmt::rpc__mgmt_inq_stats_response>(1, mgmt::rpc__mgmt_inq_stats_request{2}, 1).statistics.size(), 2u);
+  EXPECT_TRUE(client.rpc<mgmt::rpc__mgmt_inq_stats_response>(1, mgmt::rpc__mgmt_inq_stats_request{0}, 1).statistics.empty());
 }
 
 TEST_F(Mgmt, InqStatsAcceptsSambasTwoWordRequest) {
   const std::vector<std::uint8_t> samba{4, 0, 0, 0, 0, 0, 0, 0};  // max_count, unknown
   auto p = client.call(1, samba, 1);
   ASSERT_EQ(p.ptype(), pdu::PType::response);
-  auto r = ndr::decode_stub<mgmt::InqStatsResponse>(p.as<pdu::Response>()->stub, p.header.drep);
+  auto r = ndr::decode_stub<mgmt::rpc__mgmt_inq_stats_response>(p.as<pdu::Response>()->stub, p.header.drep);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->statistics.size(), 4u);
   // C706's one-word request and anything after count are read alike.
@@ -41,27 +41,27 @@ TEST_F(Mgmt, InqStatsAcceptsSambasTwoWordRequest) {
 }
 
 TEST_F(Mgmt, IsServerListeningFollowsTheCore) {
-  auto r = client.rpc<mgmt::IsServerListeningResponse>(2, mgmt::IsServerListeningRequest{}, 1);
+  auto r = client.rpc<mgmt::rpc__mgmt_is_server_listening_response>(2, mgmt::rpc__mgmt_is_server_listening_request{}, 1);
   EXPECT_EQ(r.status, 0u);
-  EXPECT_EQ(r.listening, 1u);
+  EXPECT_EQ(r.return_value, 1u);
   server.core.listening = false;
-  EXPECT_EQ(client.rpc<mgmt::IsServerListeningResponse>(2, mgmt::IsServerListeningRequest{}, 1).listening, 0u);
+  EXPECT_EQ(client.rpc<mgmt::rpc__mgmt_is_server_listening_response>(2, mgmt::rpc__mgmt_is_server_listening_request{}, 1).return_value, 0u);
 }
 
 TEST_F(Mgmt, StopServerListeningIsRefusedAndStopsNothing) {
-  auto r = client.rpc<mgmt::StopServerListeningResponse>(3, mgmt::StopServerListeningRequest{}, 1);
+  auto r = client.rpc<mgmt::rpc__mgmt_stop_server_listening_response>(3, mgmt::rpc__mgmt_stop_server_listening_request{}, 1);
   EXPECT_EQ(r.status, kRpcAccessDenied);
   EXPECT_TRUE(server.core.listening.load());
 }
 
 TEST_F(Mgmt, InqPrincNameRespectsTheRequestedSize) {
   for (std::uint32_t size : {1u, 16u, 1025u}) {
-    auto r = client.rpc<mgmt::InqPrincNameResponse>(4, mgmt::InqPrincNameRequest{10, size}, 1);
+    auto r = client.rpc<mgmt::rpc__mgmt_inq_princ_name_response>(4, mgmt::rpc__mgmt_inq_princ_name_request{10, size}, 1);
     EXPECT_EQ(r.princ_name_size, size);
     EXPECT_EQ(r.princ_name, "");
     EXPECT_EQ(r.status, kRpcUnknownAuthnService);
   }
-  auto zero = ndr::encode_stub(mgmt::InqPrincNameRequest{10, 0}, Drep::little()).value();
+  auto zero = ndr::encode_stub(mgmt::rpc__mgmt_inq_princ_name_request{10, 0}, Drep::little()).value();
   EXPECT_EQ(client.fault_of(4, zero, 1), kRpcInvalidBound);
 }
 

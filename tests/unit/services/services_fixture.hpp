@@ -13,8 +13,9 @@
 
 #include "rampart/binding/tower.hpp"
 #include "rampart/pdu/status.hpp"
-#include "rampart/interfaces/epm.hpp"
-#include "rampart/interfaces/mgmt.hpp"
+#include "epm.hpp"
+#include "mgmt.hpp"
+#include "rampart/ndr/stub.hpp"
 #include "rampart/runtime/association.hpp"
 #include "rampart/services/epm_service.hpp"
 #include "rampart/services/mgmt_service.hpp"
@@ -23,6 +24,21 @@
 namespace rampart::services::testing {
 
 using namespace pdu::testing;
+namespace epm = spec::epm;
+namespace mgmt = spec::mgmt;
+
+/// A twr_t holding `octets` (tower_length agrees).
+inline spec::nbase::twr_t twr(std::vector<std::uint8_t> octets) {
+  return {static_cast<std::uint32_t>(octets.size()), std::move(octets)};
+}
+inline epm::ept_insert_request insert_req(std::vector<epm::ept_entry_t> entries, bool replace) {
+  const auto n = static_cast<std::uint32_t>(entries.size());
+  return {n, std::move(entries), replace ? 1u : 0u};
+}
+inline epm::ept_delete_request delete_req(std::vector<epm::ept_entry_t> entries) {
+  const auto n = static_cast<std::uint32_t>(entries.size());
+  return {n, std::move(entries)};
+}
 
 inline const SyntaxId kLsarpc{Uuid::from_string("12345778-1234-abcd-ef00-0123456789ab"), 0, 0};
 inline const SyntaxId kSamr{Uuid::from_string("12345778-1234-abcd-ef00-0123456789ac"), 1, 0};

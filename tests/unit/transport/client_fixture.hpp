@@ -9,7 +9,8 @@
 #include <functional>
 #include <thread>
 
-#include "rampart/interfaces/epm.hpp"
+#include "epm.hpp"
+#include "rampart/ndr/stub.hpp"
 #include "rampart/pdu/status.hpp"
 #include "rampart/transport/client.hpp"
 #include "unit/transport/transport_fixture.hpp"
@@ -127,21 +128,23 @@ inline pdu::Pdu response_pdu(std::uint32_t call_id, std::span<const std::uint8_t
 class FakeEpm : public runtime::Interface {
  public:
   explicit FakeEpm(std::uint16_t port) : port_(port) {}
-  const SyntaxId& syntax() const noexcept override { return epm::kInterface; }
+  const SyntaxId& syntax() const noexcept override { return spec::epm::ept_descriptor().syntax; }
   std::string_view name() const noexcept override { return "fake-epm"; }
   std::uint16_t operation_count() const noexcept override { return 8; }
   void call(const runtime::CallContext& ctx, runtime::Responder responder) override {
-    auto req = ndr::decode_stub<epm::EptMapRequest>(ctx.stub, ctx.drep);
-    epm::EptMapResponse resp;
+    auto req = ndr::decode_stub<spec::epm::ept_map_request>(ctx.stub, ctx.drep);
+    spec::epm::ept_map_response resp;
     resp.max_towers = 4;
-    auto want = req && req->map_tower ? binding::Tower::decode(req->map_tower->octets) : std::unexpected(Error(runtime::ClientErrc::bad_binding, "no tower"));
+    auto want = req && req->map_tower ? binding::Tower::decode(req->map_tower->tower_octet_string) : std::unexpected(Error(runtime::ClientErrc::bad_binding, "no tower"));
     auto b = want ? want->binding() : std::unexpected(want.error());
     if (ctx.opnum != 3 || !b || b->interface != kTestSyntax) {
-      resp.status = epm::kEptNotRegistered;
+      resp.status = spec::epm::ept_s_not_registered;
     } else {
       b->endpoint = std::to_string(port_);
       b->address = "127.0.0.1";
-      resp.towers.push_back(epm::Twr{binding::Tower::build(*b)->encode()});
+      auto octets = binding::Tower::build(*b)->encode();
+      resp.ITowers.push_back(spec::nbase::twr_t{static_cast<std::uint32_t>(octets.size()), std::move(octets)});
+      resp.num_towers = 1;
     }
     auto stub = ndr::encode_stub(resp, ctx.drep);
     responder.respond(runtime::CallOutcome::success(stub ? *stub : std::vector<std::uint8_t>{}));

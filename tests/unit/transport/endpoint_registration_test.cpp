@@ -2,7 +2,7 @@
 // socket: the entry is served while the handle lives and goes with it.
 #include "rampart/transport/endpoint_registration.hpp"
 
-#include "rampart/interfaces/epm.hpp"
+#include "epm.hpp"
 #include "rampart/ndr/stub.hpp"
 #include "rampart/services/epm_service.hpp"
 #include "rampart/transport/client.hpp"
@@ -33,17 +33,17 @@ struct Registered : ::testing::Test {
     }
   }
   // The entries an ept_lookup of everything returns, over its own connection.
-  std::vector<epm::EptEntry> lookup() {
+  std::vector<spec::epm::ept_entry_t> lookup() {
     ClientOptions options;
     options.connect_timeout = options.call_timeout = 2s;
     BlockingClient c(options);
     EXPECT_TRUE(c.connect_local(path));
-    EXPECT_TRUE(c.bind(epm::kInterface));
-    auto stub = ndr::encode_stub(epm::EptLookupRequest{0, {}, {}, 1, {}, 50}, Drep::little());
-    auto reply = c.call(static_cast<std::uint16_t>(epm::Opnum::ept_lookup), *stub);
+    EXPECT_TRUE(c.bind(spec::epm::ept_descriptor().syntax));
+    auto stub = ndr::encode_stub(spec::epm::ept_lookup_request{0, {}, {}, 1, {}, 50}, Drep::little());
+    auto reply = c.call(static_cast<std::uint16_t>(spec::epm::ept_opnum::ept_lookup), *stub);
     if (!reply) return {};
-    auto r = ndr::decode_stub<epm::EptLookupResponse>(*reply, Drep::little());
-    return r ? r->entries : std::vector<epm::EptEntry>{};
+    auto r = ndr::decode_stub<spec::epm::ept_lookup_response>(*reply, Drep::little());
+    return r ? r->entries : std::vector<spec::epm::ept_entry_t>{};
   }
   Fixture f;
   std::string path, static_path;
@@ -61,7 +61,7 @@ TEST_F(Registered, EntryLivesAsLongAsTheHandle) {
     auto seen = lookup();
     ASSERT_EQ(seen.size(), 1u);
     EXPECT_EQ(seen[0].annotation, "test server");
-    EXPECT_EQ(seen[0].tower->octets, entry->tower->octets);
+    EXPECT_EQ(seen[0].tower->tower_octet_string, entry->tower);
     // Moving the handle keeps the registration.
     auto moved = std::move(*reg);
     EXPECT_EQ(lookup().size(), 1u);

@@ -116,6 +116,26 @@ void Analyzer::process_decls(const std::vector<ast::Decl>& decls, const std::str
   }
 }
 
+namespace {
+
+/// [MS-DTYP] 2.3.4's GUID: a structure of Data1 (u32), Data2 and Data3
+/// (u16) and Data4 (8 bytes), 16 octets aligned to 4. A typedef of that
+/// structure named GUID, UUID or uuid_t is the built-in uuid type
+/// (rampart::Uuid, which has the same wire form), so every file that names
+/// it gets one C++ type with a UUID's text form (docs/idl.md).
+bool is_guid_layout(const ir::Type& t) {
+  using ir::Prim;
+  const auto prim_is = [](const ir::Type* f, Prim p) { return f->kind == ir::Type::Kind::prim && f->prim == p; };
+  if (t.kind != ir::Type::Kind::structure || t.fields.size() != 4) return false;
+  const ir::Type* d4 = t.fields[3].type;
+  return prim_is(t.fields[0].type, Prim::u32) && prim_is(t.fields[1].type, Prim::u16) &&
+         prim_is(t.fields[2].type, Prim::u16) && d4->kind == ir::Type::Kind::array &&
+         d4->arr == ir::ArrKind::fixed && d4->fixed == 8 && d4->elem != nullptr &&
+         (prim_is(d4->elem, Prim::u8) || prim_is(d4->elem, Prim::char8));
+}
+
+}  // namespace
+
 void Analyzer::declare_typedef(const ast::Typedef& td) {
   const DeclAttrs a = parse_attrs(td.attrs, DeclContext::typedef_);
   for (std::size_t i = 0; i < td.decls.size(); ++i) {
@@ -135,6 +155,11 @@ void Analyzer::declare_typedef(const ast::Typedef& td) {
       t = build_decl(td.type, d, a, DeclContext::typedef_, names_def ? d.name : "");
     }
     if (t == nullptr) continue;
+    if ((d.name == "GUID" || d.name == "UUID" || d.name == "uuid_t") && is_guid_layout(*t)) {
+      auto& named = module_.types;
+      named.erase(std::remove(named.begin(), named.end(), t), named.end());
+      t = prim(ir::Prim::uuid);
+    }
     if (a.v1_enum && t->kind == ir::Type::Kind::enumeration) const_cast<ir::Type*>(t)->v1_enum = true;
     if (a.encode || a.decode) {
       if (t->kind != ir::Type::Kind::structure || t->name != d.name || t->origin != current_stem_) {

@@ -9,13 +9,16 @@
 #include <algorithm>
 
 #include "rampart/binding/tower.hpp"
-#include "rampart/interfaces/epm.hpp"
-#include "rampart/interfaces/mgmt.hpp"
+#include "epm.hpp"
+#include "mgmt.hpp"
 #include "rampart/ndr/stub.hpp"
 #include "rampart/pdu/pdu.hpp"
 #include "wire.hpp"
 
 namespace rampart::probe {
+
+namespace epm = spec::epm;
+namespace mgmt = spec::mgmt;
 
 namespace {
 
@@ -77,19 +80,19 @@ asio::awaitable<Reply> read_reply(ProbeConn& c, std::chrono::milliseconds timeou
   co_return out;
 }
 
-void record_entries(Baseline& b, const epm::EptLookupResponse& page) {
+void record_entries(Baseline& b, const epm::ept_lookup_response& page) {
   b.entries += page.entries.size();
   for (const auto& e : page.entries) {
     keep(b.annotations, e.annotation);
     if (!e.tower) continue;
-    auto t = binding::Tower::decode(e.tower->octets);
+    auto t = binding::Tower::decode(e.tower->tower_octet_string);
     if (t && !t->floors().empty() && t->floors()[0].protocol == binding::FloorProtocol::uuid)
       keep(b.interfaces, t->floors()[0].syntax.uuid.to_string());
   }
 }
 
 asio::awaitable<void> lookup_all(ProbeConn& c, Baseline& b, const EngineOptions& o) {
-  epm::LookupHandle handle;
+  ndr::ContextHandle handle;
   for (std::uint32_t page = 0; page < kMaxPages; ++page) {
     auto stub = wire::ept_lookup_stub(kPageEntries, handle.uuid, handle.attributes);
     if (auto err = co_await c.write(wire::request(2 + page, 0, kEptLookup, stub), o.reply_timeout); !err.empty()) {
@@ -102,7 +105,7 @@ asio::awaitable<void> lookup_all(ProbeConn& c, Baseline& b, const EngineOptions&
       b.final_status = reply.fault_status;
       co_return;
     }
-    auto decoded = ndr::decode_stub<epm::EptLookupResponse>(reply.stub, reply.drep);
+    auto decoded = ndr::decode_stub<epm::ept_lookup_response>(reply.stub, reply.drep);
     if (!decoded) {
       b.error = "ept_lookup reply does not decode: " + decoded.error().to_string();
       co_return;
@@ -112,7 +115,7 @@ asio::awaitable<void> lookup_all(ProbeConn& c, Baseline& b, const EngineOptions&
     record_entries(b, *decoded);
     b.final_status = decoded->status;
     handle = decoded->entry_handle;
-    if (decoded->status == epm::kEptNotRegistered && !decoded->entries.empty()) b.status_with_entries = true;
+    if (decoded->status == epm::ept_s_not_registered && !decoded->entries.empty()) b.status_with_entries = true;
     if (decoded->status != 0 || handle.is_null() || decoded->entries.empty()) break;
   }
   if (!handle.is_null()) {
@@ -148,15 +151,15 @@ asio::awaitable<void> mgmt_ifids(ProbeConn& c, Baseline& b, const EngineOptions&
     b.mgmt_error = reply.fault ? fmt::format("inq_if_ids fault 0x{:08x}", reply.fault_status) : "inq_if_ids: " + reply.error;
     co_return;
   }
-  auto ids = ndr::decode_stub<mgmt::InqIfIdsResponse>(reply.stub, reply.drep);
+  auto ids = ndr::decode_stub<mgmt::rpc__mgmt_inq_if_ids_response>(reply.stub, reply.drep);
   if (!ids) {
     b.mgmt_error = "inq_if_ids reply does not decode: " + ids.error().to_string();
     co_return;
   }
   b.mgmt_ok = true;
   if (ids->if_id_vector)
-    for (const auto& id : *ids->if_id_vector)
-      if (id) keep(b.mgmt_interfaces, id->uuid.to_string());
+    for (const auto& id : ids->if_id_vector->if_id)
+      if (id) keep(b.mgmt_interfaces, id->Uuid.to_string());
 }
 
 }  // namespace

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 
-#include "rampart/interfaces/epm_types.hpp"
 
 namespace rampart::probe {
 

@@ -1,19 +1,23 @@
 // Probe PDUs built with the project's own encoders (wire.hpp).
 #include "wire.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "rampart/base/byte_reader.hpp"
 #include "rampart/binding/tower.hpp"
-#include "rampart/interfaces/epm.hpp"
-#include "rampart/interfaces/mgmt.hpp"
+#include "epm.hpp"
+#include "mgmt.hpp"
 #include "rampart/ndr/stub.hpp"
 #include "rampart/pdu/pdu.hpp"
 
 namespace rampart::probe::wire {
 
+namespace epm = spec::epm;
+namespace mgmt = spec::mgmt;
+
 pdu::PresentationContext epm_context(std::uint16_t id) {
-  return pdu::PresentationContext{id, epm::kInterface, {syntax::kNdr20}};
+  return pdu::PresentationContext{id, epm::ept_descriptor().syntax, {syntax::kNdr20}};
 }
 
 Octets bind(std::uint32_t call_id, std::vector<pdu::PresentationContext> contexts, std::uint32_t assoc_group_id,
@@ -32,7 +36,7 @@ Octets bind(std::uint32_t call_id, std::vector<pdu::PresentationContext> context
 Octets epm_bind(std::uint32_t call_id) { return bind(call_id, {epm_context(0)}); }
 
 Octets mgmt_alter(std::uint32_t call_id, std::uint16_t id) {
-  return bind(call_id, {pdu::PresentationContext{id, mgmt::kInterface, {syntax::kNdr20}}}, 0, pdu::PType::alter_context);
+  return bind(call_id, {pdu::PresentationContext{id, mgmt::mgmt_descriptor().syntax, {syntax::kNdr20}}}, 0, pdu::PType::alter_context);
 }
 
 Octets request(std::uint32_t call_id, std::uint16_t context_id, std::uint16_t opnum, std::span<const std::uint8_t> stub,
@@ -59,8 +63,14 @@ Octets must_encode(const T& v) {
 
 Octets ept_lookup_stub(std::uint32_t max_ents, const Uuid& handle_uuid, std::uint32_t handle_attributes) {
   // C706 Appendix O: inquiry rpc_c_ep_all_elts (0), rpc_c_vers_all (1).
-  epm::EptLookupRequest req{0, std::nullopt, std::nullopt, 1, {handle_attributes, handle_uuid}, max_ents};
-  return must_encode(req);
+  // The generated encoder keeps to [range(0, 500)]; a probe may ask for
+  // more on purpose (c7.lookup-max-ents-over-range), so max_ents, the
+  // stub's last field, is written over afterwards.
+  epm::ept_lookup_request req{0, std::nullopt, std::nullopt, 1, {handle_attributes, handle_uuid},
+                              std::min(max_ents, epm::ept_max_entries)};
+  auto stub = must_encode(req);
+  put_u32(stub, stub.size() - 4, max_ents);
+  return stub;
 }
 
 Octets ept_lookup_handle_free_stub(const Uuid& handle_uuid, std::uint32_t handle_attributes) {
@@ -86,10 +96,12 @@ Octets inq_princ_name_stub(std::uint32_t authn_proto, std::uint32_t princ_name_s
 }
 
 Octets ept_map_stub() {
-  binding::TowerBinding tb{epm::kInterface, syntax::kNdr20, binding::Protseq::ncacn_ip_tcp, 0, "135", "0.0.0.0"};
+  binding::TowerBinding tb{epm::ept_descriptor().syntax, syntax::kNdr20, binding::Protseq::ncacn_ip_tcp, 0, "135", "0.0.0.0"};
   auto tower = binding::Tower::build(tb);
   if (!tower) throw std::logic_error("probe tower does not build: " + tower.error().to_string());
-  epm::EptMapRequest req{Uuid{}, epm::Twr{tower->encode()}, {}, 1};
+  auto octets = tower->encode();
+  epm::ept_map_request req{Uuid{}, spec::nbase::twr_t{static_cast<std::uint32_t>(octets.size()), std::move(octets)},
+                           {}, 1};
   return must_encode(req);
 }
 

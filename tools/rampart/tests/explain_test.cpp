@@ -144,7 +144,7 @@ TEST(Explain, DecodesEpmStubsOfRequestsAndResponses) {
 
 TEST(Explain, DecodesMgmtAndReassembledStubs) {
   const auto mgmt = explain(load(hex_files(kGolden / "captures/impacket_mgmt_inq_if_ids")));
-  EXPECT_EQ(nth(mgmt, 3).operation, "inq_if_ids response");
+  EXPECT_EQ(nth(mgmt, 3).operation, "rpc__mgmt_inq_if_ids response");  // the IDL name (C706 Appendix Q)
   EXPECT_FALSE(nth(mgmt, 3).stub.empty());
   const auto frag = explain(load(hex_files(kGolden / "captures/raw_bind_small_fragments")));
   ASSERT_EQ(frag.pdus.size(), 6u);

@@ -2,6 +2,7 @@
 // IR only. See docs/idl.md for the shape of the generated code.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "ir/ir.hpp"
@@ -14,6 +15,15 @@ struct CppOptions {
   /// Parent namespace of the generated rampart::<stem> ("rampart::spec"
   /// gives rampart::spec::<stem>); empty means "rampart".
   std::string namespace_root;
+  /// Describe hooks (--describe-hook TYPE=HEADER:FUNCTION): the named
+  /// structure's describe_to() calls FUNCTION(out, indent, value), declared
+  /// in HEADER, instead of listing its members. For values whose octets
+  /// have a meaning of their own (a protocol tower's floors).
+  struct DescribeHook {
+    std::string header;
+    std::string function;
+  };
+  std::map<std::string, DescribeHook> describe_hooks;
 };
 
 struct CppOutput {

@@ -39,6 +39,7 @@ class Generator {
   void source_union(const ir::Type& t);
   void source_union_decode(const ir::Type& t, const std::string& q);
   void source_union_encode(const ir::Type& t, const std::string& q);
+  void union_buffers(Code& b, Scope& s, const ir::Type& t, const std::string& val, bool decode);
   void instantiate(const std::string& q, bool conformant, bool discriminated);
   // interface.cpp
   void source_interface(const ir::Interface& itf);

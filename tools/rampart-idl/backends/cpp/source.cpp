@@ -122,27 +122,72 @@ void Generator::source_struct(const Type& t) {
   s_ += "std::string " + q + "::describe() const {\n  std::string out = " + quote(t.name + "\n") +
         ";\n  describe_to(out, 1);\n  return out;\n}\n\n";
   s_ += "void " + q + "::describe_to(std::string& out, int indent) const {\n";
-  for (const auto& f : t.fields)
-    s_ += "  ::rampart::ndr::describe_field(out, indent, " + quote(f.name) + ", " + ident(f.name) + ");\n";
+  if (auto hook = o_.describe_hooks.find(t.name); hook != o_.describe_hooks.end()) {
+    s_ += "  " + hook->second.function + "(out, indent, *this);  // --describe-hook\n";
+  } else {
+    for (const auto& f : t.fields)
+      s_ += "  ::rampart::ndr::describe_field(out, indent, " + quote(f.name) + ", " + ident(f.name) + ");\n";
+  }
   s_ += "}\n\n";
   instantiate(q, conformant, false);
 }
 
+namespace {
+
+/// The names a union's codecs share: the discriminant, the arm value and
+/// the arms' alignment (per transfer syntax).
+struct UnionParts {
+  std::string sw, val, arms;
+};
+
+UnionParts union_parts(const Type& t) {
+  return {"v." + (t.encapsulated ? ident(t.switch_name) : std::string("discriminant")),
+          "v." + (t.encapsulated ? ident(t.arm_name) : std::string("value")),
+          CodecGen::fmt_pick(arms_alignment(t, Format::ndr20), arms_alignment(t, Format::ndr64))};
+}
+
+/// An encapsulated union's discriminant width: its type's wire size, which
+/// differs between NDR20 and NDR64 for enums ([MS-RPCE] 2.2.5.3.4.1).
+std::string discriminant_width(const Type& st) {
+  const std::size_t w20 = ir::min_wire_size(st, Format::ndr20), w64 = ir::min_wire_size(st, Format::ndr64);
+  auto width = [](std::size_t w) { return std::string("::rampart::ndr::DiscriminantWidth::u") + std::to_string(w * 8); };
+  return w20 == w64 ? width(w20) : "::rampart::ndr::by_format<F>(" + width(w20) + ", " + width(w64) + ")";
+}
+
+}  // namespace
+
+/// The deferred referents of the arm a union holds (C706 14.3.12.3): one
+/// case per arm with pointers, for decode_buffers or encode_buffers.
+void Generator::union_buffers(Code& b, Scope& s, const Type& t, const std::string& val, bool decode) {
+  b.line(decode ? "using F [[maybe_unused]] = typename D::Format;" : "using F [[maybe_unused]] = typename E::Format;");
+  b.open("switch (" + val + ".index())");
+  for (std::size_t i = 0; i < t.arms.size(); ++i) {
+    if (!t.arms[i].field || !ir::has_pointers(*t.arms[i].field->type)) continue;
+    const std::string k = std::to_string(i);
+    const Slot slot{t.arms[i].field->type, "x", t.arms[i].field->name, std::nullopt, nullptr};
+    b.open("case " + k + ":");
+    b.line(std::string("[[maybe_unused]] ") + (decode ? "auto& x" : "const auto& x") + " = std::get<" + k + ">(" +
+           val + ");");
+    if (decode)
+      codec_.dec_buffers(b, s, slot);
+    else
+      codec_.enc_buffers(b, s, slot);
+    b.line("break;");
+    b.close();
+  }
+  b.line("default: break;");
+  b.close();
+}
+
 void Generator::source_union_decode(const Type& t, const std::string& q) {
-  const std::string sw = "v." + (t.encapsulated ? ident(t.switch_name) : std::string("discriminant"));
-  const std::string val = "v." + (t.encapsulated ? ident(t.arm_name) : std::string("value"));
-  const std::string arms = CodecGen::fmt_pick(arms_alignment(t, Format::ndr20), arms_alignment(t, Format::ndr64));
+  const auto [sw, val, arms] = union_parts(t);
   Scope s;
   s.prefix = "v.";
   Code c;
   c.line("using F [[maybe_unused]] = typename D::Format;");
   if (t.encapsulated) {
     const Type& st = *t.switch_type;
-    const std::size_t w20 = ir::min_wire_size(st, Format::ndr20), w64 = ir::min_wire_size(st, Format::ndr64);
-    auto width = [](std::size_t w) { return std::string("::rampart::ndr::DiscriminantWidth::u") + std::to_string(w * 8); };
-    const std::string wexpr = w20 == w64 ? width(w20)
-                                         : "::rampart::ndr::by_format<F>(" + width(w20) + ", " + width(w64) + ")";
-    c.line("const auto raw = RAMPART_TRY(d.encapsulated_union(" + wexpr + ", " + arms + "));");
+    c.line("const auto raw = RAMPART_TRY(d.encapsulated_union(" + discriminant_width(st) + ", " + arms + "));");
     if (st.kind == Type::Kind::enumeration)
       c.line(sw + " = RAMPART_TRY(d.enum_value(raw, " + type(st) + "_values));");
     else
@@ -173,28 +218,14 @@ void Generator::source_union_decode(const Type& t, const std::string& q) {
   Scope sb;
   sb.prefix = "v.";
   Code b;
-  b.line("using F [[maybe_unused]] = typename D::Format;");
-  b.open("switch (" + val + ".index())");
-  for (std::size_t i = 0; i < t.arms.size(); ++i) {
-    if (!t.arms[i].field || !ir::has_pointers(*t.arms[i].field->type)) continue;
-    const std::string k = std::to_string(i);
-    b.open("case " + k + ":");
-    b.line("[[maybe_unused]] auto& x = std::get<" + k + ">(" + val + ");");
-    codec_.dec_buffers(b, sb, Slot{t.arms[i].field->type, "x", t.arms[i].field->name, std::nullopt, nullptr});
-    b.line("break;");
-    b.close();
-  }
-  b.line("default: break;");
-  b.close();
+  union_buffers(b, sb, t, val, true);
   s_ += function("template <class D>\n::rampart::Result<void> " + q + "::decode_buffers([[maybe_unused]] D& d, " +
                      q + "& v)",
                  sb, b, "  return {};\n");
 }
 
 void Generator::source_union_encode(const Type& t, const std::string& q) {
-  const std::string sw = "v." + (t.encapsulated ? ident(t.switch_name) : std::string("discriminant"));
-  const std::string val = "v." + (t.encapsulated ? ident(t.arm_name) : std::string("value"));
-  const std::string arms = CodecGen::fmt_pick(arms_alignment(t, Format::ndr20), arms_alignment(t, Format::ndr64));
+  const auto [sw, val, arms] = union_parts(t);
   Scope s;
   s.prefix = "v.";
   Code c;
@@ -206,12 +237,8 @@ void Generator::source_union_encode(const Type& t, const std::string& q) {
   c.line("if (arm != " + val + ".index()) return fail(ndr::Errc::unknown_union_arm, \"the value is not the arm "
          "its discriminant selects\");");
   if (t.encapsulated) {
-    const Type& st = *t.switch_type;
-    const std::size_t w20 = ir::min_wire_size(st, Format::ndr20), w64 = ir::min_wire_size(st, Format::ndr64);
-    auto width = [](std::size_t w) { return std::string("::rampart::ndr::DiscriminantWidth::u") + std::to_string(w * 8); };
-    const std::string wexpr = w20 == w64 ? width(w20)
-                                         : "::rampart::ndr::by_format<F>(" + width(w20) + ", " + width(w64) + ")";
-    c.line("e.encapsulated_union(" + wexpr + ", " + arms + ", static_cast<std::uint32_t>(" + sw + "));");
+    c.line("e.encapsulated_union(" + discriminant_width(*t.switch_type) + ", " + arms +
+           ", static_cast<std::uint32_t>(" + sw + "));");
   } else {
     c.line("e.union_start(" + CodecGen::align_of(*t.switch_type) + ", " + arms + ");");
     codec_.enc_flat(c, s, Slot{t.switch_type, sw, "discriminant", std::nullopt, nullptr}, false);
@@ -234,19 +261,7 @@ void Generator::source_union_encode(const Type& t, const std::string& q) {
                      (t.encapsulated ? "" : ", std::int64_t switch_is") + ")",
                  s, c, "  return {};\n");
   Code b;
-  b.line("using F [[maybe_unused]] = typename E::Format;");
-  b.open("switch (" + val + ".index())");
-  for (std::size_t i = 0; i < t.arms.size(); ++i) {
-    if (!t.arms[i].field || !ir::has_pointers(*t.arms[i].field->type)) continue;
-    const std::string k = std::to_string(i);
-    b.open("case " + k + ":");
-    b.line("[[maybe_unused]] const auto& x = std::get<" + k + ">(" + val + ");");
-    codec_.enc_buffers(b, s, Slot{t.arms[i].field->type, "x", t.arms[i].field->name, std::nullopt, nullptr});
-    b.line("break;");
-    b.close();
-  }
-  b.line("default: break;");
-  b.close();
+  union_buffers(b, s, t, val, false);
   Scope empty;
   s_ += function("template <class E>\n::rampart::Result<void> " + q + "::encode_buffers([[maybe_unused]] E& e, "
                  "const " + q + "& v)", empty, b, "  return {};\n");
