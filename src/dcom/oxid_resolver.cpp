@@ -33,29 +33,11 @@ std::expected<Response, std::uint32_t> refuse(const Error& e, Response r = {}) {
 
 }  // namespace
 
-spec::ms_dtyp::GUID to_wire(const Uuid& u) {
-  const auto& b = u.bytes();  // string order: Data1..Data3 big-endian as written
-  spec::ms_dtyp::GUID g;
-  g.Data1 = (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | b[3];
-  g.Data2 = static_cast<std::uint16_t>((b[4] << 8) | b[5]);
-  g.Data3 = static_cast<std::uint16_t>((b[6] << 8) | b[7]);
-  std::copy(b.begin() + 8, b.end(), g.Data4.begin());
-  return g;
-}
+// rampart-idl maps [MS-DTYP]'s GUID to rampart::Uuid, so the generated types
+// already carry the UUID itself.
+spec::ms_dtyp::GUID to_wire(const Uuid& u) { return u; }
 
-Uuid from_wire(const spec::ms_dtyp::GUID& g) {
-  std::array<std::uint8_t, 16> b{};
-  b[0] = static_cast<std::uint8_t>(g.Data1 >> 24);
-  b[1] = static_cast<std::uint8_t>(g.Data1 >> 16);
-  b[2] = static_cast<std::uint8_t>(g.Data1 >> 8);
-  b[3] = static_cast<std::uint8_t>(g.Data1);
-  b[4] = static_cast<std::uint8_t>(g.Data2 >> 8);
-  b[5] = static_cast<std::uint8_t>(g.Data2);
-  b[6] = static_cast<std::uint8_t>(g.Data3 >> 8);
-  b[7] = static_cast<std::uint8_t>(g.Data3);
-  std::copy(g.Data4.begin(), g.Data4.end(), b.begin() + 8);
-  return Uuid(b);
-}
+Uuid from_wire(const spec::ms_dtyp::GUID& g) { return g; }
 
 spec::orpc::DUALSTRINGARRAY to_wire(const DualStringArray& d) {
   auto u = d.to_units();

@@ -50,6 +50,10 @@ const SyntaxId& EndpointMapper::syntax() const noexcept { return epm::ept_descri
 
 std::uint16_t EndpointMapper::operation_count() const noexcept { return epm::ept_descriptor().operation_count(); }
 
+bool EndpointMapper::supports_transfer_syntax(const SyntaxId& transfer) const noexcept {
+  return dispatcher_->supports_transfer_syntax(transfer);
+}
+
 bool EndpointMapper::allows_peer(const runtime::PeerInfo& peer, std::uint16_t opnum) const noexcept {
   using epm::ept_opnum;
   const auto op = static_cast<ept_opnum>(opnum);

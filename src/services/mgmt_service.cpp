@@ -91,6 +91,10 @@ const SyntaxId& Management::syntax() const noexcept { return mgmt::mgmt_descript
 
 std::uint16_t Management::operation_count() const noexcept { return mgmt::mgmt_descriptor().operation_count(); }
 
+bool Management::supports_transfer_syntax(const SyntaxId& transfer) const noexcept {
+  return dispatcher_->supports_transfer_syntax(transfer);
+}
+
 void Management::call(const CallContext& ctx, runtime::Responder responder) { dispatcher_->call(ctx, std::move(responder)); }
 
 CallOutcome Management::handle(const CallContext& ctx) { return call_inline(*this, ctx); }

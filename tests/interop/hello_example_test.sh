@@ -22,7 +22,7 @@ epm64=${3:+$(realpath "$3")}
 source_dir=$(cd "$here/../.." && pwd)
 # rampartd's endpoint mapper marshals NDR20 only until it runs on generated code; then
 # this becomes "accepted" and Impacket's ept_lookup/ept_map over NDR64 are checked too.
-epm_ndr64=${RAMPART_EPM_NDR64:-pending}
+epm_ndr64=${RAMPART_EPM_NDR64:-accepted}
 
 work=$(mktemp -d /tmp/rampart-hello.XXXXXX)
 chmod 755 "$work"

@@ -79,6 +79,8 @@ class EndpointMapper : public runtime::Interface {
   /// The metrics label (rampart_calls_total{interface="epmapper"}).
   [[nodiscard]] std::string_view name() const noexcept override { return "epmapper"; }
   [[nodiscard]] std::uint16_t operation_count() const noexcept override;
+  /// NDR20 and NDR64, as the generated dispatcher decodes both ([MS-RPCE] 3.3.1.5.6).
+  [[nodiscard]] bool supports_transfer_syntax(const SyntaxId& transfer) const noexcept override;
   /// C14: registration operations only from local callers.
   [[nodiscard]] bool allows_peer(const runtime::PeerInfo& peer, std::uint16_t opnum) const noexcept override;
   void call(const runtime::CallContext& ctx, runtime::Responder responder) override;

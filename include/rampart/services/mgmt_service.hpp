@@ -43,6 +43,8 @@ class Management : public runtime::Interface {
   [[nodiscard]] const SyntaxId& syntax() const noexcept override;
   [[nodiscard]] std::string_view name() const noexcept override { return "mgmt"; }
   [[nodiscard]] std::uint16_t operation_count() const noexcept override;
+  /// NDR20 and NDR64, as the generated dispatcher decodes both ([MS-RPCE] 3.3.1.5.6).
+  [[nodiscard]] bool supports_transfer_syntax(const SyntaxId& transfer) const noexcept override;
   void call(const runtime::CallContext& ctx, runtime::Responder responder) override;
 
   [[nodiscard]] runtime::CallOutcome handle(const runtime::CallContext& ctx);

@@ -74,7 +74,7 @@ Octets ept_lookup_stub(std::uint32_t max_ents, const Uuid& handle_uuid, std::uin
 }
 
 Octets ept_lookup_handle_free_stub(const Uuid& handle_uuid, std::uint32_t handle_attributes) {
-  return must_encode(epm::EptLookupHandleFreeRequest{{handle_attributes, handle_uuid}});
+  return must_encode(epm::ept_lookup_handle_free_request{{handle_attributes, handle_uuid}});
 }
 
 std::optional<LookupHandle> lookup_handle_of(std::span<const std::uint8_t> pdu_octets) {
@@ -92,7 +92,7 @@ std::optional<LookupHandle> lookup_handle_of(std::span<const std::uint8_t> pdu_o
 }
 
 Octets inq_princ_name_stub(std::uint32_t authn_proto, std::uint32_t princ_name_size) {
-  return must_encode(mgmt::InqPrincNameRequest{authn_proto, princ_name_size});
+  return must_encode(mgmt::rpc__mgmt_inq_princ_name_request{authn_proto, princ_name_size});
 }
 
 Octets ept_map_stub() {
