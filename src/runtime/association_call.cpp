@@ -14,8 +14,13 @@ void Association::handle_request(const pdu::Pdu& wire, std::span<const std::uint
   // sec_trailer names before anything else reads it.
   std::vector<std::uint8_t> plain;
   auto auth_context = verify_request(frame, wire, plain);
-  if (!auth_context)
-    return apply_reaction(auth_context.error(), Phase::in_call, &wire.header, out, wire.as<pdu::Request>()->context_id);
+  if (!auth_context) {
+    // A request before the exchange completed is answered for context 0
+    // (test_spnego_unfinished_request); the others name the request's.
+    const bool unfinished = auth_context.error().is(Errc::auth_unfinished);
+    return apply_reaction(auth_context.error(), Phase::in_call, &wire.header, out,
+                          unfinished ? std::uint16_t{0} : wire.as<pdu::Request>()->context_id);
+  }
   std::optional<pdu::Pdu> unsealed;
   if (!plain.empty()) {
     auto decoded = pdu::decode(plain, framer_.limits());
