@@ -63,6 +63,16 @@ class GssSecurityContext final : public SecurityContext {
       return done;
     }
     ++steps_;
+    std::vector<std::uint8_t> padded;
+    if (anonymous_allowed_ && steps_ == 1 && outer_ == GssMech::ntlm && short_negotiate(input)) {
+      // [MS-NLMP] 2.2.1.1: the Version field is present only with
+      // NEGOTIATE_VERSION, so a 32-octet NEGOTIATE (Impacket's) is valid;
+      // gss-ntlmssp 1.2 decodes only 40 octets and more. Eight zero
+      // octets stand for the absent Version, which nothing reads.
+      padded.assign(input.begin(), input.end());
+      padded.resize(kNegotiateWithVersion, 0);
+      input = padded;
+    }
     GssStep s = RAMPART_TRY(ctx_.step(input));
     return StepResult{s.complete ? StepStatus::complete : StepStatus::continue_needed,
                       std::move(s.output)};
@@ -111,6 +121,12 @@ class GssSecurityContext final : public SecurityContext {
     const NtlmRole role = params.role == Role::acceptor ? NtlmRole::server : NtlmRole::client;
     NtlmSealer sealer = RAMPART_TRY(NtlmSealer::create(key, flags, role));
     return std::unique_ptr<PduProtection>(new NtlmProtection(std::move(sealer), params));
+  }
+
+  static constexpr std::size_t kNegotiateWithVersion = 40;
+  static bool short_negotiate(ByteSpan t) {
+    static constexpr std::uint8_t kSignature[8] = {'N', 'T', 'L', 'M', 'S', 'S', 'P', 0};
+    return t.size() == 32 && std::equal(std::begin(kSignature), std::end(kSignature), t.begin()) && le32(t, 8) == 1;
   }
 
   bool anonymous_logon(ByteSpan input) const {
