@@ -49,6 +49,8 @@ Result<void> Association::begin_auth(const pdu::Pdu& pdu, PendingStep step, Outp
     return fail(Errc::too_many_auth_contexts, "security context cap reached", 10);
   auto provider = providers_ ? providers_->find(a.auth_type) : nullptr;
   if (!provider) return fail(Errc::auth_not_supported, "no security provider serves this auth_type", 10);
+  if (a.auth_type == security::auth_type::kSpnego && a.auth_level == static_cast<std::uint8_t>(AuthLevel::call))
+    return fail(Errc::auth_level_unsupported, "SPNEGO does not offer the call level", 9);
   auto made = provider->new_acceptor();
   if (!made) return fail(Errc::auth_step_failed, "the security provider cannot accept", 10);
   AuthContext ctx;

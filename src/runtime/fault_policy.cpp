@@ -122,6 +122,10 @@ Reaction react_auth(Errc e, Phase phase) {
     case Errc::auth_step_failed:
       return phase == Phase::binding ? nak(RejectReason::reason_not_specified)
                                      : fault(st::kAccessDenied, true, true);
+    // test_spnego_call_bind: Windows refuses SPNEGO at the call level
+    // with reason 9 (invalid checksum).
+    case Errc::auth_level_unsupported:
+      return phase == Phase::binding ? nak(RejectReason::invalid_checksum) : fault(st::kAccessDenied, true, true);
     case Errc::auth_busy:
       return phase == Phase::binding ? nak(RejectReason::temporary_congestion)
                                      : fault(st::kNcaServerTooBusy, true, true);
@@ -282,6 +286,7 @@ const char* ErrorCodeTraits<runtime::Errc>::name(runtime::Errc e) noexcept {
     case Errc::auth_context_switched: return "auth_context_switched";
     case Errc::verification_trailer_mismatch: return "verification_trailer_mismatch";
     case Errc::auth_policy_denied: return "auth_policy_denied";
+    case Errc::auth_level_unsupported: return "auth_level_unsupported";
   }
   return "unknown";
 }

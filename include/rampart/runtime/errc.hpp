@@ -44,6 +44,7 @@ enum class Errc : std::uint16_t {
   auth_context_switched,         // a later fragment names another context than the first (CVE-2021-23192)
   verification_trailer_mismatch, // [MS-RPCE] 2.2.2.13 trailer disagrees with the header or context
   auth_policy_denied,            // the authentication policy refuses this call or exchange
+  auth_level_unsupported,        // a level the auth_type's provider does not offer (SPNEGO at call)
 };
 
 }  // namespace rampart::runtime
