@@ -14,6 +14,7 @@
 
 #include "rampart/base/uuid.hpp"
 #include "rampart/binding/protseq.hpp"
+#include "rampart/runtime/auth_policy.hpp"
 #include "rampart/runtime/server_limits.hpp"
 #include "rampart/transport/listen_address.hpp"
 
@@ -69,6 +70,29 @@ struct DcomConfig {
   friend bool operator==(const DcomConfig&, const DcomConfig&) = default;
 };
 
+/// [security]: server credentials for the security providers
+/// (docs/security.md, rampartd(8)). NTLMSSP (10) and SPNEGO (9) are always
+/// offered; with no user file they authenticate anonymous NTLM logons only.
+struct SecurityConfig {
+  /// gss-ntlmssp user file (DOMAIN:USER:PASSWORD lines, or smbpasswd).
+  std::string ntlm_user_file;
+  /// Kerberos service keys (used by the Kerberos provider when present).
+  std::string keytab;
+  /// Host-based service name the acceptor credentials carry ("host@NAME");
+  /// empty: "host@" and the host name.
+  std::string service;
+  /// What mgmt inq_princ_name answers; empty: the service name.
+  std::string principal;
+  friend bool operator==(const SecurityConfig&, const SecurityConfig&) = default;
+};
+
+/// [security] restrict_remote_clients, epm_requires_auth and
+/// [[security.rule]]: which calls need which authentication.
+struct PolicyConfig {
+  rampart::runtime::AuthPolicy policy;
+  friend bool operator==(const PolicyConfig&, const PolicyConfig&) = default;
+};
+
 struct Config {
   /// Where the configuration came from (for messages); empty for defaults.
   std::string source;
@@ -112,6 +136,10 @@ struct Config {
   std::vector<StaticEndpoint> static_endpoints;
   // [dcom]
   DcomConfig dcom;
+
+  // [security]
+  SecurityConfig security;
+  PolicyConfig policy;
 
   /// The built-in defaults: 0.0.0.0:135, [::]:135, /run/rampart/epmapper.sock
   /// and /run/rampart/epmapper-static.sock.

@@ -17,6 +17,10 @@ namespace mgmt = spec::mgmt;
 
 namespace {
 
+/// The longest principal name inq_princ_name returns, as long as Rampart's
+/// client accepts (tools/rampart, `rampart princ`).
+constexpr std::size_t kMaxPrincNameLength = 1024;
+
 /// mgmt requests carry at most two u32s; nothing nests or allocates.
 ndr::DecodeLimits mgmt_decode_limits() noexcept {
   ndr::DecodeLimits l;
@@ -73,7 +77,16 @@ class MgmtServer final : public mgmt::mgmt_server {
     if (r.princ_name_size == 0) return std::unexpected(kRpcInvalidBound);
     // The reply's array is exactly the caller's size_is(princ_name_size); an
     // empty name needs one octet of it (C8). Nothing is allocated by the size.
-    return mgmt::rpc__mgmt_inq_princ_name_response{r.princ_name_size, {}, kRpcUnknownAuthnService};
+    // authn_proto is an auth_type ([MS-RPCE] 2.2.1.1.7: 10 NTLM, 9 SPNEGO).
+    const auto providers = core_.providers();
+    const auto provider =
+        providers && r.authn_proto <= 0xff ? providers->find(static_cast<std::uint8_t>(r.authn_proto)) : nullptr;
+    if (!provider || provider->principal().empty())
+      return mgmt::rpc__mgmt_inq_princ_name_response{r.princ_name_size, {}, kRpcUnknownAuthnService};
+    std::string name = provider->principal();
+    if (name.size() >= r.princ_name_size || name.size() > kMaxPrincNameLength)
+      return mgmt::rpc__mgmt_inq_princ_name_response{r.princ_name_size, {}, kInsufficientBuffer};
+    return mgmt::rpc__mgmt_inq_princ_name_response{r.princ_name_size, std::move(name), 0};
   }
 
  private:

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # rampartd against the tools people use on port 135, run as a user would run them
-# (rpcmap.py with -auth-level 1: rampartd refuses authenticated binds until the
-# security providers exist):
+# (rpcmap.py with -auth-level 1, unauthenticated; impacket_auth_test.sh covers NTLM):
 #   Impacket's rpcdump.py and rpcmap.py, epm.hept_map and mgmt inq_if_ids;
 #   a local server registering over the local socket, whose entry goes when it exits;
 #   tshark decoding the whole session with no malformed packets;

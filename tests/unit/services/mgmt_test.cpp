@@ -1,4 +1,5 @@
 // The management interface through a real Association (mgmt_service.hpp).
+#include "rampart/security/errc.hpp"
 #include "services_fixture.hpp"
 
 namespace rampart::services::testing {
@@ -63,6 +64,36 @@ TEST_F(Mgmt, InqPrincNameRespectsTheRequestedSize) {
   }
   auto zero = ndr::encode_stub(mgmt::rpc__mgmt_inq_princ_name_request{10, 0}, Drep::little()).value();
   EXPECT_EQ(client.fault_of(4, zero, 1), kRpcInvalidBound);
+}
+
+// A provider that only names its principal: inq_princ_name needs no more.
+class NamedProvider : public security::SecurityProvider {
+ public:
+  std::uint8_t auth_type() const noexcept override { return security::auth_type::kNtlm; }
+  std::string name() const override { return "NTLMSSP"; }
+  std::string principal() const override { return "RAMPART\\rampartd"; }
+  Result<std::unique_ptr<security::SecurityContext>> new_acceptor() override {
+    return fail(security::Errc::gss_failure, "not in this test");
+  }
+  Result<std::unique_ptr<security::SecurityContext>> new_initiator(const std::string&, security::AuthLevel) override {
+    return fail(security::Errc::gss_failure, "not in this test");
+  }
+};
+
+TEST_F(Mgmt, InqPrincNameReturnsTheProvidersPrincipal) {
+  auto registry = std::make_shared<security::ProviderRegistry>();
+  registry->add(std::make_shared<NamedProvider>());
+  server.core.set_providers(registry);
+  auto r = client.rpc<mgmt::InqPrincNameResponse>(4, mgmt::InqPrincNameRequest{10, 64}, 1);
+  EXPECT_EQ(r.princ_name, "RAMPART\\rampartd");
+  EXPECT_EQ(r.status, 0u);
+  // Too small for the name and its terminator: empty, ERROR_INSUFFICIENT_BUFFER.
+  r = client.rpc<mgmt::InqPrincNameResponse>(4, mgmt::InqPrincNameRequest{10, 16}, 1);
+  EXPECT_EQ(r.princ_name, "");
+  EXPECT_EQ(r.status, kInsufficientBuffer);
+  // An authentication service no provider serves.
+  r = client.rpc<mgmt::InqPrincNameResponse>(4, mgmt::InqPrincNameRequest{16, 64}, 1);
+  EXPECT_EQ(r.status, kRpcUnknownAuthnService);
 }
 
 TEST_F(Mgmt, TruncatedStubsFaultAndOpnumsAreBounded) {
