@@ -131,6 +131,19 @@ Result<GssCredential> GssCredential::password(const std::string& user, const std
   return GssCredential(cred, mech);
 }
 
+Result<GssCredential> GssCredential::ccache() {
+  // No name: the default principal of the default (or KRB5CCNAME) cache.
+  OM_uint32 minor = 0;
+  MechSet mechs(GssMech::kerberos);
+  gss_cred_id_t cred = GSS_C_NO_CREDENTIAL;
+  const OM_uint32 major = gss_acquire_cred(&minor, GSS_C_NO_NAME, GSS_C_INDEFINITE, mechs.get(),
+                                           GSS_C_INITIATE, &cred, nullptr, nullptr);
+  if (GSS_ERROR(major)) {
+    return fail(Errc::gss_failure, "no Kerberos credentials in the credentials cache (kinit?)");
+  }
+  return GssCredential(cred, GssMech::kerberos);
+}
+
 // --- GssContext ----------------------------------------------------------
 
 GssContext GssContext::acceptor(std::shared_ptr<const GssCredential> cred) {
@@ -140,11 +153,13 @@ GssContext GssContext::acceptor(std::shared_ptr<const GssCredential> cred) {
 }
 
 Result<GssContext> GssContext::initiator(std::shared_ptr<const GssCredential> cred,
-                                         const std::string& target, bool confidential) {
+                                         const std::string& target, bool confidential,
+                                         bool dce_style) {
   GssContext c;
   c.cred_ = std::move(cred);
   c.initiator_ = true;
   c.confidential_ = confidential;
+  c.dce_style_ = dce_style;
   OM_uint32 minor = 0;
   gss_buffer_desc buf{target.size(), const_cast<char*>(target.data())};
   gss_name_t name = GSS_C_NO_NAME;
@@ -161,6 +176,7 @@ GssContext::GssContext(GssContext&& o) noexcept
       target_(std::exchange(o.target_, nullptr)),
       initiator_(o.initiator_),
       confidential_(o.confidential_),
+      dce_style_(o.dce_style_),
       complete_(o.complete_),
       failed_(o.failed_),
       source_name_(std::move(o.source_name_)),
@@ -175,6 +191,7 @@ GssContext& GssContext::operator=(GssContext&& o) noexcept {
     target_ = std::exchange(o.target_, nullptr);
     initiator_ = o.initiator_;
     confidential_ = o.confidential_;
+    dce_style_ = o.dce_style_;
     complete_ = o.complete_;
     failed_ = o.failed_;
     source_name_ = std::move(o.source_name_);
@@ -248,6 +265,7 @@ Result<GssStep> GssContext::init_step(ByteSpan input) {
   gss_buffer_desc out = GSS_C_EMPTY_BUFFER;
   OM_uint32 flags = GSS_C_INTEG_FLAG | GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG;
   if (confidential_) flags |= GSS_C_CONF_FLAG;
+  if (dce_style_) flags |= GSS_C_DCE_STYLE | GSS_C_MUTUAL_FLAG;
   const OM_uint32 major = gss_init_sec_context(
       &minor, static_cast<gss_cred_id_t>(cred_->handle()), &ctx,
       static_cast<gss_name_t>(target_), mech_oid(cred_->mech()), flags, GSS_C_INDEFINITE,

@@ -43,6 +43,9 @@ class GssCredential {
   /// "user@REALM".
   [[nodiscard]] static Result<GssCredential> password(const std::string& user,
                                                       const std::string& password, GssMech mech);
+  /// Kerberos client credentials from the credentials cache (KRB5CCNAME or
+  /// the default), as kinit left them: what `rampart -k` uses.
+  [[nodiscard]] static Result<GssCredential> ccache();
 
   GssCredential(GssCredential&&) noexcept;
   GssCredential& operator=(GssCredential&&) noexcept;
@@ -68,8 +71,12 @@ class GssContext {
  public:
   [[nodiscard]] static GssContext acceptor(std::shared_ptr<const GssCredential> cred);
   /// `target` is a host-based service name such as "host@server".
+  /// `dce_style` asks for GSS_C_DCE_STYLE with mutual authentication: the
+  /// three-leg Kerberos exchange of [MS-RPCE] 3.3.1.5.2 / [MS-KILE] 3.2.5.3
+  /// (AP-REQ, AP-REP, and the client's own AP-REP back).
   [[nodiscard]] static Result<GssContext> initiator(std::shared_ptr<const GssCredential> cred,
-                                                    const std::string& target, bool confidential);
+                                                    const std::string& target, bool confidential,
+                                                    bool dce_style = false);
 
   /// Feeds the peer's token (empty for an initiator's first step).
   [[nodiscard]] Result<GssStep> step(ByteSpan input);
@@ -103,6 +110,7 @@ class GssContext {
   void* target_ = nullptr;  // gss_name_t (initiator)
   bool initiator_ = false;
   bool confidential_ = true;
+  bool dce_style_ = false;
   bool complete_ = false;
   bool failed_ = false;
   std::string source_name_;
