@@ -8,20 +8,32 @@
 
 #include "rampart/security/errc.hpp"
 #include "rampart/security/ntlm_sealer.hpp"
+#include "rampart/security/spnego_token.hpp"
 
 namespace rampart::security {
 namespace {
 
 // [MS-NLMP] 1.9 / gss-ntlmssp: NTLMSSP's mechanism OID 1.3.6.1.4.1.311.2.2.10.
 gss_OID_desc kNtlmOid = {10, const_cast<char*>("\x2b\x06\x01\x04\x01\x82\x37\x02\x02\x0a")};
+// RFC 4178: SPNEGO's OID 1.3.6.1.5.5.2.
+gss_OID_desc kSpnegoOid = {6, const_cast<char*>("\x2b\x06\x01\x05\x05\x02")};
 
 gss_OID mech_oid(GssMech m) {
   switch (m) {
     case GssMech::ntlm: return &kNtlmOid;
     case GssMech::kerberos: return const_cast<gss_OID>(gss_mech_krb5);
     case GssMech::any: return GSS_C_NO_OID;
+    case GssMech::spnego: return &kSpnegoOid;
   }
   return GSS_C_NO_OID;
+}
+
+GssMech mech_of(gss_const_OID oid) {
+  if (oid == GSS_C_NO_OID) return GssMech::any;
+  if (gss_oid_equal(oid, &kNtlmOid) != 0) return GssMech::ntlm;
+  if (gss_oid_equal(oid, gss_mech_krb5) != 0) return GssMech::kerberos;
+  if (gss_oid_equal(oid, &kSpnegoOid) != 0) return GssMech::spnego;
+  return GssMech::any;
 }
 
 // A one-element OID set on the stack for desired_mechs.
@@ -106,6 +118,17 @@ Result<GssCredential> GssCredential::ntlm_user_file(const std::filesystem::path&
   return GssCredential(c, GssMech::ntlm);
 }
 
+Result<GssCredential> GssCredential::spnego_user_file(const std::filesystem::path& file,
+                                                      const std::string& service) {
+  void* c = RAMPART_TRY(acquire_from("ntlmssp_keyfile", file.string(), GssMech::spnego, service));
+  // Offer NTLM only: a krb5 acceptor would need a keytab this credential
+  // does not name (RFC 4178 4.2.1: the acceptor picks from what it offers).
+  OM_uint32 minor = 0;
+  gss_OID_set_desc ntlm_only{1, &kNtlmOid};
+  gss_set_neg_mechs(&minor, static_cast<gss_cred_id_t>(c), &ntlm_only);
+  return GssCredential(c, GssMech::spnego);
+}
+
 Result<GssCredential> GssCredential::keytab(const std::filesystem::path& file) {
   // No desired name: any service key in the keytab may accept.
   void* c = RAMPART_TRY(acquire_from("keytab", file.string(), GssMech::kerberos, {}));
@@ -181,7 +204,8 @@ GssContext::GssContext(GssContext&& o) noexcept
       failed_(o.failed_),
       source_name_(std::move(o.source_name_)),
       ntlm_flags_(o.ntlm_flags_),
-      last_status_(std::move(o.last_status_)) {}
+      last_status_(std::move(o.last_status_)),
+      actual_mech_(o.actual_mech_) {}
 
 GssContext& GssContext::operator=(GssContext&& o) noexcept {
   if (this != &o) {
@@ -197,6 +221,7 @@ GssContext& GssContext::operator=(GssContext&& o) noexcept {
     source_name_ = std::move(o.source_name_);
     ntlm_flags_ = o.ntlm_flags_;
     last_status_ = std::move(o.last_status_);
+    actual_mech_ = o.actual_mech_;
   }
   return *this;
 }
@@ -216,7 +241,16 @@ GssContext::~GssContext() {
 }
 
 void GssContext::note_ntlm_token(ByteSpan token) {
-  if (cred_ && cred_->mech() != GssMech::ntlm) return;
+  if (!cred_) return;
+  if (cred_->mech() == GssMech::spnego) {
+    // RFC 4178 4.2.2: the AUTHENTICATE message rides in negTokenResp's
+    // responseToken.
+    if (auto inner = spnego_inner_token(token)) {
+      if (auto f = ntlm_authenticate_flags(*inner)) ntlm_flags_ = *f;
+    }
+    return;
+  }
+  if (cred_->mech() != GssMech::ntlm) return;
   if (auto f = ntlm_authenticate_flags(token)) ntlm_flags_ = *f;
 }
 
@@ -236,10 +270,12 @@ Result<GssStep> GssContext::accept_step(ByteSpan input) {
   gss_buffer_desc in{input.size(), const_cast<std::uint8_t*>(input.data())};
   gss_buffer_desc out = GSS_C_EMPTY_BUFFER;
   gss_name_t src = GSS_C_NO_NAME;
+  gss_OID mech = GSS_C_NO_OID;
   const OM_uint32 major = gss_accept_sec_context(
       &minor, &ctx, static_cast<gss_cred_id_t>(cred_->handle()), &in,
-      GSS_C_NO_CHANNEL_BINDINGS, &src, nullptr, &out, nullptr, nullptr, nullptr);
+      GSS_C_NO_CHANNEL_BINDINGS, &src, &mech, &out, nullptr, nullptr, nullptr);
   ctx_ = ctx;
+  if (mech_of(mech) != GssMech::any) actual_mech_ = mech_of(mech);
   GssStep step{take(out), false};
   if (GSS_ERROR(major)) {
     last_status_ = status_text(major, minor);
@@ -263,15 +299,17 @@ Result<GssStep> GssContext::init_step(ByteSpan input) {
   gss_ctx_id_t ctx = static_cast<gss_ctx_id_t>(ctx_);
   gss_buffer_desc in{input.size(), const_cast<std::uint8_t*>(input.data())};
   gss_buffer_desc out = GSS_C_EMPTY_BUFFER;
+  gss_OID actual = GSS_C_NO_OID;
   OM_uint32 flags = GSS_C_INTEG_FLAG | GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG;
   if (confidential_) flags |= GSS_C_CONF_FLAG;
   if (dce_style_) flags |= GSS_C_DCE_STYLE | GSS_C_MUTUAL_FLAG;
   const OM_uint32 major = gss_init_sec_context(
       &minor, static_cast<gss_cred_id_t>(cred_->handle()), &ctx,
       static_cast<gss_name_t>(target_), mech_oid(cred_->mech()), flags, GSS_C_INDEFINITE,
-      GSS_C_NO_CHANNEL_BINDINGS, input.empty() ? GSS_C_NO_BUFFER : &in, nullptr, &out, nullptr,
+      GSS_C_NO_CHANNEL_BINDINGS, input.empty() ? GSS_C_NO_BUFFER : &in, &actual, &out, nullptr,
       nullptr);
   ctx_ = ctx;
+  if (mech_of(actual) != GssMech::any) actual_mech_ = mech_of(actual);
   GssStep step{take(out), false};
   if (GSS_ERROR(major)) {
     last_status_ = status_text(major, minor);

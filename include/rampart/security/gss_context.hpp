@@ -25,6 +25,7 @@ enum class GssMech : std::uint8_t {
   ntlm,      // 1.3.6.1.4.1.311.2.2.10 (gss-ntlmssp)
   kerberos,  // 1.2.840.113554.1.2.2
   any,       // whatever the credential offers
+  spnego,    // 1.3.6.1.5.5.2 (MIT's SPNEGO, negotiating ntlm or kerberos)
 };
 
 /// Acceptor or initiator credentials. Move-only; releases the handle.
@@ -37,6 +38,10 @@ class GssCredential {
   /// name such as "host@server".
   [[nodiscard]] static Result<GssCredential> ntlm_user_file(const std::filesystem::path& file,
                                                             const std::string& service);
+  /// The same user file offered through SPNEGO (MIT's SPNEGO mechanism
+  /// acquires the inner NTLM credential from the same cred store).
+  [[nodiscard]] static Result<GssCredential> spnego_user_file(const std::filesystem::path& file,
+                                                              const std::string& service);
   /// Kerberos service keys from a keytab (cred-store key "keytab").
   [[nodiscard]] static Result<GssCredential> keytab(const std::filesystem::path& file);
   /// Client credentials from a password. `user` is "DOMAIN\\user" or
@@ -89,6 +94,9 @@ class GssContext {
   /// NegotiateFlags from the AUTHENTICATE message the context saw or sent;
   /// empty for other mechanisms.
   [[nodiscard]] std::optional<std::uint32_t> ntlm_flags() const noexcept { return ntlm_flags_; }
+  /// The mechanism the exchange actually used (for SPNEGO the inner one,
+  /// once known); `any` before that.
+  [[nodiscard]] GssMech actual_mech() const noexcept { return actual_mech_; }
   /// The gss_ctx_id_t, for mechanism-specific calls (gss_wrap_iov for
   /// Kerberos); null before the first step.
   [[nodiscard]] void* native_handle() const noexcept { return ctx_; }
@@ -116,6 +124,7 @@ class GssContext {
   std::string source_name_;
   std::optional<std::uint32_t> ntlm_flags_;
   std::string last_status_;
+  GssMech actual_mech_ = GssMech::any;
 };
 
 }  // namespace rampart::security

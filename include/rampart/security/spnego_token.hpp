@@ -1,0 +1,19 @@
+// The inner mechanism token of a SPNEGO message (RFC 4178 4.2), read with
+// strict DER bounds. Only used to find the NTLM AUTHENTICATE message whose
+// NegotiateFlags decide the NTLM keys ([MS-NLMP] 3.4.5): MIT's SPNEGO
+// mechanism does the negotiation itself.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "rampart/base/error.hpp"
+#include "rampart/security/crypto.hpp"
+
+namespace rampart::security {
+
+/// mechToken of a negTokenInit (wrapped in the RFC 2743 3.1 InitialContext
+/// token or bare) or responseToken of a negTokenResp.
+[[nodiscard]] Result<std::vector<std::uint8_t>> spnego_inner_token(ByteSpan token);
+
+}  // namespace rampart::security
