@@ -58,26 +58,37 @@ Parts parts_of(std::span<std::uint8_t> pdu, const AuthLayout& l) {
 
 }  // namespace
 
-Result<Krb5Protection> Krb5Protection::create(std::shared_ptr<GssContext> context, AuthLevel level,
-                                              bool header_sign) {
-  if (!context || !context->complete() || context->native_handle() == nullptr) {
+Result<std::unique_ptr<Krb5Protection>> Krb5Protection::create(GssContext& context,
+                                                               const ProtectionParams& params) {
+  if (!context.complete() || context.native_handle() == nullptr) {
     return fail(Errc::gss_failure, "Kerberos protection needs a complete security context");
   }
-  if (!valid_level(level)) return fail(Errc::bad_auth_level, "auth_level carries no per-PDU protection");
-  return Krb5Protection(std::move(context), level, header_sign);
+  if (!valid_level(params.established.level)) {
+    return fail(Errc::bad_auth_level, "auth_level carries no per-PDU protection");
+  }
+  std::unique_ptr<Krb5Protection> p(new Krb5Protection(context, params));
+  // AES (RFC 3962, RFC 4121) tokens do not depend on the data length; the
+  // stub plus pad is a multiple of 16 in any case ([MS-RPCE] 2.2.2.11).
+  p->signature_length_ = RAMPART_TRY(p->token_length(kAuthPadAlignment));
+  return p;
 }
 
-Result<std::size_t> Krb5Protection::auth_length(std::size_t protected_length) const {
+Result<std::size_t> Krb5Protection::token_length(std::size_t protected_length) const {
   OM_uint32 minor = 0;
-  if (level_ == AuthLevel::privacy) {
+  if (level() == AuthLevel::privacy) {
     // With DCE style the whole token (header, confounder, checksum and any
     // padding) is the HEADER buffer: there is no separate trailer.
     std::array<gss_iov_buffer_desc, 2> v{{{GSS_IOV_BUFFER_TYPE_HEADER, {0, nullptr}},
                                           {GSS_IOV_BUFFER_TYPE_DATA, {protected_length, nullptr}}}};
+    // An empty DATA buffer is wrapped integrity-only (see wrap), and
+    // gss_wrap_iov_length must be asked for that form explicitly.
+    const int want_conf = protected_length != 0 ? 1 : 0;
     int conf = 0;
-    const OM_uint32 major = gss_wrap_iov_length(&minor, native(*context_), 1, GSS_C_QOP_DEFAULT,
-                                                &conf, v.data(), v.size());
-    if (GSS_ERROR(major) || conf == 0) return fail(Errc::gss_failure, "gss_wrap_iov_length failed");
+    const OM_uint32 major = gss_wrap_iov_length(&minor, native(*context_), want_conf,
+                                                GSS_C_QOP_DEFAULT, &conf, v.data(), v.size());
+    if (GSS_ERROR(major) || conf != want_conf) {
+      return fail(Errc::gss_failure, "gss_wrap_iov_length failed");
+    }
     return v[0].buffer.length;
   }
   std::array<gss_iov_buffer_desc, 1> v{{{GSS_IOV_BUFFER_TYPE_MIC_TOKEN, {0, nullptr}}}};
@@ -87,17 +98,23 @@ Result<std::size_t> Krb5Protection::auth_length(std::size_t protected_length) co
   return v[0].buffer.length;
 }
 
+std::size_t Krb5Protection::signature_length_for(std::size_t protected_length) const {
+  if (protected_length != 0) return signature_length_;
+  auto n = token_length(0);
+  return n ? *n : signature_length_;
+}
+
 Result<AuthLayout> Krb5Protection::protect(std::span<std::uint8_t> pdu, std::size_t stub_offset) {
   if (failed_) return fail(Errc::sealer_failed, "Kerberos protection failed earlier");
   const AuthLayout l = RAMPART_TRY(locate_auth_trailer(pdu, stub_offset));
-  if (static_cast<AuthLevel>(l.trailer.auth_level) != level_) {
+  if (static_cast<AuthLevel>(l.trailer.auth_level) != level()) {
     return fail(Errc::bad_auth_level, "PDU built for another auth_level", l.trailer_offset + 1);
   }
-  const std::size_t want = RAMPART_TRY(auth_length(l.stub_length + l.pad_length));
+  const std::size_t want = RAMPART_TRY(token_length(l.stub_length + l.pad_length));
   if (l.auth_length != want) {
     return fail(Errc::bad_signature_length, "auth_length is not the Kerberos token size", 10);
   }
-  auto r = level_ == AuthLevel::privacy ? wrap(pdu, l) : sign(pdu, l);
+  auto r = level() == AuthLevel::privacy ? wrap(pdu, l) : sign(pdu, l);
   if (!r) {
     failed_ = true;
     return std::unexpected(r.error());
@@ -105,29 +122,28 @@ Result<AuthLayout> Krb5Protection::protect(std::span<std::uint8_t> pdu, std::siz
   return l;
 }
 
-Result<AuthLayout> Krb5Protection::unprotect(std::span<std::uint8_t> pdu, std::size_t stub_offset,
-                                             const EstablishedAuth& established) {
+Result<AuthLayout> Krb5Protection::unprotect(std::span<std::uint8_t> pdu, std::size_t stub_offset) {
   if (failed_) return fail(Errc::sealer_failed, "Kerberos protection failed earlier");
+  const EstablishedAuth& est = params_.established;
   auto r = [&]() -> Result<AuthLayout> {
     const AuthLayout l = RAMPART_TRY(locate_auth_trailer(pdu, stub_offset));
-    if (l.trailer.auth_type != established.auth_type) {
+    if (l.trailer.auth_type != est.auth_type) {
       return fail(Errc::auth_type_changed, "auth_type differs from the established context",
                   l.trailer_offset);
     }
-    if (static_cast<AuthLevel>(l.trailer.auth_level) != established.level ||
-        established.level != level_) {
+    if (static_cast<AuthLevel>(l.trailer.auth_level) != est.level) {
       return fail(Errc::auth_level_changed, "auth_level differs from the established one",
                   l.trailer_offset + 1);
     }
-    if (l.trailer.auth_context_id != established.context_id) {
+    if (l.trailer.auth_context_id != est.context_id) {
       return fail(Errc::auth_context_changed, "auth_context_id differs from the established one",
                   l.trailer_offset + 4);
     }
-    const std::size_t want = RAMPART_TRY(auth_length(l.stub_length + l.pad_length));
+    const std::size_t want = RAMPART_TRY(token_length(l.stub_length + l.pad_length));
     if (l.auth_length != want) {
       return fail(Errc::bad_signature_length, "auth_length is not the Kerberos token size", 10);
     }
-    RAMPART_CHECK(level_ == AuthLevel::privacy ? unwrap(pdu, l) : verify(pdu, l));
+    RAMPART_CHECK(level() == AuthLevel::privacy ? unwrap(pdu, l) : verify(pdu, l));
     return l;
   }();
   if (!r) failed_ = true;
@@ -138,15 +154,18 @@ Result<void> Krb5Protection::wrap(std::span<std::uint8_t> pdu, const AuthLayout&
   const Parts p = parts_of(pdu, l);
   std::array<gss_iov_buffer_desc, 4> v{
       iov(GSS_IOV_BUFFER_TYPE_HEADER, p.token),
-      iov(GSS_IOV_BUFFER_TYPE_SIGN_ONLY, header_sign_ ? p.before : std::span<std::uint8_t>{}),
+      iov(GSS_IOV_BUFFER_TYPE_SIGN_ONLY, params_.header_sign ? p.before : std::span<std::uint8_t>{}),
       iov(GSS_IOV_BUFFER_TYPE_DATA, p.data),
-      iov(GSS_IOV_BUFFER_TYPE_SIGN_ONLY, header_sign_ ? p.trailer : std::span<std::uint8_t>{})};
+      iov(GSS_IOV_BUFFER_TYPE_SIGN_ONLY, params_.header_sign ? p.trailer : std::span<std::uint8_t>{})};
   OM_uint32 minor = 0;
   int conf = 0;
   const OM_uint32 major =
       gss_wrap_iov(&minor, native(*context_), 1, GSS_C_QOP_DEFAULT, &conf, v.data(), v.size());
   if (GSS_ERROR(major)) return fail(Errc::gss_failure, "gss_wrap_iov failed");
-  if (conf == 0) return fail(Errc::gss_failure, "gss_wrap_iov did not encrypt");
+  // MIT wraps a token without DATA octets as integrity-only (there is
+  // nothing to conceal: an empty stub, as in mgmt inq_if_ids); any other
+  // unsealed token is a failure.
+  if (conf == 0 && !p.data.empty()) return fail(Errc::gss_failure, "gss_wrap_iov did not encrypt");
   if (v[0].buffer.length != p.token.size()) {
     return fail(Errc::bad_signature_length, "gss_wrap_iov changed the token size");
   }
@@ -157,22 +176,25 @@ Result<void> Krb5Protection::unwrap(std::span<std::uint8_t> pdu, const AuthLayou
   const Parts p = parts_of(pdu, l);
   std::array<gss_iov_buffer_desc, 4> v{
       iov(GSS_IOV_BUFFER_TYPE_HEADER, p.token),
-      iov(GSS_IOV_BUFFER_TYPE_SIGN_ONLY, header_sign_ ? p.before : std::span<std::uint8_t>{}),
+      iov(GSS_IOV_BUFFER_TYPE_SIGN_ONLY, params_.header_sign ? p.before : std::span<std::uint8_t>{}),
       iov(GSS_IOV_BUFFER_TYPE_DATA, p.data),
-      iov(GSS_IOV_BUFFER_TYPE_SIGN_ONLY, header_sign_ ? p.trailer : std::span<std::uint8_t>{})};
+      iov(GSS_IOV_BUFFER_TYPE_SIGN_ONLY, params_.header_sign ? p.trailer : std::span<std::uint8_t>{})};
   OM_uint32 minor = 0;
   int conf = 0;
   gss_qop_t qop = 0;
   const OM_uint32 major = gss_unwrap_iov(&minor, native(*context_), &conf, &qop, v.data(), v.size());
   RAMPART_CHECK(check_received(major, l.auth_value_offset));
   // A token that verifies but was only signed is a downgrade from privacy.
-  if (conf == 0) return fail(Errc::bad_auth_level, "privacy PDU whose token is not sealed", l.auth_value_offset);
+  // (An empty stub has nothing to seal; see wrap.)
+  if (conf == 0 && !p.data.empty()) {
+    return fail(Errc::bad_auth_level, "privacy PDU whose token is not sealed", l.auth_value_offset);
+  }
   return {};
 }
 
 Result<void> Krb5Protection::sign(std::span<std::uint8_t> pdu, const AuthLayout& l) {
   const Parts p = parts_of(pdu, l);
-  const auto covered = header_sign_ ? pdu.first(l.auth_value_offset) : p.data;
+  const auto covered = params_.header_sign ? pdu.first(l.auth_value_offset) : p.data;
   gss_buffer_desc msg = buffer_of(covered);
   gss_buffer_desc mic = GSS_C_EMPTY_BUFFER;
   OM_uint32 minor = 0;
@@ -187,13 +209,34 @@ Result<void> Krb5Protection::sign(std::span<std::uint8_t> pdu, const AuthLayout&
 
 Result<void> Krb5Protection::verify(std::span<std::uint8_t> pdu, const AuthLayout& l) {
   const Parts p = parts_of(pdu, l);
-  const auto covered = header_sign_ ? pdu.first(l.auth_value_offset) : p.data;
+  const auto covered = params_.header_sign ? pdu.first(l.auth_value_offset) : p.data;
   gss_buffer_desc msg = buffer_of(covered);
   gss_buffer_desc mic = buffer_of(p.token);
   OM_uint32 minor = 0;
   gss_qop_t qop = 0;
   const OM_uint32 major = gss_verify_mic(&minor, native(*context_), &msg, &mic, &qop);
   return check_received(major, l.auth_value_offset);
+}
+
+Result<std::unique_ptr<PduProtection>> make_krb5_protection(GssContext& context,
+                                                            const ProtectionParams& params) {
+  auto p = RAMPART_TRY(Krb5Protection::create(context, params));
+  return std::unique_ptr<PduProtection>(std::move(p));
+}
+
+std::shared_ptr<SecurityProvider> make_kerberos_provider(
+    std::shared_ptr<const GssCredential> acceptor, std::shared_ptr<const GssCredential> initiator,
+    std::string principal) {
+  GssProviderConfig c;
+  c.auth_type = auth_type::kKerberos;
+  c.mech = GssMech::kerberos;
+  c.name = "Kerberos";
+  c.principal = std::move(principal);
+  c.acceptor_cred = std::move(acceptor);
+  c.initiator_cred = std::move(initiator);
+  c.dce_style = true;  // [MS-RPCE] 3.3.1.5.2: AP-REQ, AP-REP, AP-REP
+  c.protections[GssMech::kerberos] = &make_krb5_protection;
+  return make_gss_provider(std::move(c));
 }
 
 }  // namespace rampart::security

@@ -18,6 +18,9 @@
 // next one: a duplicate, old, early or late token is refused as
 // bad_sequence_number even where GSSAPI only reports it as supplementary
 // status. After any refusal the protection is failed for good.
+//
+// The protection borrows the GssContext: whoever holds the SecurityContext
+// keeps it alive as long as the protection.
 #pragma once
 
 #include <cstddef>
@@ -28,49 +31,62 @@
 #include "rampart/base/error.hpp"
 #include "rampart/security/auth_trailer.hpp"
 #include "rampart/security/gss_context.hpp"
-#include "rampart/security/ntlm_pdu_protection.hpp"  // EstablishedAuth
+#include "rampart/security/security_provider.hpp"
 
 namespace rampart::security {
 
-class Krb5Protection {
+class Krb5Protection final : public PduProtection {
  public:
-  /// `context` must be complete (Kerberos, or SPNEGO that chose Kerberos).
-  /// `level` is packet, integrity or privacy; `header_sign` is whether both
-  /// sides agreed on PFC_SUPPORT_HEADER_SIGN.
-  [[nodiscard]] static Result<Krb5Protection> create(std::shared_ptr<GssContext> context,
-                                                     AuthLevel level, bool header_sign);
+  /// `context` must be complete (Kerberos, or SPNEGO that chose Kerberos)
+  /// and outlive the protection: it holds the keys and sequence numbers.
+  /// The level in `params.established` is packet, integrity or privacy.
+  [[nodiscard]] static Result<std::unique_ptr<Krb5Protection>> create(GssContext& context,
+                                                                      const ProtectionParams& params);
 
-  /// The auth_length to reserve for a PDU whose stub plus auth pad is
-  /// `protected_length` octets (the wrap token's header, or the MIC size).
-  [[nodiscard]] Result<std::size_t> auth_length(std::size_t protected_length) const;
+  const EstablishedAuth& established() const noexcept override { return params_.established; }
+  /// The token size for the enctype and level (AES: 28-octet MIC, 60-octet
+  /// DCE-style wrap header), independent of the stub length.
+  std::size_t signature_length() const noexcept override { return signature_length_; }
+  /// MIT wraps an empty stub integrity-only: a shorter token.
+  std::size_t signature_length_for(std::size_t protected_length) const override;
+  bool header_sign() const noexcept override { return params_.header_sign; }
 
   /// Fills the auth_value of an outgoing PDU built with append_auth_trailer
-  /// and auth_length(stub + pad); at privacy encrypts stub and pad.
-  [[nodiscard]] Result<AuthLayout> protect(std::span<std::uint8_t> pdu, std::size_t stub_offset);
-
+  /// and signature_length(); at privacy encrypts stub and pad in place.
+  Result<AuthLayout> protect(std::span<std::uint8_t> pdu, std::size_t stub_offset) override;
   /// Checks an incoming PDU: geometry (C4), auth_type/level/context against
-  /// `established` (C5), the token's checksum and sequence number, and at
+  /// established() (C5), the token's checksum and sequence number, and at
   /// privacy that the token really was sealed; decrypts in place.
-  [[nodiscard]] Result<AuthLayout> unprotect(std::span<std::uint8_t> pdu, std::size_t stub_offset,
-                                             const EstablishedAuth& established);
+  Result<AuthLayout> unprotect(std::span<std::uint8_t> pdu, std::size_t stub_offset) override;
 
-  [[nodiscard]] AuthLevel level() const noexcept { return level_; }
-  [[nodiscard]] bool header_sign() const noexcept { return header_sign_; }
   [[nodiscard]] bool failed() const noexcept { return failed_; }
 
  private:
-  Krb5Protection(std::shared_ptr<GssContext> c, AuthLevel level, bool header_sign) noexcept
-      : context_(std::move(c)), level_(level), header_sign_(header_sign) {}
+  Krb5Protection(GssContext& c, const ProtectionParams& p) noexcept : context_(&c), params_(p) {}
 
+  [[nodiscard]] Result<std::size_t> token_length(std::size_t protected_length) const;
+  [[nodiscard]] AuthLevel level() const noexcept { return params_.established.level; }
   [[nodiscard]] Result<void> wrap(std::span<std::uint8_t> pdu, const AuthLayout& l);
   [[nodiscard]] Result<void> unwrap(std::span<std::uint8_t> pdu, const AuthLayout& l);
   [[nodiscard]] Result<void> sign(std::span<std::uint8_t> pdu, const AuthLayout& l);
   [[nodiscard]] Result<void> verify(std::span<std::uint8_t> pdu, const AuthLayout& l);
 
-  std::shared_ptr<GssContext> context_;
-  AuthLevel level_;
-  bool header_sign_;
+  GssContext* context_;
+  ProtectionParams params_;
+  std::size_t signature_length_ = 0;
   bool failed_ = false;
 };
+
+/// The ProtectionFactory for GssMech::kerberos (auth_type 16, or SPNEGO 9).
+[[nodiscard]] Result<std::unique_ptr<PduProtection>> make_krb5_protection(
+    GssContext& context, const ProtectionParams& params);
+
+/// Kerberos (auth_type 16): acceptor credentials from a keytab
+/// (GssCredential::keytab), initiator credentials from a password or the
+/// ccache; initiators ask for GSS_C_DCE_STYLE, the three-leg exchange.
+/// `principal` is what mgmt inq_princ_name reports ("host/name@REALM").
+[[nodiscard]] std::shared_ptr<SecurityProvider> make_kerberos_provider(
+    std::shared_ptr<const GssCredential> acceptor, std::shared_ptr<const GssCredential> initiator,
+    std::string principal = {});
 
 }  // namespace rampart::security

@@ -63,49 +63,54 @@ class Krb5 : public ::testing::Test {
   }
 
   struct Pair {
-    std::shared_ptr<GssContext> client;
-    std::shared_ptr<GssContext> server;
+    std::unique_ptr<SecurityContext> client;
+    std::unique_ptr<SecurityContext> server;
     int legs = 0;
-    std::vector<std::size_t> token_sizes;
   };
 
-  // Runs the exchange; each leg is one token from one side to the other.
+  // Runs the exchange through the Kerberos provider; each leg is one token
+  // from one side to the other.
   Result<Pair> exchange(const std::string& password) {
     auto sc = RAMPART_TRY(GssCredential::keytab(env_->keytab));
     auto cc = RAMPART_TRY(GssCredential::password(env_->user, password, GssMech::kerberos));
+    auto prov = make_kerberos_provider(std::make_shared<GssCredential>(std::move(sc)),
+                                       std::make_shared<GssCredential>(std::move(cc)));
+    EXPECT_EQ(prov->auth_type(), auth_type::kKerberos);
     Pair p;
-    p.server = std::make_shared<GssContext>(
-        GssContext::acceptor(std::make_shared<GssCredential>(std::move(sc))));
-    p.client = std::make_shared<GssContext>(RAMPART_TRY(GssContext::initiator(
-        std::make_shared<GssCredential>(std::move(cc)), env_->service, true, true)));
+    p.server = RAMPART_TRY(prov->new_acceptor());
+    p.client = RAMPART_TRY(prov->new_initiator(env_->service, AuthLevel::privacy));
     std::vector<std::uint8_t> token;
     for (int leg = 0; leg < 6; ++leg) {
-      GssContext& side = leg % 2 == 0 ? *p.client : *p.server;
-      if (side.complete()) break;
-      if (leg > 0 && token.empty()) break;
+      SecurityContext& side = leg % 2 == 0 ? *p.client : *p.server;
+      if (side.complete() || (leg > 0 && token.empty())) break;
       auto s = side.step(token);
       if (!s) {
         status_ = side.last_status();
         return std::unexpected(s.error());
       }
       token = std::move(s->output);
-      if (!token.empty()) {
-        ++p.legs;
-        p.token_sizes.push_back(token.size());
-      }
+      if (!token.empty()) ++p.legs;
     }
     return p;
   }
 
   struct Protected {
-    Krb5Protection client;
-    Krb5Protection server;
+    Pair contexts;
+    std::unique_ptr<PduProtection> client;
+    std::unique_ptr<PduProtection> server;
   };
-  Protected protections(AuthLevel level, bool header_sign) {
+  // `server_context_id` lets a test make the receiver expect what a flipped
+  // sec_trailer claims, so that only the token can catch the flip.
+  Protected protections(AuthLevel level, bool header_sign,
+                        std::uint32_t server_context_id = kContextId) {
     auto p = exchange(env_->password);
     EXPECT_TRUE(p) << (p ? "" : p.error().to_string() + " " + status_);
-    return {Krb5Protection::create(p->client, level, header_sign).value(),
-            Krb5Protection::create(p->server, level, header_sign).value()};
+    const EstablishedAuth est{auth_type::kKerberos, level, kContextId};
+    const EstablishedAuth server_est{auth_type::kKerberos, level, server_context_id};
+    Protected out{std::move(*p), nullptr, nullptr};
+    out.client = out.contexts.client->protection({est, header_sign, Role::initiator}).value();
+    out.server = out.contexts.server->protection({server_est, header_sign, Role::acceptor}).value();
+    return out;
   }
 
   std::optional<Env> env_;
@@ -119,7 +124,8 @@ TEST_F(Krb5, DceStyleExchangeHasThreeLegs) {
   EXPECT_EQ(p->legs, 3);
   EXPECT_TRUE(p->client->complete());
   EXPECT_TRUE(p->server->complete());
-  EXPECT_EQ(p->server->source_name(), env_->user);
+  EXPECT_EQ(p->server->peer_name(), env_->user);
+  EXPECT_EQ(p->server->mech(), GssMech::kerberos);
 }
 
 TEST_F(Krb5, WrongPasswordFails) {
@@ -127,16 +133,18 @@ TEST_F(Krb5, WrongPasswordFails) {
   EXPECT_FALSE(p);
 }
 
-void round_trip(Krb5Protection& sender, Krb5Protection& receiver, AuthLevel level, std::size_t n,
+void round_trip(PduProtection& sender, PduProtection& receiver, AuthLevel level, std::size_t n,
                 std::uint8_t ptype) {
   const auto stub = sample_stub(n);
-  const std::size_t len = sender.auth_length(n + auth_pad_for(n)).value();
+  const std::size_t len = sender.signature_length_for(n + auth_pad_for(n));
   auto pdu = request_pdu(stub, level, len, ptype);
   auto l = sender.protect(pdu, kStubOffset);
   ASSERT_TRUE(l) << l.error().to_string();
   const bool stub_in_clear = std::equal(stub.begin(), stub.end(), pdu.begin() + kStubOffset);
-  EXPECT_EQ(stub_in_clear, level != AuthLevel::privacy);
-  auto r = receiver.unprotect(pdu, kStubOffset, {auth_type::kKerberos, level, kContextId});
+  if (n > 0) {
+    EXPECT_EQ(stub_in_clear, level != AuthLevel::privacy);
+  }
+  auto r = receiver.unprotect(pdu, kStubOffset);
   ASSERT_TRUE(r) << r.error().to_string();
   EXPECT_TRUE(std::equal(stub.begin(), stub.end(), pdu.begin() + kStubOffset));
 }
@@ -147,8 +155,8 @@ TEST_F(Krb5, RoundTripsBothWaysAtEveryLevel) {
       SCOPED_TRACE(::testing::Message() << "level " << int(level) << " header_sign " << hs);
       auto p = protections(level, hs);
       for (std::size_t n : {0U, 1U, 16U, 100U, 1000U}) {
-        round_trip(p.client, p.server, level, n, 0x00);  // request
-        round_trip(p.server, p.client, level, n, 0x02);  // response
+        round_trip(*p.client, *p.server, level, n, 0x00);  // request
+        round_trip(*p.server, *p.client, level, n, 0x02);  // response
       }
     }
   }
@@ -157,9 +165,11 @@ TEST_F(Krb5, RoundTripsBothWaysAtEveryLevel) {
 TEST_F(Krb5, PrivacyTokenIsLargerThanIntegrityMic) {
   auto i = protections(AuthLevel::integrity, true);
   auto v = protections(AuthLevel::privacy, true);
-  // AES: a 28-octet MIC token ([RFC 4121] 4.2.6.1), a 60-octet DCE-style wrap header.
-  EXPECT_EQ(i.client.auth_length(16).value(), 28U);
-  EXPECT_EQ(v.client.auth_length(16).value(), 60U);
+  // AES256: a 28-octet MIC token ([RFC 4121] 4.2.6.1: 16-octet header and a
+  // 12-octet HMAC) and a 76-octet DCE-style wrap token (header, confounder,
+  // filler, encrypted header copy and HMAC, all ahead of the data).
+  EXPECT_EQ(i.client->signature_length(), 28U);
+  EXPECT_EQ(v.client->signature_length(), 76U);
 }
 
 // Every single-bit flip in what the token covers is refused; with header
@@ -167,62 +177,60 @@ TEST_F(Krb5, PrivacyTokenIsLargerThanIntegrityMic) {
 TEST_F(Krb5, EveryCoveredBitFlipIsRefused) {
   for (auto level : {AuthLevel::integrity, AuthLevel::privacy}) {
     const auto stub = sample_stub(32);
-    auto probe = protections(level, true);
-    const std::size_t len = probe.client.auth_length(32).value();
-    auto pdu = request_pdu(stub, level, len);
-    ASSERT_TRUE(probe.client.protect(pdu, kStubOffset));
-    // Offsets 0..15 hold frag_length/auth_length, whose change is caught by
-    // geometry; flip fields that geometry does not check: call_id, opnum,
-    // stub, the sec_trailer's context id, and the token.
+    // frag_length, auth_length and the trailer's geometry fields are caught
+    // before any crypto; flip what only the token protects: call_id, opnum,
+    // stub, the sec_trailer's context id, and the token itself.
     const std::size_t trailer = kStubOffset + 32;
     for (std::size_t off : {std::size_t{12}, std::size_t{22}, kStubOffset, kStubOffset + 31,
-                            trailer + 4, trailer + 8, pdu.size() - 1}) {
+                            trailer + 4, trailer + 8, trailer + 27}) {
       SCOPED_TRACE(::testing::Message() << "level " << int(level) << " offset " << off);
-      auto p = protections(level, true);
-      auto copy = request_pdu(stub, level, len);
-      ASSERT_TRUE(p.client.protect(copy, kStubOffset));
-      copy[off] ^= 0x01;
-      EstablishedAuth est{auth_type::kKerberos, level, kContextId};
-      if (off == trailer + 4) est.context_id ^= 0x01;  // the receiver's context matches the flip
-      auto r = p.server.unprotect(copy, kStubOffset, est);
-      EXPECT_FALSE(r);
-      EXPECT_TRUE(p.server.failed());
+      const std::uint32_t expect = off == trailer + 4 ? kContextId ^ 1U : kContextId;
+      auto p = protections(level, true, expect);
+      auto pdu = request_pdu(stub, level, p.client->signature_length());
+      ASSERT_TRUE(p.client->protect(pdu, kStubOffset));
+      pdu[off] ^= 0x01;
+      auto r = p.server->unprotect(pdu, kStubOffset);
+      ASSERT_FALSE(r);
+      EXPECT_TRUE(r.error().is(Errc::bad_checksum)) << r.error().to_string();
+      // Final: even the untouched next PDU is refused afterwards.
+      auto next = request_pdu(stub, level, p.client->signature_length());
+      ASSERT_TRUE(p.client->protect(next, kStubOffset));
+      EXPECT_FALSE(p.server->unprotect(next, kStubOffset));
     }
   }
 }
 
 TEST_F(Krb5, WithoutHeaderSigningTheHeaderIsNotCovered) {
-  // What Windows and Samba do without PFC_SUPPORT_HEADER_SIGN: which is why
-  // the client insists on it once offered ([MS-RPCE] 3.3.1.5.2.2).
+  // What Windows and Samba do without PFC_SUPPORT_HEADER_SIGN, and why the
+  // client insists on it once offered ([MS-RPCE] 3.3.1.5.2.2).
   auto p = protections(AuthLevel::privacy, false);
   const auto stub = sample_stub(32);
-  auto pdu = request_pdu(stub, AuthLevel::privacy, p.client.auth_length(32).value());
-  ASSERT_TRUE(p.client.protect(pdu, kStubOffset));
+  auto pdu = request_pdu(stub, AuthLevel::privacy, p.client->signature_length());
+  ASSERT_TRUE(p.client->protect(pdu, kStubOffset));
   pdu[22] ^= 0x01;  // opnum
-  EXPECT_TRUE(p.server.unprotect(pdu, kStubOffset, {auth_type::kKerberos, AuthLevel::privacy, kContextId}));
+  EXPECT_TRUE(p.server->unprotect(pdu, kStubOffset));
 }
 
 TEST_F(Krb5, ReplayAndReorderAreRefused) {
   auto p = protections(AuthLevel::integrity, true);
   const auto stub = sample_stub(16);
-  const std::size_t len = p.client.auth_length(16).value();
-  const EstablishedAuth est{auth_type::kKerberos, AuthLevel::integrity, kContextId};
+  const std::size_t len = p.client->signature_length();
   auto first = request_pdu(stub, AuthLevel::integrity, len);
   auto second = request_pdu(stub, AuthLevel::integrity, len);
-  ASSERT_TRUE(p.client.protect(first, kStubOffset));
-  ASSERT_TRUE(p.client.protect(second, kStubOffset));
+  ASSERT_TRUE(p.client->protect(first, kStubOffset));
+  ASSERT_TRUE(p.client->protect(second, kStubOffset));
   auto replayed = first;
-  ASSERT_TRUE(p.server.unprotect(first, kStubOffset, est));
-  auto r = p.server.unprotect(replayed, kStubOffset, est);
+  ASSERT_TRUE(p.server->unprotect(first, kStubOffset));
+  auto r = p.server->unprotect(replayed, kStubOffset);
   ASSERT_FALSE(r);
   EXPECT_TRUE(r.error().is(Errc::bad_sequence_number)) << r.error().to_string();
 
   auto q = protections(AuthLevel::integrity, true);
   auto a = request_pdu(stub, AuthLevel::integrity, len);
   auto b = request_pdu(stub, AuthLevel::integrity, len);
-  ASSERT_TRUE(q.client.protect(a, kStubOffset));
-  ASSERT_TRUE(q.client.protect(b, kStubOffset));
-  auto rb = q.server.unprotect(b, kStubOffset, est);  // a was dropped
+  ASSERT_TRUE(q.client->protect(a, kStubOffset));
+  ASSERT_TRUE(q.client->protect(b, kStubOffset));
+  auto rb = q.server->unprotect(b, kStubOffset);  // a was dropped
   ASSERT_FALSE(rb);
   EXPECT_TRUE(rb.error().is(Errc::bad_sequence_number)) << rb.error().to_string();
 }
@@ -230,15 +238,15 @@ TEST_F(Krb5, ReplayAndReorderAreRefused) {
 TEST_F(Krb5, ReflectionAndDowngradeAreRefused) {
   auto p = protections(AuthLevel::privacy, true);
   const auto stub = sample_stub(16);
-  auto pdu = request_pdu(stub, AuthLevel::privacy, p.client.auth_length(16).value());
-  ASSERT_TRUE(p.client.protect(pdu, kStubOffset));
-  // The client cannot accept its own token back (acceptor/initiator subkeys differ).
+  auto pdu = request_pdu(stub, AuthLevel::privacy, p.client->signature_length());
+  ASSERT_TRUE(p.client->protect(pdu, kStubOffset));
+  // The client cannot accept its own token back ([RFC 4121] 4.2.2 SentByAcceptor).
   auto own = pdu;
-  EXPECT_FALSE(p.client.unprotect(own, kStubOffset, {auth_type::kKerberos, AuthLevel::privacy, kContextId}));
+  EXPECT_FALSE(p.client->unprotect(own, kStubOffset));
   // A privacy receiver refuses a PDU whose trailer claims integrity.
   auto q = protections(AuthLevel::privacy, true);
   auto low = request_pdu(stub, AuthLevel::integrity, 28);
-  auto r = q.server.unprotect(low, kStubOffset, {auth_type::kKerberos, AuthLevel::privacy, kContextId});
+  auto r = q.server->unprotect(low, kStubOffset);
   ASSERT_FALSE(r);
   EXPECT_TRUE(r.error().is(Errc::auth_level_changed)) << r.error().to_string();
 }
