@@ -45,6 +45,8 @@ struct ClientOptions {
   bool request_conc_mpx = true;
   /// The endpoint mapper's port for dynamic endpoints ([MS-RPCE] 2.1.1.1: 135).
   std::uint16_t epm_port = 135;
+  /// Authenticate the association (provider, level, target); none when empty.
+  std::optional<runtime::ClientAuth> auth;
 };
 
 /// Where to connect.
