@@ -190,6 +190,15 @@ Result<GssContext> GssContext::initiator(std::shared_ptr<const GssCredential> cr
     return fail(Errc::gss_failure, "gss_import_name failed for the target");
   }
   c.target_ = name;
+  if (!confidential && c.cred_->mech() == GssMech::kerberos) {
+    // MIT adds GSS_C_CONF_FLAG to every Kerberos context unless the
+    // credential says not to. Below privacy the flag must stay off: Samba
+    // (and Windows) size signatures from it, a 76-octet wrap token instead
+    // of a 28-octet MIC ([MS-KILE] 3.4.5.4.1). The option is per credential.
+    gss_buffer_desc empty = GSS_C_EMPTY_BUFFER;
+    gss_cred_id_t cred = static_cast<gss_cred_id_t>(c.cred_->handle());
+    (void)gss_set_cred_option(&minor, &cred, GSS_KRB5_CRED_NO_CI_FLAGS_X, &empty);
+  }
   return c;
 }
 

@@ -11,7 +11,8 @@
 #                               KDC_NETNS, KDC_WORKDIR, KDC_KRB5_CONFIG, KDC_PID.
 #   kdc_add_user NAME PASSWORD  principal NAME@REALM with that password.
 #   kdc_add_service SPN KEYTAB  principal SPN@REALM (e.g. host/rampart.test) with random
-#                               AES keys, exported to KEYTAB (kadmin.local ktadd).
+#                               AES keys and no PAC (no_auth_data_required: a standalone
+#                               Samba refuses tickets with one), exported to KEYTAB.
 #   kdc_kinit USER PASSWORD CCACHE
 #                               kinit USER@REALM into CCACHE (a FILE: path), inside NS.
 #   kdc_env                     prints KRB5_CONFIG=... KRB5_KDC_PROFILE=... for `env`.
@@ -116,7 +117,7 @@ kdc_add_user() {
 
 kdc_add_service() {
   local spn=$1 keytab=$2
-  _kdc_run kadmin.local -r "$KDC_REALM" -q "addprinc -randkey $spn@$KDC_REALM" >>"$KDC_WORKDIR/kadmin.out" 2>&1 &&
+  _kdc_run kadmin.local -r "$KDC_REALM" -q "addprinc -randkey +no_auth_data_required $spn@$KDC_REALM" >>"$KDC_WORKDIR/kadmin.out" 2>&1 &&
     _kdc_run kadmin.local -r "$KDC_REALM" -q "ktadd -k $keytab $spn@$KDC_REALM" >>"$KDC_WORKDIR/kadmin.out" 2>&1 ||
     interop_die "kadmin.local could not create $spn or its keytab"
 }
