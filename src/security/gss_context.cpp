@@ -154,17 +154,27 @@ Result<GssCredential> GssCredential::password(const std::string& user, const std
   return GssCredential(cred, mech);
 }
 
-Result<GssCredential> GssCredential::ccache() {
+Result<void> GssCredential::restrict_negotiation(GssMech inner) {
+  OM_uint32 minor = 0;
+  gss_OID_set_desc only{1, mech_oid(inner)};
+  if (mech_ != GssMech::spnego || only.elements == GSS_C_NO_OID ||
+      GSS_ERROR(gss_set_neg_mechs(&minor, static_cast<gss_cred_id_t>(cred_), &only))) {
+    return fail(Errc::gss_failure, "gss_set_neg_mechs failed");
+  }
+  return {};
+}
+
+Result<GssCredential> GssCredential::ccache(GssMech mech) {
   // No name: the default principal of the default (or KRB5CCNAME) cache.
   OM_uint32 minor = 0;
-  MechSet mechs(GssMech::kerberos);
+  MechSet mechs(mech);
   gss_cred_id_t cred = GSS_C_NO_CREDENTIAL;
   const OM_uint32 major = gss_acquire_cred(&minor, GSS_C_NO_NAME, GSS_C_INDEFINITE, mechs.get(),
                                            GSS_C_INITIATE, &cred, nullptr, nullptr);
   if (GSS_ERROR(major)) {
     return fail(Errc::gss_failure, "no Kerberos credentials in the credentials cache (kinit?)");
   }
-  return GssCredential(cred, GssMech::kerberos);
+  return GssCredential(cred, mech);
 }
 
 // --- GssContext ----------------------------------------------------------
@@ -190,7 +200,7 @@ Result<GssContext> GssContext::initiator(std::shared_ptr<const GssCredential> cr
     return fail(Errc::gss_failure, "gss_import_name failed for the target");
   }
   c.target_ = name;
-  if (!confidential && c.cred_->mech() == GssMech::kerberos) {
+  if (!confidential && (c.cred_->mech() == GssMech::kerberos || c.cred_->mech() == GssMech::spnego)) {
     // MIT adds GSS_C_CONF_FLAG to every Kerberos context unless the
     // credential says not to. Below privacy the flag must stay off: Samba
     // (and Windows) size signatures from it, a 76-octet wrap token instead

@@ -239,4 +239,20 @@ std::shared_ptr<SecurityProvider> make_kerberos_provider(
   return make_gss_provider(std::move(c));
 }
 
+std::shared_ptr<SecurityProvider> make_spnego_kerberos_provider(
+    std::shared_ptr<const GssCredential> acceptor, std::shared_ptr<const GssCredential> initiator,
+    std::string principal) {
+  GssProviderConfig c;
+  c.auth_type = auth_type::kSpnego;
+  c.mech = GssMech::spnego;
+  c.name = "SPNEGO";
+  c.principal = std::move(principal);
+  c.acceptor_cred = std::move(acceptor);
+  c.initiator_cred = std::move(initiator);
+  c.dce_style = true;
+  c.protections[GssMech::kerberos] = &make_krb5_protection;
+  c.protections[GssMech::ntlm] = &make_ntlm_protection;
+  return make_gss_provider(std::move(c));
+}
+
 }  // namespace rampart::security

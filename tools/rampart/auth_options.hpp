@@ -20,6 +20,7 @@ struct AuthOptions {
   bool kerberos = false;      // -k: Kerberos (auth type 16), from the ccache unless a password is given
   std::string level;          // --auth-level: connect, packet, integrity, privacy (default privacy)
   std::string spn;            // --spn: the server's service name, default host@HOST
+  std::string type;           // --auth-type: ntlm, kerberos or spnego (default ntlm, kerberos with -k)
 
   [[nodiscard]] bool wanted() const noexcept { return !user.empty() || kerberos; }
 };

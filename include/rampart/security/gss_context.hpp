@@ -49,8 +49,12 @@ class GssCredential {
   [[nodiscard]] static Result<GssCredential> password(const std::string& user,
                                                       const std::string& password, GssMech mech);
   /// Kerberos client credentials from the credentials cache (KRB5CCNAME or
-  /// the default), as kinit left them: what `rampart -k` uses.
-  [[nodiscard]] static Result<GssCredential> ccache();
+  /// the default), as kinit left them: what `rampart -k` uses. `mech` is
+  /// kerberos, or spnego to offer them through SPNEGO.
+  [[nodiscard]] static Result<GssCredential> ccache(GssMech mech = GssMech::kerberos);
+  /// For a SPNEGO credential: offer only `inner` (RFC 4178 4.2.1,
+  /// gss_set_neg_mechs), so that the peer cannot steer to another one.
+  [[nodiscard]] Result<void> restrict_negotiation(GssMech inner);
 
   GssCredential(GssCredential&&) noexcept;
   GssCredential& operator=(GssCredential&&) noexcept;

@@ -89,4 +89,11 @@ class Krb5Protection final : public PduProtection {
     std::shared_ptr<const GssCredential> acceptor, std::shared_ptr<const GssCredential> initiator,
     std::string principal = {});
 
+/// SPNEGO (auth_type 9) for initiators and acceptors that may end up with
+/// Kerberos or NTLM: DCE style for the Kerberos legs, each mechanism with
+/// its own protection. Impacket and Windows negotiate Kerberos this way.
+[[nodiscard]] std::shared_ptr<SecurityProvider> make_spnego_kerberos_provider(
+    std::shared_ptr<const GssCredential> acceptor, std::shared_ptr<const GssCredential> initiator,
+    std::string principal = {});
+
 }  // namespace rampart::security
