@@ -232,6 +232,8 @@ Outcome<PrincResult> princ(const binding::StringBinding& b, std::uint32_t authn,
 Outcome<MapResult> map(const std::string& host_text, const std::string& iface_text, const std::string& protseq,
                        const CommonOptions& common) {
   const std::string host = bare_host(host_text);
+  if (common.auth.wanted())
+    return std::unexpected(Failure{"map does not authenticate (ept_map needs no authentication)", kExitUsage, ""});
   auto iface = parse_interface(iface_text);
   if (!iface) return std::unexpected(iface.error());
   const auto* ps = binding::find_protseq(protseq);
