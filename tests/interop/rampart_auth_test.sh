@@ -9,16 +9,22 @@
 #     tshark, given the keytab, decrypts and decodes that session too.
 # Samba's log must show no verification trailer it could not parse.
 #
-#   rampart_auth_test.sh RAMPART
+#  3. With RAMPARTD: the same NTLM checks against rampartd with an NTLM user file, and tshark
+#     decrypting that session.
+#
+#   rampart_auth_test.sh RAMPART [RAMPARTD]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib/kdc.sh
 source "$here/lib/kdc.sh"
+# shellcheck source=lib/rampartd.sh
+source "$here/lib/rampartd.sh"
 # shellcheck source=lib/capture.sh
 source "$here/lib/capture.sh"
 interop_require_root
-(($# == 1)) || interop_die "usage: $0 RAMPART"
+(($# == 1 || $# == 2)) || interop_die "usage: $0 RAMPART [RAMPARTD]"
 rampart=$1
+rampartd=${2:-}
 password='Alice-Ntlm-Pass1'
 user=daemon  # passdb entries need a Unix account; daemon exists on every Debian system
 
@@ -114,6 +120,40 @@ interop_log "tshark (Kerberos): $kmalformed malformed, $kexperts expert errors, 
 ((kdecoded >= 3 && ksealed == 0)) || { interop_log "FAIL: Kerberos-sealed stubs"; failures=$((failures + 1)); }
 vt_errors=$(grep -c 'ndr_pull_error' "$work"/samba/log/log.rpcd_epmapper 2>/dev/null || true)
 ((vt_errors == 0)) || { interop_log "FAIL: Samba could not parse $vt_errors requests"; failures=$((failures + 1)); }
+
+if [[ -n $rampartd ]]; then
+  rns="rpauthd-$$"
+  mkdir -p "$work/rampartd"
+  rampartd_write_conf "$work/rampartd"
+  printf 'RAMPART:%s:%s\n' "$user" "$password" >"$work/rampartd/users"
+  cat >>"$work/rampartd/rampartd.toml" <<CONF
+[security]
+ntlm_user_file = "$work/rampartd/users"
+service = "host@$KDC_HOST"
+CONF
+  netns_create "$rns"
+  interop_at_exit netns_delete "$rns"
+  capture_start "$rns" "$work/rampartd.pcapng"
+  ip netns exec "$rns" "$rampartd" --config "$work/rampartd/rampartd.toml" >"$work/rampartd/rampartd.log" 2>&1 &
+  interop_at_exit kill "$!"
+  interop_wait_until 10 netns_exec "$rns" bash -c 'exec 3<>/dev/tcp/127.0.0.1/135' 2>/dev/null ||
+    { cat "$work/rampartd/rampartd.log" >&2; interop_die "rampartd did not listen"; }
+  for level in integrity privacy; do
+    check "rampartd: ifids NTLM $level" bash -c "ip netns exec $rns $rampart ifids 127.0.0.1 \
+      -U 'RAMPART/$user%$password' --auth-level $level | grep -q 'status ok'"
+    check "rampartd: dump NTLM $level" bash -c "ip netns exec $rns $rampart dump 127.0.0.1 \
+      -U 'RAMPART/$user%$password' --auth-level $level | grep -q 'lsarpc'"
+  done
+  refused "rampartd: wrong password" ip netns exec "$rns" "$rampart" ifids 127.0.0.1 -U "RAMPART/$user%wrong"
+  capture_stop "$work/rampartd.pcapng"
+  dsh() { tshark -r "$work/rampartd.pcapng" -o "ntlmssp.nt_password:$password" "$@" 2>/dev/null; }
+  dmalformed=$(dsh -V | grep -c -i malformed || true)
+  dexperts=$(dsh -q -z expert,error | grep -c -E '^ *[0-9]+ +[A-Za-z]' || true)
+  ddecoded=$(dsh | grep -c -E 'Lookup response|rpc__mgmt_inq_if_ids response' || true)
+  interop_log "tshark (rampartd, NTLM): $dmalformed malformed, $dexperts expert errors, $ddecoded replies decoded"
+  ((dmalformed == 0 && dexperts == 0 && ddecoded >= 4)) ||
+    { dsh -q -z expert,error >&2; interop_log "FAIL: rampartd capture"; failures=$((failures + 1)); }
+fi
 
 ((failures == 0)) || interop_die "$failures check(s) failed"
 interop_log "all checks passed"

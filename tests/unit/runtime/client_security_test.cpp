@@ -82,9 +82,11 @@ class ClientAuthTest : public ::testing::Test {
 
   // A protected response fragment from the server.
   std::vector<std::uint8_t> response(std::uint32_t call_id, const std::vector<std::uint8_t>& stub,
-                                     sec::AuthLevel level, sec::PduProtection& prot) {
+                                     sec::AuthLevel level, sec::PduProtection& prot,
+                                     std::uint8_t flags = pdu::pfc::kFirstLast) {
     pdu::Pdu r;
     r.header.ptype = pdu::PType::response;
+    r.header.pfc_flags = flags;
     r.header.call_id = call_id;
     r.body = pdu::Response{static_cast<std::uint32_t>(stub.size()), 0, 0, 0, stub};
     auto bytes = pdu::encode(r);
@@ -156,6 +158,35 @@ TEST_F(ClientAuthTest, NtlmBindAuth3ThenProtectedCallsBothWays) {
       EXPECT_EQ(c->stub, reply);
     }
   }
+}
+
+TEST_F(ClientAuthTest, EveryResponseFragmentIsVerified) {
+  ASSERT_TRUE(find<ev::Bound>(bind(sec::AuthLevel::privacy)));
+  std::vector<std::uint8_t> got;
+  const auto id = call({1, 2, 3}, got, sec::AuthLevel::privacy);
+  const std::vector<std::uint8_t> first(32, 0xab), second{1, 2, 3, 4, 5};
+  auto f1 = response(id, first, sec::AuthLevel::privacy, *server_prot_, pdu::pfc::kFirstFrag);
+  auto f2 = response(id, second, sec::AuthLevel::privacy, *server_prot_, pdu::pfc::kLastFrag);
+  std::vector<ClientEvent> done;
+  client_.on_bytes(f1, done);
+  EXPECT_TRUE(done.empty());
+  f2[30] ^= 0x01;  // the second fragment's sealed stub
+  client_.on_bytes(f2, done);
+  const auto* e = find<ev::ProtocolError>(done);
+  ASSERT_TRUE(e);
+  EXPECT_TRUE(e->error.is(ClientErrc::auth_failed)) << e->error.to_string();
+
+  client_ = ClientAssociation();
+  ASSERT_TRUE(find<ev::Bound>(bind(sec::AuthLevel::privacy)));
+  const auto id2 = call({1, 2, 3}, got, sec::AuthLevel::privacy);
+  done.clear();
+  client_.on_bytes(response(id2, first, sec::AuthLevel::privacy, *server_prot_, pdu::pfc::kFirstFrag), done);
+  client_.on_bytes(response(id2, second, sec::AuthLevel::privacy, *server_prot_, pdu::pfc::kLastFrag), done);
+  const auto* c = find<ev::CallCompleted>(done);
+  ASSERT_TRUE(c);
+  std::vector<std::uint8_t> want = first;
+  want.insert(want.end(), second.begin(), second.end());
+  EXPECT_EQ(c->stub, want);
 }
 
 TEST_F(ClientAuthTest, HeaderSigningNotEchoedIsADowngrade) {
