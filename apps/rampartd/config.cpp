@@ -238,6 +238,25 @@ std::expected<StaticEndpoint, std::string> parse_static_endpoint(const toml::tab
   return out;
 }
 
+// [security]: paths are absolute, because rampartd changes directory and
+// user after start.
+Status parse_security(const toml::table& t, SecurityConfig& out) {
+  CFG_CHECK(cfg::check_keys(t, "[security]", {"ntlm_user_file", "keytab", "service", "principal"}));
+  for (auto [key, field] : {std::pair{"ntlm_user_file", &out.ntlm_user_file}, std::pair{"keytab", &out.keytab}}) {
+    if (const auto* n = t.get(key)) {
+      *field = CFG_TRY(cfg::string(*n, key));
+      if (!field->empty() && field->front() != '/') return error_at(n->source(), std::string(key) + " must be an absolute path");
+    }
+  }
+  if (const auto* n = t.get("service")) {
+    out.service = CFG_TRY(cfg::string(*n, "service"));
+    if (!out.service.empty() && out.service.find('@') == std::string::npos)
+      return error_at(n->source(), "service must be a host-based service name such as \"host@server\"");
+  }
+  if (const auto* n = t.get("principal")) out.principal = CFG_TRY(cfg::string(*n, "principal"));
+  return {};
+}
+
 Status parse_static_endpoints(const toml::node& node, Config& out) {
   const auto* array = node.as_array();
   if (array == nullptr || !array->is_array_of_tables()) {
@@ -251,7 +270,8 @@ std::expected<Config, std::string> parse_document(const toml::table& root, std::
   Config out = Config::defaults();
   out.source = std::string(source);
   CFG_CHECK(cfg::check_keys(root, "the top level",
-                            {"server", "limits", "logging", "registration", "static_endpoint", "metrics"}));
+                            {"server", "limits", "logging", "registration", "static_endpoint", "metrics",
+                             "security"}));
   if (const auto* t = CFG_TRY(cfg::table_at(root, "metrics"))) {
     CFG_CHECK(cfg::check_keys(*t, "[metrics]", {"listen"}));
     if (const auto* n = t->get("listen")) {
@@ -265,6 +285,7 @@ std::expected<Config, std::string> parse_document(const toml::table& root, std::
   if (const auto* t = CFG_TRY(cfg::table_at(root, "logging"))) CFG_CHECK(parse_logging(*t, out));
   if (const auto* t = CFG_TRY(cfg::table_at(root, "registration"))) CFG_CHECK(parse_registration(*t, out));
   if (const auto* n = root.get("static_endpoint")) CFG_CHECK(parse_static_endpoints(*n, out));
+  if (const auto* t = CFG_TRY(cfg::table_at(root, "security"))) CFG_CHECK(parse_security(*t, out.security));
   return out;
 }
 

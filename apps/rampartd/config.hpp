@@ -44,6 +44,22 @@ struct RegistrationRule {
   friend bool operator==(const RegistrationRule&, const RegistrationRule&) = default;
 };
 
+/// [security]: server credentials for the security providers
+/// (docs/security.md, rampartd(8)). NTLMSSP (10) and SPNEGO (9) are always
+/// offered; with no user file they authenticate anonymous NTLM logons only.
+struct SecurityConfig {
+  /// gss-ntlmssp user file (DOMAIN:USER:PASSWORD lines, or smbpasswd).
+  std::string ntlm_user_file;
+  /// Kerberos service keys (used by the Kerberos provider when present).
+  std::string keytab;
+  /// Host-based service name the acceptor credentials carry ("host@NAME");
+  /// empty: "host@" and the host name.
+  std::string service;
+  /// What mgmt inq_princ_name answers; empty: the service name.
+  std::string principal;
+  friend bool operator==(const SecurityConfig&, const SecurityConfig&) = default;
+};
+
 struct Config {
   /// Where the configuration came from (for messages); empty for defaults.
   std::string source;
@@ -85,6 +101,9 @@ struct Config {
   std::string metrics_listen;
 
   std::vector<StaticEndpoint> static_endpoints;
+
+  // [security]
+  SecurityConfig security;
 
   /// The built-in defaults: 0.0.0.0:135, [::]:135, /run/rampart/epmapper.sock
   /// and /run/rampart/epmapper-static.sock.

@@ -1,4 +1,5 @@
 #include "daemon.hpp"
+#include "security_setup.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -89,6 +90,7 @@ int Daemon::run() {
   std::signal(SIGPIPE, SIG_IGN);
   // A state directory that cannot be used stops rampartd before it binds.
   if (!prepare_state()) return 1;
+  if (!prepare_security()) return 1;
   // Nothing is served before the switch of user and the restored state.
   server_->hold_accepting();
   const auto passed = service_manager::listen_fds();
@@ -108,6 +110,21 @@ int Daemon::run() {
   wait_for_signal();
   signal_context_.run();
   return 0;
+}
+
+bool Daemon::prepare_security() {
+  auto providers = make_providers(config_.security);
+  if (!providers) {
+    log::event(level_enum::err, "cannot set up the security providers",
+               {{"error", providers.error()}, {"fix", "check [security] ntlm_user_file and service"}});
+    return false;
+  }
+  core_->set_providers(std::move(*providers));
+  log::event(level_enum::info, "security providers ready",
+             {{"service", service_name(config_.security)},
+              {"ntlm_user_file", config_.security.ntlm_user_file.empty() ? "(none: anonymous only)"
+                                                                          : config_.security.ntlm_user_file}});
+  return true;
 }
 
 bool Daemon::serve_metrics() {

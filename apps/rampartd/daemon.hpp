@@ -48,6 +48,7 @@ class Daemon {
   bool drop_privileges();
   /// Starts the Prometheus endpoint when configured; false when it cannot.
   bool serve_metrics();
+  bool prepare_security();
   /// Creates the state directory (owned by the user rampartd switches to).
   bool prepare_state();
   /// Puts back the static registrations the state directory kept.

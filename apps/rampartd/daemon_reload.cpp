@@ -6,6 +6,7 @@
 
 #include "daemon.hpp"
 #include "log.hpp"
+#include "security_setup.hpp"
 
 namespace rampartd {
 
@@ -74,6 +75,20 @@ void Daemon::reload() {
   if (fresh->user != config_.user || fresh->group != config_.group || fresh->allow_root != config_.allow_root ||
       fresh->state_dir != config_.state_dir) {
     log::event(level_enum::warn, "user, group, allow_root and state_dir changes need a restart");
+  }
+  // A new user file or service name takes effect for new exchanges;
+  // established security contexts keep the credentials they were made with
+  // (docs/security.md "Reload").
+  if (fresh->security != config_.security) {
+    auto providers = make_providers(fresh->security);
+    if (providers) {
+      core_->set_providers(std::move(*providers));
+      config_.security = fresh->security;
+      log::event(level_enum::info, "security providers reloaded");
+    } else {
+      log::event(level_enum::err, "security providers not reloaded; keeping the running ones",
+                 {{"error", providers.error()}});
+    }
   }
   apply_limits(*fresh);
   if (socket_activated_) {

@@ -217,6 +217,9 @@ Bytes* stub_of(Body& body) noexcept {
   return nullptr;
 }
 
+// DCERPC_REQUEST_LENGTH: where Windows starts counting a bind-family pad.
+constexpr std::size_t kPadBase = 24;
+
 // Splits what lies between the fixed fields and the sec_trailer (or the end
 // of the PDU) into stub data and auth padding.
 Result<void> place_tail(ByteReader& r, Pdu& pdu, std::optional<AuthPlacement>& auth) {
@@ -237,7 +240,15 @@ Result<void> place_tail(ByteReader& r, Pdu& pdu, std::optional<AuthPlacement>& a
   }
   if (tail > kMaxAlignmentGap)
     return fail(Errc::trailing_bytes, "more than alignment padding before the sec_trailer", fixed_end);
-  if (auth->verifier.auth_pad_length > tail)
+  // Windows (and Samba's dcerpc_pull_auth_trailer) measure a bind-family
+  // auth_pad_length against the octets from offset 24 to the sec_trailer,
+  // not against the alignment gap: raw_protocol test_spnego_auth_pad_ok
+  // binds with a pad length that claims body octets and is acked, one more
+  // is refused (test_spnego_auth_pad_fail_bind), and auth3, whose trailer
+  // sits at 20, takes only 0 (test_ntlmssp_auth_pad_fail_auth3). The pad
+  // octets are never interpreted, so the claim costs nothing.
+  const std::size_t claimable = auth->trailer_offset > kPadBase ? auth->trailer_offset - kPadBase : 0;
+  if (auth->verifier.auth_pad_length > claimable)
     return fail(Errc::auth_pad_too_large, "auth_pad_length exceeds the octets before the sec_trailer",
                 auth->trailer_offset + 2);
   auth->verifier.auth_pad = r.data().subspan(fixed_end, tail);

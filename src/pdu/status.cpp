@@ -15,6 +15,8 @@ std::string_view name(std::uint32_t code) noexcept {
     case kNcaUnsupportedType: return "nca_s_unsupported_type";
     case kNcaFaultCancel: return "nca_s_fault_cancel";
     case kNcaContextMismatch: return "nca_s_fault_context_mismatch";
+    case kNcaRemoteNoMemory: return "nca_s_fault_remote_no_memory";
+    case kSecPkgError: return "rpc_s_sec_pkg_error";
     case kEptNotRegistered: return "ept_s_not_registered";
     default: return {};
   }

@@ -16,7 +16,8 @@ Association::Association(ServerCore& core, PeerInfo peer, Poster poster, std::sh
       peer_(std::move(peer)),
       poster_(std::move(poster)),
       alive_(std::make_shared<Association*>(this)),
-      reassembler_(limits_->fragments, false) {}
+      reassembler_(limits_->fragments, false),
+      providers_(core.providers()) {}
 
 Association::~Association() { on_closed(); }
 
@@ -67,6 +68,17 @@ Phase phase_for(pdu::PType t, Association::State s) {
 
 void Association::on_bytes(std::span<const std::uint8_t> input, Output& out) {
   while (!input.empty() && state_ != State::closed) {
+    if (step_outstanding_) {
+      // A provider step is running: hold what arrives, within a bound.
+      if (held_.size() + input.size() > limits_->max_held_input) {
+        core_.events->protocol_error(peer_, Error(Errc::auth_busy, "input while authenticating exceeds the hold", 0),
+                                     Reaction{});
+        close(out);
+        return;
+      }
+      held_.insert(held_.end(), input.begin(), input.end());
+      return;
+    }
     auto progress = framer_.feed(input);
     if (!progress) {
       // C1: a header that breaks a framing rule ends the stream; the framer
@@ -108,7 +120,8 @@ void Association::handle_pdu(std::span<const std::uint8_t> frame, Output& out) {
     return;
   }
   switch (pdu->ptype()) {
-    case PType::request: return handle_request(*pdu, out);
+    case PType::request: return handle_request(*pdu, frame, out);
+    case PType::auth3: return handle_auth3(*pdu, out);
     case PType::alter_context: return handle_alter_context(*pdu, out);
     case PType::co_cancel: return handle_cancel(*pdu, false);
     case PType::orphaned: return handle_cancel(*pdu, true);

@@ -5,16 +5,24 @@
 #include "rampart/runtime/errc.hpp"
 #include "rampart/runtime/frag_errc.hpp"
 #include "rampart/runtime/fragmenter.hpp"
+#include "rampart/pdu/verification_trailer.hpp"
 
 namespace rampart::runtime {
 
-void Association::handle_request(const pdu::Pdu& pdu, Output& out) {
-  const auto& request = *pdu.as<pdu::Request>();
-  // No security provider yet: a verifier on a request can belong to no
-  // security context (C5).
-  if (pdu.auth)
-    return apply_reaction(Error(Errc::auth_without_context, "request verifier without a security context", 10),
-                          Phase::in_call, &pdu.header, out, request.context_id);
+void Association::handle_request(const pdu::Pdu& wire, std::span<const std::uint8_t> frame, Output& out) {
+  // C5: every fragment is verified (and unsealed) against the context its
+  // sec_trailer names before anything else reads it.
+  std::vector<std::uint8_t> plain;
+  auto auth_context = verify_request(frame, wire, plain);
+  if (!auth_context)
+    return apply_reaction(auth_context.error(), Phase::in_call, &wire.header, out, wire.as<pdu::Request>()->context_id);
+  std::optional<pdu::Pdu> unsealed;
+  if (!plain.empty()) {
+    auto decoded = pdu::decode(plain, framer_.limits());
+    if (!decoded) return apply_reaction(decoded.error(), Phase::in_call, &wire.header, out);
+    unsealed = std::move(*decoded);
+  }
+  const pdu::Pdu& pdu = unsealed ? *unsealed : wire;
   // Windows reassembles one call at a time, CONC_MPX or not: a first
   // fragment while another call is incomplete is a protocol error. Without
   // CONC_MPX the fault answers the incomplete call (C3; raw_protocol
@@ -30,7 +38,13 @@ void Association::handle_request(const pdu::Pdu& pdu, Output& out) {
   }
   auto call = reassembler_.add(pdu);
   if (!call) return apply_reaction(call.error(), Phase::in_call, &pdu.header, out);
-  if (*call) dispatch(std::move(**call), out);
+  if (*call) {
+    // CVE-2021-23192: the first fragment's context governs the call; the
+    // reassembler refuses later fragments that name another (C3).
+    const auto& first = (**call).identity.auth;
+    const std::optional<std::uint32_t> governing = first ? std::optional<std::uint32_t>((*first)[2]) : std::nullopt;
+    dispatch(std::move(**call), out, governing);
+  }
 }
 
 Result<void> Association::check_dispatchable(const ReassembledCall& call) const {
@@ -51,10 +65,12 @@ Result<void> Association::check_dispatchable(const ReassembledCall& call) const 
   return {};
 }
 
-void Association::dispatch(ReassembledCall call, Output& out) {
+void Association::dispatch(ReassembledCall call, Output& out, std::optional<std::uint32_t> auth_context) {
   const CallIdentity& id = call.identity;
-  const CallKey key{id.call_id, id.context_id, id.drep};
-  if (auto ok = check_dispatchable(call); !ok) {
+  const CallKey key{id.call_id, id.context_id, id.drep, auth_context};
+  auto ok = check_dispatchable(call);
+  if (ok && auth_context) ok = check_verification_trailer(call);
+  if (!ok) {
     const Reaction r = react(ok.error(), Phase::in_call);
     core_.events->protocol_error(peer_, ok.error(), r);
     // A fault for a context the connection does not have names context 0,
@@ -96,7 +112,8 @@ void Association::dispatch(ReassembledCall call, Output& out) {
       if (auto self = weak.lock()) (*self)->complete_late(key, std::move(outcome), o);
     });
   };
-  pending_.emplace(key.call_id, PendingCall{key.context_id, key.drep, Clock::now() + limits_->call_timeout});
+  pending_.emplace(key.call_id,
+                   PendingCall{key.context_id, key.drep, Clock::now() + limits_->call_timeout, key.auth_context});
 }
 
 void Association::complete_late(const CallKey& key, CallOutcome outcome, Output& out) {
@@ -116,8 +133,56 @@ void Association::reply(const CallKey& key, const CallOutcome& outcome, Output& 
   // Windows answers with the context id truncated to its low octet
   // (raw_protocol test_orphaned_*: context 0xffff is answered as 0xff).
   response.body = pdu::Response{0, static_cast<std::uint16_t>(key.context_id & 0xff), 0, 0, outcome.stub};
-  const std::size_t fragments = fragment(response, max_xmit_, out.send);
+  send_response(key, response, out);
+}
+
+// [MS-RPCE] 3.3.1.5.2.2: a response goes out under the context of its
+// request, signed or sealed in every fragment; connect level sends it plain.
+void Association::send_response(const CallKey& key, const pdu::Pdu& response, Output& out) {
+  security::PduProtection* protection = nullptr;
+  if (key.auth_context) {
+    auto it = auth_.find(*key.auth_context);
+    if (it != auth_.end()) protection = it->second.protection.get();
+  }
+  std::size_t fragments = 0;
+  if (protection) {
+    auto sent = fragment_protected(response, max_xmit_, *protection, out.send);
+    if (!sent) {
+      // The send side of the provider failed: nothing sane can follow.
+      core_.events->protocol_error(peer_, sent.error(), Reaction{});
+      return close(out);
+    }
+    fragments = *sent;
+  } else {
+    fragments = fragment(response, max_xmit_, out.send);
+  }
   core_.stats.pkts_out.fetch_add(static_cast<std::uint32_t>(fragments), std::memory_order_relaxed);
+}
+
+// [MS-RPCE] 2.2.2.13: when the last fragment's stub ends in a verification
+// trailer, its commands must agree with the call (Samba's
+// dcesrv_call_verify_trailer); the trailer is not part of the stub the
+// handler sees.
+Result<void> Association::check_verification_trailer(ReassembledCall& call) const {
+  auto found = pdu::find_verification_trailer(call.stub, call.identity.drep);
+  if (!found) return fail(Errc::verification_trailer_mismatch, "malformed verification trailer", 0);
+  if (!*found) return {};
+  const CallIdentity& id = call.identity;
+  const Context& ctx = contexts_.at(id.context_id);
+  for (const auto& cmd : (*found)->trailer.commands) {
+    bool agrees = true;
+    if (const auto* h = std::get_if<pdu::VtHeader2>(&cmd.body)) {
+      agrees = h->ptype == static_cast<std::uint8_t>(pdu::PType::request) && h->call_id == id.call_id &&
+               h->context_id == id.context_id && h->opnum == id.opnum && h->drep == id.drep.encode();
+    } else if (const auto* p = std::get_if<pdu::VtPContext>(&cmd.body)) {
+      agrees = p->interface_id == ctx.abstract_syntax && p->transfer_syntax == ctx.transfer_syntax;
+    } else if (std::holds_alternative<pdu::VtUnknown>(cmd.body)) {
+      agrees = !cmd.must_process;
+    }
+    if (!agrees) return fail(Errc::verification_trailer_mismatch, "verification trailer disagrees with the call", 0);
+  }
+  call.stub = call.stub.first((*found)->offset);
+  return {};
 }
 
 void Association::send_fault(const CallKey& key, std::uint32_t status, bool did_not_execute, Output& out) {

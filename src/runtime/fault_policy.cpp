@@ -11,6 +11,7 @@
 #include "rampart/pdu/status.hpp"
 #include "rampart/runtime/errc.hpp"
 #include "rampart/runtime/frag_errc.hpp"
+#include "rampart/security/errc.hpp"
 
 namespace rampart::runtime {
 
@@ -59,6 +60,11 @@ Reaction react_pdu(pdu::Errc e, Phase phase) {
       // reason 4, as from Windows (raw_protocol test_invalid_auth_noctx,
       // test_spnego_auth_pad_fail_bind); a short bind body without auth
       // gets reason 0 (test_no_auth_no_ctx).
+      // After the bind only auth3 (and the rarely authenticated co_cancel
+      // and orphaned) carry a trailer outside a call: a pad that does not
+      // fit gets nca_s_fault_remote_no_memory, as from Windows
+      // (test_ntlmssp_auth_pad_fail_auth3).
+      if (phase == Phase::bound) return fault(st::kNcaRemoteNoMemory, true, true);
       return phase == Phase::binding ? nak(RejectReason::protocol_version_not_supported)
                                      : malformed(phase, RejectReason::reason_not_specified);
     default:
@@ -78,6 +84,84 @@ Reaction react_frag(FragErrc e) {
     default:
       // C3: fragments that disagree with their first are a protocol error.
       return fault(st::kNcaProtoError, false, true);
+  }
+}
+
+// Security contexts, as Windows answers them (raw_protocol test_spnego_*,
+// test_ntlmssp_*; Samba's dcesrv_auth.c agrees). Every one of them ends the
+// connection: a security context that went wrong cannot be resumed.
+Reaction react_auth(Errc e, Phase phase) {
+  switch (e) {
+    // test_spnego_connect_reauth_alter, test_spnego_change_auth_level,
+    // test_spnego_change_auth_type3: access denied, DID_NOT_EXECUTE.
+    case Errc::auth_reauth_alter:
+    case Errc::auth_type_none:
+      return fault(st::kAccessDenied, true, true);
+    case Errc::auth_level_mismatch:
+      // In an alter_context leg: DID_NOT_EXECUTE (test_spnego_change_auth_level);
+      // in a request, without it (test_spnego_connect_*_upgrade).
+      return fault(st::kAccessDenied, phase != Phase::in_call, true);
+    // test_spnego_connect_reauth_auth3, test_spnego_unfinished_request.
+    case Errc::auth_reauth_auth3:
+    case Errc::auth_unfinished:
+      return fault(st::kNcaProtoError, true, true);
+    // test_spnego_change_auth_type1: another auth_type mid-exchange.
+    case Errc::auth_type_mismatch: return fault(st::kSecPkgError, true, true);
+    // test_spnego_auth3: requests after a failed auth3, and requests without
+    // a verifier where every PDU must be protected.
+    case Errc::auth_invalid:
+    case Errc::auth_required:
+    case Errc::auth_policy_denied:
+      return phase == Phase::binding ? nak(RejectReason::reason_not_specified)
+                                     : fault(st::kAccessDenied, false, true);
+    // A provider that refuses the token: bind_nak reason 0 at bind (Samba
+    // 4.17's dcesrv_bind on a failed gensec update), access denied in an
+    // alter_context leg.
+    case Errc::auth_step_failed:
+      return phase == Phase::binding ? nak(RejectReason::reason_not_specified)
+                                     : fault(st::kAccessDenied, true, true);
+    case Errc::auth_busy:
+      return phase == Phase::binding ? nak(RejectReason::temporary_congestion)
+                                     : fault(st::kNcaServerTooBusy, true, true);
+    case Errc::too_many_auth_contexts:
+      return phase == Phase::binding ? nak(RejectReason::local_limit_exceeded)
+                                     : fault(st::kAccessDenied, true, true);
+    // CVE-2021-23192: fragments of one call disagree about their context (C3).
+    case Errc::auth_context_switched: return fault(st::kNcaProtoError, false, true);
+    // Samba's dcesrv_call_verify_trailer: access denied, then close.
+    case Errc::verification_trailer_mismatch: return fault(st::kAccessDenied, false, true);
+    default: return close_connection();
+  }
+}
+
+// The security layer's errors reach here from request verification: trailer
+// geometry is a protocol error; a level, type or context that differs from
+// the established one is access denied (test_spnego_*_downgrade_connect);
+// a signature or sequence number that does not verify is
+// DCERPC_FAULT_SEC_PKG_ERROR, as Windows sends it (raw_protocol
+// test_spnego_*_bind_seal and _sign expectations). All close: the RC4 state
+// no longer matches the peer's.
+Reaction react_security(security::Errc e, Phase phase) {
+  using E = security::Errc;
+  switch (e) {
+    case E::trailer_truncated:
+    case E::frag_length_mismatch:
+    case E::no_auth_value:
+    case E::trailer_outside_body:
+    case E::trailer_misaligned:
+    case E::auth_pad_too_large:
+    case E::auth_reserved_nonzero:
+      return malformed(phase, RejectReason::protocol_version_not_supported);
+    case E::bad_auth_level:
+    case E::auth_level_changed:
+    case E::auth_type_changed:
+    case E::auth_context_changed:
+      return fault(st::kAccessDenied, false, true);
+    case E::gss_failure:
+    case E::gss_no_session_key:
+    case E::bad_ntlm_message:
+      return phase == Phase::binding ? nak(RejectReason::reason_not_specified) : fault(st::kAccessDenied, true, true);
+    default: return fault(st::kSecPkgError, false, true);
   }
 }
 
@@ -116,6 +200,7 @@ Reaction react_runtime(Errc e, Phase phase) {
     case Errc::remote_caller_refused: return fault(st::kAccessDenied, true, false);
     case Errc::handler_failed: return fault(st::kRpcCallFailed, false, false);
     case Errc::call_timed_out: return fault(st::kNcaServerTooBusy, false, false);
+    default: return react_auth(e, phase);
   }
   return close_connection();
 }
@@ -127,6 +212,7 @@ Reaction react(const Error& error, Phase phase) noexcept {
     case ErrorDomain::pdu: return react_pdu(error.code_as<pdu::Errc>(), phase);
     case ErrorDomain::frag: return react_frag(error.code_as<FragErrc>());
     case ErrorDomain::runtime: return react_runtime(error.code_as<Errc>(), phase);
+    case ErrorDomain::security: return react_security(error.code_as<security::Errc>(), phase);
     case ErrorDomain::ndr:
     case ErrorDomain::base:
       // A stub that does not unmarshal (C7, C8, C10): the call faults with
@@ -180,6 +266,20 @@ const char* ErrorCodeTraits<runtime::Errc>::name(runtime::Errc e) noexcept {
     case Errc::auth_without_context: return "auth_without_context";
     case Errc::context_redefined: return "context_redefined";
     case Errc::no_contexts: return "no_contexts";
+    case Errc::auth_reauth_alter: return "auth_reauth_alter";
+    case Errc::auth_reauth_auth3: return "auth_reauth_auth3";
+    case Errc::auth_type_none: return "auth_type_none";
+    case Errc::auth_type_mismatch: return "auth_type_mismatch";
+    case Errc::auth_level_mismatch: return "auth_level_mismatch";
+    case Errc::auth_unfinished: return "auth_unfinished";
+    case Errc::auth_invalid: return "auth_invalid";
+    case Errc::auth_required: return "auth_required";
+    case Errc::auth_step_failed: return "auth_step_failed";
+    case Errc::auth_busy: return "auth_busy";
+    case Errc::too_many_auth_contexts: return "too_many_auth_contexts";
+    case Errc::auth_context_switched: return "auth_context_switched";
+    case Errc::verification_trailer_mismatch: return "verification_trailer_mismatch";
+    case Errc::auth_policy_denied: return "auth_policy_denied";
   }
   return "unknown";
 }

@@ -6,10 +6,12 @@ namespace rampart::security {
 namespace {
 
 // [MS-RPCE] 3.3.1.5.2.2: packet and integrity sign, privacy seals. Samba
-// handles packet like integrity, as Windows does for NTLM.
+// handles packet like integrity, as Windows does for NTLM; call (3) is
+// handled as packet ([MS-RPCE] 2.2.1.1.8: connection-oriented RPC upgrades
+// call to packet).
 Result<AuthLevel> protected_level(const SecTrailer& t, std::size_t trailer_offset) {
   const auto level = static_cast<AuthLevel>(t.auth_level);
-  if (level != AuthLevel::packet && level != AuthLevel::integrity &&
+  if (level != AuthLevel::call && level != AuthLevel::packet && level != AuthLevel::integrity &&
       level != AuthLevel::privacy) {
     return fail(Errc::bad_auth_level, "auth_level carries no per-PDU protection",
                 trailer_offset + 1);

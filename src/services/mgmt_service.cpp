@@ -86,7 +86,17 @@ CallOutcome Management::inq_princ_name(const CallContext& ctx) {
   if (req->princ_name_size == 0) return CallOutcome::fault(kRpcInvalidBound);
   // The reply's array is exactly the caller's size_is(princ_name_size); an
   // empty name needs one octet of it (C8). Nothing is allocated by the size.
-  return detail::reply(mgmt::InqPrincNameResponse{req->princ_name_size, {}, kRpcUnknownAuthnService}, ctx.drep);
+  // authn_proto is an auth_type ([MS-RPCE] 2.2.1.1.7: 10 NTLM, 9 SPNEGO).
+  const auto providers = core_.providers();
+  const auto provider = providers && req->authn_proto <= 0xff
+                            ? providers->find(static_cast<std::uint8_t>(req->authn_proto))
+                            : nullptr;
+  if (!provider || provider->principal().empty())
+    return detail::reply(mgmt::InqPrincNameResponse{req->princ_name_size, {}, kRpcUnknownAuthnService}, ctx.drep);
+  std::string name = provider->principal();
+  if (name.size() >= req->princ_name_size || name.size() > mgmt::kMaxPrincNameLength)
+    return detail::reply(mgmt::InqPrincNameResponse{req->princ_name_size, {}, kInsufficientBuffer}, ctx.drep);
+  return detail::reply(mgmt::InqPrincNameResponse{req->princ_name_size, std::move(name), 0}, ctx.drep);
 }
 
 }  // namespace rampart::services

@@ -7,6 +7,7 @@
 
 #include <asio/post.hpp>
 
+#include "auth_pool.hpp"
 #include "listener.hpp"
 #include "shared_state.hpp"
 #include "worker.hpp"
@@ -43,6 +44,16 @@ struct Server::Impl {
     const std::size_t n = thread_count_for(options);
     workers.reserve(n);
     for (std::size_t i = 0; i < n; ++i) workers.push_back(std::make_unique<Worker>(shared));
+    if (options.auth_threads > 0 && !core.auth_runner) {
+      auth_pool = std::make_unique<AuthPool>(options.auth_threads, options.auth_queue);
+      core.auth_runner = [pool = auth_pool.get()](std::function<void()> job) { return pool->submit(std::move(job)); };
+    }
+  }
+  ~Impl() {
+    if (auth_pool) {
+      shared.core.auth_runner = nullptr;
+      auth_pool->stop();
+    }
   }
 
   Worker& next_worker() { return *workers[next.fetch_add(1, std::memory_order_relaxed) % workers.size()]; }
@@ -63,6 +74,7 @@ struct Server::Impl {
   std::expected<Endpoint, std::error_code> open_single(const ListenAddress& address);
 
   SharedState shared;  // outlives the workers: connections release admission tickets into it
+  std::unique_ptr<AuthPool> auth_pool;  // provider steps (C16); posts results to the workers
   std::vector<std::unique_ptr<Worker>> workers;
   std::atomic<std::size_t> next{0};
   mutable std::mutex listeners_mutex;

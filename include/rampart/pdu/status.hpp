@@ -18,6 +18,8 @@ inline constexpr std::uint32_t kNcaServerTooBusy = 0x1c010014;     // nca_s_serv
 inline constexpr std::uint32_t kNcaUnsupportedType = 0x1c010017;   // nca_s_unsupported_type
 inline constexpr std::uint32_t kNcaFaultCancel = 0x1c00000d;       // nca_s_fault_cancel
 inline constexpr std::uint32_t kNcaContextMismatch = 0x1c00001a;   // nca_s_fault_context_mismatch
+inline constexpr std::uint32_t kNcaRemoteNoMemory = 0x1c00001b;    // nca_s_fault_remote_no_memory
+inline constexpr std::uint32_t kSecPkgError = 0x00000721;          // RPC_S_SEC_PKG_ERROR
 inline constexpr std::uint32_t kEptNotRegistered = 0x16c9a0d6;     // ept_s_not_registered
 
 /// "nca_s_op_rng_error", or empty when the code is not a well-known one.

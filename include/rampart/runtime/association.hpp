@@ -2,10 +2,15 @@
 // chapter 12, [MS-RPCE] 3.3). Bytes in, bytes out: the transport feeds what
 // it reads and writes what comes back. No sockets, timers or threads here.
 //
-//   awaiting_bind --bind--> bound --(request|alter_context|co_cancel|orphaned)--> bound
+//   awaiting_bind --bind--> bound --(request|alter_context|auth3|co_cancel|orphaned)--> bound
 //        |                    |
 //        +--error/shutdown----+--> closed
 //
+// A bind, alter_context or auth3 carrying a security token pauses the
+// connection while the provider steps (off this thread when the core has an
+// auth runner): input is held, and the reply (bind_ack, alter_context_resp,
+// nothing for auth3, or the fault policy's nak/fault) goes out when the step
+// is fed back. docs/association.md and docs/security.md.
 // Full diagram and the PDU-by-state table: docs/association.md.
 #pragma once
 
@@ -13,6 +18,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 #include <span>
 #include <unordered_map>
 #include <vector>
@@ -20,6 +27,7 @@
 #include "rampart/runtime/framer.hpp"
 #include "rampart/runtime/reassembler.hpp"
 #include "rampart/runtime/server_core.hpp"
+#include "rampart/security/security_provider.hpp"
 
 namespace rampart::runtime {
 
@@ -63,6 +71,11 @@ class Association {
   [[nodiscard]] std::uint32_t assoc_group_id() const noexcept;
   [[nodiscard]] std::uint16_t max_xmit_frag() const noexcept { return max_xmit_; }
   [[nodiscard]] std::uint16_t max_recv_frag() const noexcept { return max_recv_; }
+  /// True while a security provider step for this connection is running;
+  /// input is held meanwhile.
+  [[nodiscard]] bool step_outstanding() const noexcept { return step_outstanding_; }
+  /// Security contexts on this connection, established or in progress.
+  [[nodiscard]] std::size_t auth_contexts() const noexcept { return auth_.size(); }
 
  private:
   struct Context {
@@ -74,22 +87,64 @@ class Association {
     std::uint16_t context_id;
     Drep drep;
     Clock::time_point deadline;
+    std::optional<std::uint32_t> auth_context;
+  };
+  /// One security context ([MS-RPCE] 3.3.1.5.2.2: several per connection,
+  /// keyed by auth_context_id). Type and level are frozen at the first leg.
+  struct AuthContext {
+    enum class State { in_progress, established };
+    State state = State::in_progress;
+    std::uint8_t auth_type = 0;
+    std::uint8_t auth_level = 0;
+    std::uint32_t context_id = 0;
+    bool header_sign = false;
+    bool auth3_seen = false;
+    std::shared_ptr<security::SecurityContext> security;  // shared with a running step
+    std::unique_ptr<security::PduProtection> protection;  // established at packet and above
+    std::string principal;
+  };
+  /// What a paused bind, alter_context or auth3 resumes with.
+  struct PendingStep {
+    pdu::PType ptype = pdu::PType::bind;
+    pdu::CommonHeader header;
+    std::uint32_t auth_context_id = 0;
+    std::vector<pdu::ContextResultEntry> results;  // bind and alter_context
   };
 
   void handle_pdu(std::span<const std::uint8_t> frame, Output& out);
   void handle_bind(const pdu::Pdu& pdu, Output& out);
   void handle_alter_context(const pdu::Pdu& pdu, Output& out);
-  void handle_request(const pdu::Pdu& pdu, Output& out);
+  void handle_request(const pdu::Pdu& pdu, std::span<const std::uint8_t> frame, Output& out);
   void handle_cancel(const pdu::Pdu& pdu, bool orphaned) const noexcept;
-  void dispatch(ReassembledCall call, Output& out);
+  void dispatch(ReassembledCall call, Output& out, std::optional<std::uint32_t> auth_context = {});
   struct CallKey {
     std::uint32_t call_id;
     std::uint16_t context_id;
     Drep drep;
+    std::optional<std::uint32_t> auth_context{};  // the context that protects the response
   };
+  // Security (association_auth.cpp).
+  Result<void> begin_auth(const pdu::Pdu& pdu, PendingStep step, Output& out);
+  void run_step(PendingStep step, std::shared_ptr<security::SecurityContext> ctx,
+                std::vector<std::uint8_t> token, Output& out);
+  void finish_step(const PendingStep& step, Result<security::StepResult> result, Output& out);
+  void finish_bind_family(const PendingStep& step, AuthContext& ctx, std::vector<std::uint8_t> token,
+                          Output& out);
+  Result<void> establish(AuthContext& ctx);
+  void handle_auth3(const pdu::Pdu& pdu, Output& out);
+  Result<void> check_alter_auth(const pdu::AuthVerifier& auth);
+  void resume_held(Output& out);
+  /// Verifies and unprotects a request fragment; returns the frame to
+  /// decode (the held copy when it was unsealed) and the context it names.
+  Result<std::optional<std::uint32_t>> verify_request(std::span<const std::uint8_t> frame,
+                                                      const pdu::Pdu& pdu, std::vector<std::uint8_t>& plain);
+  Result<void> check_verification_trailer(ReassembledCall& call) const;
+  void send_with_auth(pdu::Pdu pdu, const AuthContext& ctx, std::vector<std::uint8_t> token, Output& out);
+  [[nodiscard]] bool any_protected_context() const noexcept;
   Result<void> check_dispatchable(const ReassembledCall& call) const;
   void complete_late(const CallKey& key, CallOutcome outcome, Output& out);
   void reply(const CallKey& key, const CallOutcome& outcome, Output& out);
+  void send_response(const CallKey& key, const pdu::Pdu& response, Output& out);
   void send_fault(const CallKey& key, std::uint32_t status, bool did_not_execute, Output& out);
   Result<std::vector<pdu::ContextResultEntry>> negotiate_contexts(const pdu::Bind& bind, bool allow_features);
   Result<pdu::ContextResultEntry> negotiate_one(const pdu::PresentationContext& c, bool validate_only);
@@ -114,6 +169,12 @@ class Association {
   std::uint16_t max_recv_ = 0;  // client -> server fragment size
   bool conc_mpx_ = false;
   std::uint16_t features_ = 0;  // acknowledged bind-time features
+  // Security state.
+  std::shared_ptr<const security::ProviderRegistry> providers_;  // snapshot at accept
+  std::unordered_map<std::uint32_t, AuthContext> auth_;
+  bool auth_invalid_ = false;     // an exchange failed where no reply could say so (auth3)
+  bool step_outstanding_ = false;
+  std::vector<std::uint8_t> held_;  // input received while a step runs
 };
 
 }  // namespace rampart::runtime

@@ -29,6 +29,21 @@ enum class Errc : std::uint16_t {
   auth_without_context,          // a request carries a verifier with no security context
   context_redefined,             // alter_context changes a context's abstract or transfer syntax
   no_contexts,                   // alter_context with no presentation context, or one with no syntax
+  // Security contexts ([MS-RPCE] 3.3.1.5.2; docs/hardening.md C5, C17)
+  auth_reauth_alter,             // alter_context restarts an established security context
+  auth_reauth_auth3,             // auth3 for an established security context, or a second auth3
+  auth_type_none,                // alter_context carries auth_type 0 (none)
+  auth_type_mismatch,            // a leg changes the auth_type of the exchange in progress
+  auth_level_mismatch,           // a leg or request changes the auth_level of its context
+  auth_unfinished,               // a request before the security context completed
+  auth_invalid,                  // a request after the exchange failed (auth3 is never answered)
+  auth_required,                 // a request without a verifier where the context protects every PDU
+  auth_step_failed,              // the provider refused a token (bad credentials, bad token)
+  auth_busy,                     // the provider pool's queue is full (C16)
+  too_many_auth_contexts,        // ServerLimits::max_auth_contexts reached
+  auth_context_switched,         // a later fragment names another context than the first (CVE-2021-23192)
+  verification_trailer_mismatch, // [MS-RPCE] 2.2.2.13 trailer disagrees with the header or context
+  auth_policy_denied,            // the authentication policy refuses this call or exchange
 };
 
 }  // namespace rampart::runtime

@@ -19,7 +19,7 @@ enum class Phase : std::uint8_t {
   binding,        // decoding a bind
   altering,       // decoding an alter_context on a bound connection
   in_call,        // a request: the peer expects a response or fault
-  bound,          // any other PDU on a bound connection
+  bound,          // any other PDU on a bound connection (auth3 among them)
 };
 
 struct Reaction {

@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "rampart/base/error.hpp"
 #include "rampart/pdu/pdu.hpp"
+#include "rampart/security/security_provider.hpp"
 
 namespace rampart::runtime {
 
@@ -20,6 +22,17 @@ namespace rampart::runtime {
 /// never allows less than 2048, so only a caller bug gets here).
 /// Returns the number of fragments appended.
 std::size_t fragment(const pdu::Pdu& whole, std::uint16_t max_frag_length, std::vector<std::uint8_t>& out);
+
+/// The authenticated form ([MS-RPCE] 2.2.2.11-12): every fragment carries
+/// its own auth pad (the stub padded to 16 octets), a sec_trailer with the
+/// protection's frozen type, level and context id, and an auth_value of
+/// protection.signature_length() octets filled in by protection.protect()
+/// (signed, or sealed at privacy). Stub pieces of all but the last fragment
+/// are multiples of 16 so only the last needs a pad. Returns the number of
+/// fragments, or the provider's error (nothing is appended then).
+[[nodiscard]] Result<std::size_t> fragment_protected(const pdu::Pdu& whole, std::uint16_t max_frag_length,
+                                                     security::PduProtection& protection,
+                                                     std::vector<std::uint8_t>& out);
 
 /// Number of fragments fragment() would produce.
 [[nodiscard]] std::size_t fragment_count(const pdu::Pdu& whole, std::uint16_t max_frag_length);

@@ -32,6 +32,18 @@ struct ServerLimits {
   /// flood must not grow a connection without bound (docs/hardening.md C6).
   std::size_t max_contexts = 64;
 
+  /// Security contexts (auth_context_ids) on one connection, established or
+  /// in progress. Impacket's DCOM client opens one per interface through
+  /// alter_context; each holds a GSSAPI context and RC4 state, so a flood
+  /// of fresh exchanges must stop somewhere ([MS-RPCE] 3.3.1.5.2.2,
+  /// docs/hardening.md C17).
+  std::size_t max_auth_contexts = 16;
+
+  /// Octets a connection may send while a security provider step for it is
+  /// outstanding; they are held and processed once the step completes.
+  /// Real clients wait for bind_ack; two full fragments is generous.
+  std::size_t max_held_input = 2 * 5840;
+
   /// Association groups alive at once. Each holds its context handles.
   std::size_t max_association_groups = 20000;
 

@@ -12,10 +12,12 @@
 //  - stop_server_listening: status rpc_s_access_denied (0x5) in the
 //    response, never a stop: Windows refuses remote stop requests unless
 //    the server installed an authorization function (RpcMgmtSetAuthorizationFn).
-//  - inq_princ_name: no security provider is registered, so no principal
-//    name exists: an empty name with RPC_S_UNKNOWN_AUTHN_SERVICE (0x6d3),
-//    in an array of exactly the requested princ_name_size (C8). A size of 0
-//    leaves no room for the terminator: fault RPC_X_INVALID_BOUND (0x6c6).
+//  - inq_princ_name: the principal of the security provider for the
+//    requested authn_proto (an auth_type: 10 NTLM, 9 SPNEGO), in an array
+//    of exactly the requested princ_name_size (C8). No such provider: an
+//    empty name with RPC_S_UNKNOWN_AUTHN_SERVICE (0x6d3); a name that does
+//    not fit: an empty name with ERROR_INSUFFICIENT_BUFFER (0x7a). A size of
+//    0 leaves no room for the terminator: fault RPC_X_INVALID_BOUND (0x6c6).
 #pragma once
 
 #include "rampart/ndr/limits.hpp"
@@ -27,6 +29,7 @@ namespace rampart::services {
 inline constexpr std::uint32_t kRpcAccessDenied = 0x00000005;        // RPC_S_ACCESS_DENIED
 inline constexpr std::uint32_t kRpcUnknownAuthnService = 0x000006d3; // RPC_S_UNKNOWN_AUTHN_SERVICE
 inline constexpr std::uint32_t kRpcInvalidBound = 0x000006c6;        // RPC_X_INVALID_BOUND
+inline constexpr std::uint32_t kInsufficientBuffer = 0x0000007a;     // ERROR_INSUFFICIENT_BUFFER
 
 class Management : public runtime::Interface {
  public:

@@ -38,6 +38,12 @@ struct ServerOptions {
   /// Permissions of a local socket file. Anyone may connect; the endpoint
   /// mapper decides from SO_PEERCRED what a caller may do (docs/hardening.md C14).
   unsigned local_socket_mode = 0666;
+  /// Threads that run security provider steps (GSSAPI), and how many steps
+  /// may wait for them; beyond that a new exchange is refused
+  /// (docs/hardening.md C16). Zero threads: steps run on the transport
+  /// thread (only sensible in tests).
+  std::size_t auth_threads = 2;
+  std::size_t auth_queue = 256;
 };
 
 class Server {
