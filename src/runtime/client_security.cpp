@@ -84,7 +84,10 @@ Result<ClientSecurity::Next> ClientSecurity::on_server_token(const pdu::Pdu& p) 
   RAMPART_CHECK(check_trailer(*p.auth));
   const std::vector<std::uint8_t> input(p.auth->auth_value.begin(), p.auth->auth_value.end());
   auto step = context_->step(input);
-  if (!step) return fail(ClientErrc::auth_failed, "the security provider refused the server's token");
+  if (!step) {
+    last_status_ = context_->last_status();
+    return fail(ClientErrc::auth_failed, "the security provider refused the server's token");
+  }
   token_ = std::move(step->output);
   if (step->status == sec::StepStatus::continue_needed) {
     if (token_.empty()) return fail(ClientErrc::auth_failed, "the provider needs more but has nothing to send");

@@ -139,12 +139,15 @@ CONF
   interop_wait_until 10 netns_exec "$rns" bash -c 'exec 3<>/dev/tcp/127.0.0.1/135' 2>/dev/null ||
     { cat "$work/rampartd/rampartd.log" >&2; interop_die "rampartd did not listen"; }
   for level in integrity privacy; do
+    # gss-ntlmssp puts the service's name in its CHALLENGE (MsvAvTargetName) and the
+    # client's gss-ntlmssp refuses a name other than the one it asked for: --spn.
     check "rampartd: ifids NTLM $level" bash -c "ip netns exec $rns $rampart ifids 127.0.0.1 \
-      -U 'RAMPART/$user%$password' --auth-level $level | grep -q 'status ok'"
+      -U 'RAMPART/$user%$password' --spn host@$KDC_HOST --auth-level $level | grep -q 'status ok'"
     check "rampartd: dump NTLM $level" bash -c "ip netns exec $rns $rampart dump 127.0.0.1 \
-      -U 'RAMPART/$user%$password' --auth-level $level | grep -q 'lsarpc'"
+      -U 'RAMPART/$user%$password' --spn host@$KDC_HOST --auth-level $level | grep -q 'lsarpc'"
   done
-  refused "rampartd: wrong password" ip netns exec "$rns" "$rampart" ifids 127.0.0.1 -U "RAMPART/$user%wrong"
+  refused "rampartd: wrong password" ip netns exec "$rns" "$rampart" ifids 127.0.0.1 -U "RAMPART/$user%wrong" \
+    --spn "host@$KDC_HOST"
   capture_stop "$work/rampartd.pcapng"
   dsh() { tshark -r "$work/rampartd.pcapng" -o "ntlmssp.nt_password:$password" "$@" 2>/dev/null; }
   dmalformed=$(dsh -V | grep -c -i malformed || true)

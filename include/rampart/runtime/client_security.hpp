@@ -76,6 +76,8 @@ class ClientSecurity {
   [[nodiscard]] bool header_sign() const noexcept { return header_sign_; }
   [[nodiscard]] const ClientAuth& auth() const noexcept { return auth_; }
   [[nodiscard]] security::PduProtection* protection() noexcept { return protection_.get(); }
+  /// The provider's text for its last refusal (for logs; never sent).
+  [[nodiscard]] const std::string& last_status() const noexcept { return last_status_; }
 
   /// Appends the fragments of a request (whole stub in `whole`) to `out`,
   /// each with auth pad, sec_trailer and signature, no larger than
@@ -95,6 +97,7 @@ class ClientSecurity {
   std::unique_ptr<security::SecurityContext> context_;
   std::unique_ptr<security::PduProtection> protection_;
   std::vector<std::uint8_t> token_;
+  std::string last_status_;
   bool header_sign_ = false;
   bool ack_seen_ = false;
   bool established_ = false;
