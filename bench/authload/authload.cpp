@@ -66,6 +66,7 @@ struct Options {
   double seconds = 4;
   double warmup = 0.5;
   std::string user, password;
+  std::string spn;  // default host@HOST
   security::AuthLevel level = security::AuthLevel::privacy;
   int server_pid = 0;
   std::string label = "-";
@@ -76,7 +77,7 @@ struct Options {
                "rampart-authload: %s\n"
                "usage: rampart-authload --user DOMAIN\\\\USER --password PW [--host A] [--port P]\n"
                "         [--shape steady|churn] [--connections N] [--seconds S] [--warmup S]\n"
-               "         [--level integrity|privacy] [--server-pid PID] [--label TEXT]\n",
+               "         [--level integrity|privacy] [--spn SERVICE@HOST] [--server-pid PID] [--label TEXT]\n",
                why);
   std::exit(2);
 }
@@ -100,6 +101,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--level") o.level = next() == "integrity" ? security::AuthLevel::integrity : security::AuthLevel::privacy;
     else if (a == "--server-pid") o.server_pid = std::atoi(next().c_str());
     else if (a == "--label") o.label = next();
+    else if (a == "--spn") o.spn = next();
     else usage("unknown option");
   }
   if (o.user.empty() || o.connections == 0 || o.connections > 256) usage("--user and 1..256 connections needed");
@@ -123,7 +125,8 @@ class Conn {
     if (::connect(fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) return fail("connect");
     int one = 1;
     ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    if (!assoc_.use_auth({provider_, o_.level, "host@" + o_.host, 1, true, true})) return fail("auth start");
+    const std::string target = o_.spn.empty() ? "host@" + o_.host : o_.spn;
+    if (!assoc_.use_auth({provider_, o_.level, target, 1, true, true})) return fail("auth start");
     runtime::Output out;
     const runtime::ClientContext ctx{0, kEpm, {syntax::kNdr20}};
     if (!assoc_.begin_bind(std::span(&ctx, 1), out, false)) return fail("bind");
