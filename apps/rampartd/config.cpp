@@ -240,8 +240,70 @@ std::expected<StaticEndpoint, std::string> parse_static_endpoint(const toml::tab
 
 // [security]: paths are absolute, because rampartd changes directory and
 // user after start.
-Status parse_security(const toml::table& t, SecurityConfig& out) {
-  CFG_CHECK(cfg::check_keys(t, "[security]", {"ntlm_user_file", "keytab", "service", "principal"}));
+// [MS-RPCE] 2.2.1.1.8 level names, and the auth types by name.
+std::expected<std::uint8_t, std::string> level_named(const toml::node& n) {
+  static constexpr std::pair<std::string_view, std::uint8_t> kLevels[] = {
+      {"none", 1}, {"connect", 2}, {"call", 3}, {"packet", 4}, {"integrity", 5}, {"privacy", 6}};
+  const auto text = CFG_TRY(cfg::string(n, "min_level"));
+  for (auto [name, v] : kLevels) if (name == text) return v;
+  return error_at(n.source(), "min_level must be none, connect, call, packet, integrity or privacy");
+}
+
+std::expected<std::uint8_t, std::string> type_named(const toml::node& n) {
+  static constexpr std::pair<std::string_view, std::uint8_t> kTypes[] = {
+      {"none", 0}, {"spnego", 9}, {"ntlm", 10}, {"kerberos", 16}};
+  const auto text = CFG_TRY(cfg::string(n, "auth_types"));
+  for (auto [name, v] : kTypes) if (name == text) return v;
+  return error_at(n.source(), "auth_types must list none, spnego, ntlm or kerberos");
+}
+
+std::expected<runtime::AuthRule, std::string> parse_auth_rule(const toml::table& t) {
+  CFG_CHECK(cfg::check_keys(t, "[[security.rule]]", {"interface", "opnums", "min_level", "auth_types"}));
+  runtime::AuthRule rule;
+  if (const auto* n = t.get("interface")) {
+    if (CFG_TRY(cfg::string(*n, "interface")) != "*") {
+      SyntaxId id;
+      CFG_CHECK(parse_interface(*n, id));
+      rule.interface = id.uuid;
+    }
+  }
+  if (const auto* n = t.get("opnums")) {
+    const auto* list = n->as_array();
+    if (list == nullptr) return error_at(n->source(), "opnums must be an array of integers");
+    for (const auto& item : *list) rule.opnums.push_back(static_cast<std::uint16_t>(CFG_TRY(cfg::integer(item, "opnums", 0, 65535))));
+  }
+  if (const auto* n = t.get("min_level")) rule.min_level = CFG_TRY(level_named(*n));
+  if (const auto* n = t.get("auth_types")) {
+    const auto* list = n->as_array();
+    if (list == nullptr) return error_at(n->source(), "auth_types must be an array of strings");
+    for (const auto& item : *list) rule.auth_types.push_back(CFG_TRY(type_named(item)));
+  }
+  return rule;
+}
+
+Status parse_policy(const toml::table& t, PolicyConfig& out) {
+  auto& p = out.policy;
+  if (const auto* n = t.get("restrict_remote_clients")) {
+    const auto text = CFG_TRY(cfg::string(*n, "restrict_remote_clients"));
+    if (text == "none") p.restrict = runtime::RestrictMode::none;
+    else if (text == "authenticated") p.restrict = runtime::RestrictMode::authenticated;
+    else if (text == "authenticated_except_epm") p.restrict = runtime::RestrictMode::authenticated_except_epm;
+    else return error_at(n->source(), "restrict_remote_clients must be none, authenticated or authenticated_except_epm");
+  }
+  if (const auto* n = t.get("epm_requires_auth")) p.epm_requires_auth = CFG_TRY(cfg::boolean(*n, "epm_requires_auth"));
+  if (const auto* n = t.get("rule")) {
+    const auto* array = n->as_array();
+    if (array == nullptr || !array->is_array_of_tables())
+      return error_at(n->source(), "rule must be an array of tables: [[security.rule]]");
+    for (const auto& item : *array) p.rules.push_back(CFG_TRY(parse_auth_rule(*item.as_table())));
+  }
+  return {};
+}
+
+Status parse_security(const toml::table& t, SecurityConfig& out, PolicyConfig& policy) {
+  CFG_CHECK(cfg::check_keys(t, "[security]", {"ntlm_user_file", "keytab", "service", "principal",
+                                              "restrict_remote_clients", "epm_requires_auth", "rule"}));
+  CFG_CHECK(parse_policy(t, policy));
   for (auto [key, field] : {std::pair{"ntlm_user_file", &out.ntlm_user_file}, std::pair{"keytab", &out.keytab}}) {
     if (const auto* n = t.get(key)) {
       *field = CFG_TRY(cfg::string(*n, key));
@@ -285,7 +347,7 @@ std::expected<Config, std::string> parse_document(const toml::table& root, std::
   if (const auto* t = CFG_TRY(cfg::table_at(root, "logging"))) CFG_CHECK(parse_logging(*t, out));
   if (const auto* t = CFG_TRY(cfg::table_at(root, "registration"))) CFG_CHECK(parse_registration(*t, out));
   if (const auto* n = root.get("static_endpoint")) CFG_CHECK(parse_static_endpoints(*n, out));
-  if (const auto* t = CFG_TRY(cfg::table_at(root, "security"))) CFG_CHECK(parse_security(*t, out.security));
+  if (const auto* t = CFG_TRY(cfg::table_at(root, "security"))) CFG_CHECK(parse_security(*t, out.security, out.policy));
   return out;
 }
 

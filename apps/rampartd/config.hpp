@@ -14,6 +14,7 @@
 
 #include "rampart/base/uuid.hpp"
 #include "rampart/binding/protseq.hpp"
+#include "rampart/runtime/auth_policy.hpp"
 #include "rampart/runtime/server_limits.hpp"
 #include "rampart/transport/listen_address.hpp"
 
@@ -60,6 +61,13 @@ struct SecurityConfig {
   friend bool operator==(const SecurityConfig&, const SecurityConfig&) = default;
 };
 
+/// [security] restrict_remote_clients, epm_requires_auth and
+/// [[security.rule]]: which calls need which authentication.
+struct PolicyConfig {
+  rampart::runtime::AuthPolicy policy;
+  friend bool operator==(const PolicyConfig&, const PolicyConfig&) = default;
+};
+
 struct Config {
   /// Where the configuration came from (for messages); empty for defaults.
   std::string source;
@@ -104,6 +112,7 @@ struct Config {
 
   // [security]
   SecurityConfig security;
+  PolicyConfig policy;
 
   /// The built-in defaults: 0.0.0.0:135, [::]:135, /run/rampart/epmapper.sock
   /// and /run/rampart/epmapper-static.sock.

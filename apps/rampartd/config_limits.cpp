@@ -29,6 +29,8 @@ constexpr CountField kCounts[] = {
     {"max_association_groups", &ServerLimits::max_association_groups},
     {"max_lookup_handles", &ServerLimits::max_lookup_handles},
     {"max_send_queue", &ServerLimits::max_send_queue},
+    {"max_auth_contexts", &ServerLimits::max_auth_contexts},
+    {"max_held_input", &ServerLimits::max_held_input},
 };
 
 struct DurationField {

@@ -120,6 +120,7 @@ bool Daemon::prepare_security() {
     return false;
   }
   core_->set_providers(std::move(*providers));
+  core_->set_policy(std::make_shared<const rampart::runtime::AuthPolicy>(config_.policy.policy));
   log::event(level_enum::info, "security providers ready",
              {{"service", service_name(config_.security)},
               {"ntlm_user_file", config_.security.ntlm_user_file.empty() ? "(none: anonymous only)"

@@ -90,6 +90,13 @@ void Daemon::reload() {
                  {{"error", providers.error()}});
     }
   }
+  // The policy applies to every later call, on established connections too.
+  if (fresh->policy != config_.policy) {
+    core_->set_policy(std::make_shared<const rampart::runtime::AuthPolicy>(fresh->policy.policy));
+    config_.policy = fresh->policy;
+    log::event(level_enum::info, "authentication policy reloaded",
+               {log::num("rules", config_.policy.policy.rules.size())});
+  }
   apply_limits(*fresh);
   if (socket_activated_) {
     // The service manager owns the sockets; rampartd.socket changes them.

@@ -35,6 +35,26 @@ level_enum level_for(CloseReason why) {
 
 }  // namespace
 
+void LogEvents::authenticated(const rampart::runtime::PeerInfo& peer, std::uint8_t auth_type, std::uint8_t auth_level,
+                              std::uint32_t auth_context_id, const std::string& principal) {
+  if (!log::enabled(level_enum::info)) return;
+  log::event(level_enum::info, "authenticated",
+             {{"peer", peer_text(peer)}, log::num("auth_type", auth_type), log::num("auth_level", auth_level),
+              log::num("auth_context_id", auth_context_id),
+              {"principal", principal.empty() ? "(anonymous)" : principal}});
+}
+
+// Every refusal of a security exchange or of a call by the authentication
+// policy is one structured line with its reason (rate-limited like
+// protocol errors).
+void LogEvents::auth_denied(const rampart::runtime::PeerInfo& peer, const std::string& reason) {
+  if (!log::enabled(level_enum::warn)) return;
+  const auto dropped = denials_.admit();
+  if (!dropped) return;
+  log::event(level_enum::warn, "authentication denied",
+             {{"peer", peer_text(peer)}, {"reason", reason}, log::num("suppressed", *dropped)});
+}
+
 std::optional<std::uint64_t> LogRateLimit::admit() {
   const auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(mutex_);

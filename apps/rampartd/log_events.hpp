@@ -36,6 +36,9 @@ class LogEvents final : public rampart::runtime::ServerEvents, public rampart::t
   void protocol_error(const rampart::runtime::PeerInfo& peer, const rampart::Error& error,
                       const rampart::runtime::Reaction& reaction) override;
   void bound(const rampart::runtime::PeerInfo& peer, std::uint32_t assoc_group, std::size_t accepted) override;
+  void authenticated(const rampart::runtime::PeerInfo& peer, std::uint8_t auth_type, std::uint8_t auth_level,
+                     std::uint32_t auth_context_id, const std::string& principal) override;
+  void auth_denied(const rampart::runtime::PeerInfo& peer, const std::string& reason) override;
 
   void accepted(const rampart::runtime::PeerInfo& peer) override;
   void refused(const rampart::runtime::PeerInfo& peer, rampart::transport::RefuseReason why) override;
@@ -47,6 +50,7 @@ class LogEvents final : public rampart::runtime::ServerEvents, public rampart::t
   LogRateLimit protocol_errors_{kLinesPerSecond};
   LogRateLimit refusals_{kLinesPerSecond};
   LogRateLimit closes_{kLinesPerSecond};
+  LogRateLimit denials_{kLinesPerSecond};
 };
 
 }  // namespace rampartd

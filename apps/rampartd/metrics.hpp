@@ -70,6 +70,13 @@ class MeteredEvents final : public rampart::runtime::ServerEvents, public rampar
   void bound(const rampart::runtime::PeerInfo& peer, std::uint32_t assoc_group, std::size_t accepted) override {
     log_->bound(peer, assoc_group, accepted);
   }
+  void authenticated(const rampart::runtime::PeerInfo& peer, std::uint8_t auth_type, std::uint8_t auth_level,
+                     std::uint32_t auth_context_id, const std::string& principal) override {
+    log_->authenticated(peer, auth_type, auth_level, auth_context_id, principal);
+  }
+  void auth_denied(const rampart::runtime::PeerInfo& peer, const std::string& reason) override {
+    log_->auth_denied(peer, reason);
+  }
   void accepted(const rampart::runtime::PeerInfo& peer) override;
   void refused(const rampart::runtime::PeerInfo& peer, rampart::transport::RefuseReason why) override;
   void closed(const rampart::runtime::PeerInfo& peer, rampart::transport::CloseReason why) override;

@@ -266,7 +266,16 @@ Result<Pdu> decode_checked(std::span<const std::uint8_t> bytes, const DecodeLimi
   const std::size_t body_end = auth ? auth->trailer_offset : bytes.size();
   ByteReader r(bytes.first(body_end), pdu.header.drep);
   RAMPART_CHECK(r.seek(kHeaderSize));
-  pdu.body = RAMPART_TRY(decode_fixed_body(r, pdu.header, limits));
+  auto body = decode_fixed_body(r, pdu.header, limits);
+  if (!body) {
+    // C4: a claimed sec_trailer that cuts into the fixed body makes the
+    // trailer geometry the error, which Windows checks first (bind_nak
+    // reason 4; docs/probe.md c4.bind-auth-length-lies).
+    if (auth && (body.error().is(Errc::truncated_body) || body.error().domain() == ErrorDomain::base))
+      return fail(Errc::auth_length_too_large, "the sec_trailer overlaps the fixed body", auth->trailer_offset);
+    return std::unexpected(body.error());
+  }
+  pdu.body = std::move(*body);
   RAMPART_CHECK(place_tail(r, pdu, auth));
   if (auth) pdu.auth = auth->verifier;
   return pdu;

@@ -109,9 +109,11 @@ Reaction react_auth(Errc e, Phase phase) {
     case Errc::auth_type_mismatch: return fault(st::kSecPkgError, true, true);
     // test_spnego_auth3: requests after a failed auth3, and requests without
     // a verifier where every PDU must be protected.
+    // The authentication policy refuses a call: the caller broke no
+    // protocol rule, so the connection stays (like remote_caller_refused).
+    case Errc::auth_policy_denied: return fault(st::kAccessDenied, true, false);
     case Errc::auth_invalid:
     case Errc::auth_required:
-    case Errc::auth_policy_denied:
       return phase == Phase::binding ? nak(RejectReason::reason_not_specified)
                                      : fault(st::kAccessDenied, false, true);
     // A provider that refuses the token: bind_nak reason 0 at bind (Samba

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Socket-level hostile-input suite against a real rampartd (docs/hardening.md C1-C6, C10, C11,
-C13-C16). Each test sends the bad input over TCP, checks the documented reaction (bind_nak
+C13-C17). Each test sends the bad input over TCP, checks the documented reaction (bind_nak
 reason, fault status, or close), and then checks that a well-behaved client is still served.
 
     hostile_test.py --rampartd build/bin/rampartd [unittest args]
@@ -202,13 +202,57 @@ class Hostile(unittest.TestCase):
             self.assert_reaction_then_serving(c.call(bytes(pdu)), BIND_NAK, closed=True, conn=c)
 
     # C5 auth state ----------------------------------------------------------
-    def test_c5_authenticated_bind_is_refused_by_name(self):
+    def _auth_bind(self, auth_type, token, level=5, ctx_id=1):
+        pdu = bytearray(bind(1, [(0, EPM_V3, [NDR20])]))
+        pdu += bytes([auth_type, level, 0, 0]) + struct.pack("<I", ctx_id) + token
+        struct.pack_into("<HH", pdu, 8, len(pdu), len(token))
+        return bytes(pdu)
+
+    # An NTLM NEGOTIATE as Impacket sends it (32 octets, no Version).
+    NEGOTIATE = b"NTLMSSP\0" + b"\x01\0\0\0" + struct.pack("<I", 0xE0888235) + b"\0" * 16
+
+    def test_c5_unknown_auth_type_is_refused_by_name(self):
         with self.conn() as c:
-            pdu = bytearray(bind(1, [(0, EPM_V3, [NDR20])]))
-            token = b"NTLMSSP\0" + b"\x01\0\0\0" + b"\0" * 20
-            pdu += bytes([10, 2, 0, 0]) + struct.pack("<I", 0) + token
-            struct.pack_into("<HH", pdu, 8, len(pdu), len(token))
-            self.assert_reaction_then_serving(c.call(bytes(pdu)), BIND_NAK, reason=8, closed=True, conn=c)
+            # 0x44 (netlogon secure channel) is served by no provider: reason 8.
+            replies = c.call(self._auth_bind(0x44, b"\0" * 16))
+            self.assert_reaction_then_serving(replies, BIND_NAK, reason=8, closed=True, conn=c)
+
+    def test_c17_garbage_ntlm_token_is_refused(self):
+        with self.conn() as c:
+            replies = c.call(self._auth_bind(10, b"NTLMSSP\0\x01\0\0\0garbage"))
+            self.assert_reaction_then_serving(replies, BIND_NAK, reason=0, closed=True, conn=c)
+
+    def test_c17_request_before_authentication_completes(self):
+        with self.conn() as c:
+            ack = c.call(self._auth_bind(10, self.NEGOTIATE))
+            self.assertEqual(ack[0][2], BIND_ACK)
+            replies = c.call(request(2, 0, 3, ept_map_stub(LSARPC_V0)))
+            self.assert_reaction_then_serving(replies, FAULT, status=PROTO_ERROR, closed=True, conn=c)
+
+    def test_c17_garbage_auth3_leaves_every_request_refused(self):
+        with self.conn() as c:
+            ack = c.call(self._auth_bind(10, self.NEGOTIATE))
+            self.assertEqual(ack[0][2], BIND_ACK)
+            token = b"NTLMSSP\0" + b"\x03\0\0\0" + b"\0" * 56
+            auth3 = bytearray(header(16, 3, 20 + 8 + len(token), 1)) + b"\0" * 4
+            auth3 += bytes([10, 5, 0, 0]) + struct.pack("<I", 1) + token
+            struct.pack_into("<HH", auth3, 8, len(auth3), len(token))
+            c.send(bytes(auth3))
+            c.sock.settimeout(0.3)
+            self.assertIsNone(c.recv_pdu(), "auth3 is never answered")
+            c.sock.settimeout(5.0)
+            replies = c.call(request(2, 0, 3, ept_map_stub(LSARPC_V0)))
+            self.assert_reaction_then_serving(replies, FAULT, status=ACCESS_DENIED, closed=True, conn=c)
+
+    def test_c17_alter_context_changes_auth_type_mid_exchange(self):
+        with self.conn() as c:
+            ack = c.call(self._auth_bind(10, self.NEGOTIATE))
+            self.assertEqual(ack[0][2], BIND_ACK)
+            alter = bytearray(alter_context(2, [(0, EPM_V3, [NDR20])]))
+            alter += bytes([9, 5, 0, 0]) + struct.pack("<I", 1) + self.NEGOTIATE
+            struct.pack_into("<HH", alter, 8, len(alter), len(self.NEGOTIATE))
+            replies = c.call(bytes(alter))
+            self.assert_reaction_then_serving(replies, FAULT, status=0x721, closed=True, conn=c)
 
     # C6 presentation contexts -----------------------------------------------
     def test_c6_no_context_elements(self):

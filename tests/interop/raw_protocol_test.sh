@@ -9,11 +9,8 @@
 #   raw_protocol/beyond-samba.txt        tests needing no credentials and no interface
 #                                        rampartd does not serve, which Samba fails
 # minus the tests that docs/deviations.md names (a backquoted `test_...` name there): those
-# are behaviours refused on purpose, and nothing else excuses a failure. The tests in
-#   raw_protocol/awaiting-security-provider.txt
-# run an anonymous NTLMSSP/SPNEGO context and wait for the security providers: they are
-# reported as pending, and one that passes while still listed fails the run, so the list
-# can only shrink.
+# are behaviours refused on purpose, and nothing else excuses a failure. The anonymous
+# NTLMSSP/SPNEGO tests among them run against rampartd's security providers.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib/rampartd.sh"
@@ -43,32 +40,16 @@ interop_log "$(tail -n 1 "$work/suite.log") in $((SECONDS - start)) s; results i
 { grep -ohE '`test_[A-Za-z0-9_]+`' "$deviations" || true; } | tr -d '`' | sort -u >"$work/excused"
 cat "$suite/samba-4.17-passes.txt" "$suite/beyond-samba.txt" | sed 's/#.*//' | awk 'NF{print $1}' |
   sort -u >"$work/expected"
-sed 's/#.*//' "$suite/awaiting-security-provider.txt" | awk 'NF{print $1}' | sort -u >"$work/pending"
-comm -23 "$work/expected" "$work/excused" | comm -23 - "$work/pending" >"$work/required"
+comm -23 "$work/expected" "$work/excused" >"$work/required"
 passed=$(awk '$2 == "pass" {print $1}' "$results" | sort -u)
-pending_passing=$(comm -12 "$work/pending" <(printf '%s\n' "$passed"))
-pending_failing=$(comm -23 "$work/pending" <(printf '%s\n' "$passed"))
 missing=$(comm -23 "$work/required" <(printf '%s\n' "$passed"))
 unknown=$(comm -23 "$work/required" <(awk '{print $1}' "$results" | sort -u))
 [[ -z $unknown ]] || interop_log "expected tests the suite no longer has: $unknown"
 excused_failing=$(comm -12 "$work/excused" <(awk '$2 != "pass" {print $1}' "$results" | sort -u) | wc -l)
-interop_log "required $(wc -l <"$work/required"), excused by docs/deviations.md $excused_failing," \
-  "pending the security providers $(grep -c . <<<"$pending_failing" || true)"
-if [[ -n $pending_passing ]]; then
-  interop_log "FAIL: these now pass; remove them from raw_protocol/awaiting-security-provider.txt:"
-  printf '  %s\n' $pending_passing >&2
-  exit 1
-fi
+interop_log "required $(wc -l <"$work/required"), excused by docs/deviations.md $excused_failing"
 if [[ -n $missing ]]; then
   interop_log "FAIL: expected to pass but did not:"
-  # A hint only, never an excuse: SPNEGO, NTLMSSP and Kerberos tests run an
-  # anonymous security context, which needs a security provider.
-  for t in $missing; do
-    case $t in
-      *spnego* | *ntlmssp* | *krb5*) printf '  %s (needs a security provider)\n' "$t" >&2 ;;
-      *) printf '  %s\n' "$t" >&2 ;;
-    esac
-  done
+  printf '  %s\n' $missing >&2
   grep -A 25 -E "^(FAIL|ERROR): ($(tr '\n' '|' <<<"$missing" | sed 's/|$//')) " "$work/suite.log" >&2 || true
   exit 1
 fi

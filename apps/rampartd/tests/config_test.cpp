@@ -223,3 +223,50 @@ TEST(Config, MissingFileIsAClearError) {
 
 }  // namespace
 }  // namespace rampartd
+
+namespace rampartd {
+namespace {
+
+TEST(ConfigSecurity, ReadsCredentialsPolicyAndRules) {
+  auto c = parse_config(R"(
+[security]
+ntlm_user_file = "/etc/rampart/ntlm-users"
+service = "host@server"
+principal = "SERVER\\rampartd"
+restrict_remote_clients = "authenticated_except_epm"
+epm_requires_auth = true
+[[security.rule]]
+interface = "afa8bd80-7d8a-11c9-bef4-08002b102989"
+opnums = [4]
+min_level = "privacy"
+auth_types = ["spnego", "ntlm"]
+[[security.rule]]
+interface = "*"
+min_level = "connect"
+)", "test.toml");
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_EQ(c->security.ntlm_user_file, "/etc/rampart/ntlm-users");
+  EXPECT_EQ(c->security.service, "host@server");
+  EXPECT_EQ(c->security.principal, "SERVER\\rampartd");
+  const auto& p = c->policy.policy;
+  EXPECT_EQ(p.restrict, rampart::runtime::RestrictMode::authenticated_except_epm);
+  EXPECT_TRUE(p.epm_requires_auth);
+  ASSERT_EQ(p.rules.size(), 2u);
+  EXPECT_EQ(p.rules[0].opnums, std::vector<std::uint16_t>{4});
+  EXPECT_EQ(p.rules[0].min_level, 6);
+  EXPECT_EQ(p.rules[0].auth_types, (std::vector<std::uint8_t>{9, 10}));
+  EXPECT_FALSE(p.rules[1].interface);
+  EXPECT_EQ(p.rules[1].min_level, 2);
+}
+
+TEST(ConfigSecurity, RefusesBadValues) {
+  EXPECT_FALSE(parse_config("[security]\nntlm_user_file = \"relative\"\n", "t"));
+  EXPECT_FALSE(parse_config("[security]\nservice = \"noat\"\n", "t"));
+  EXPECT_FALSE(parse_config("[security]\nrestrict_remote_clients = \"high\"\n", "t"));
+  EXPECT_FALSE(parse_config("[[security.rule]]\nmin_level = \"secret\"\n", "t"));
+  EXPECT_FALSE(parse_config("[[security.rule]]\nauth_types = [\"digest\"]\n", "t"));
+  EXPECT_FALSE(parse_config("[security]\nkerberos = true\n", "t"));
+}
+
+}  // namespace
+}  // namespace rampartd

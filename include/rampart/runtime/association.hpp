@@ -139,6 +139,7 @@ class Association {
   Result<std::optional<std::uint32_t>> verify_request(std::span<const std::uint8_t> frame,
                                                       const pdu::Pdu& pdu, std::vector<std::uint8_t>& plain);
   Result<void> check_verification_trailer(ReassembledCall& call) const;
+  Result<void> check_policy(const ReassembledCall& call, std::optional<std::uint32_t> auth_context) const;
   void send_with_auth(pdu::Pdu pdu, const AuthContext& ctx, std::vector<std::uint8_t> token, Output& out);
   [[nodiscard]] bool any_protected_context() const noexcept;
   Result<void> check_dispatchable(const ReassembledCall& call) const;

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "rampart/runtime/association_group.hpp"
+#include "rampart/runtime/auth_policy.hpp"
 #include "rampart/runtime/fault_policy.hpp"
 #include "rampart/runtime/interface_registry.hpp"
 #include "rampart/runtime/server_limits.hpp"
@@ -70,7 +71,13 @@ struct ServerCore {
   /// tests and fuzzers, which want determinism).
   AuthStepRunner auth_runner;
 
+  /// The authentication policy; null allows every call. A reload swaps it:
+  /// it applies to every later call, on established connections too.
+  void set_policy(std::shared_ptr<const AuthPolicy> p) { policy_.store(std::move(p)); }
+  [[nodiscard]] std::shared_ptr<const AuthPolicy> policy() const { return policy_.load(); }
+
  private:
+  std::atomic<std::shared_ptr<const AuthPolicy>> policy_;
   std::atomic<std::shared_ptr<const security::ProviderRegistry>> providers_;
 };
 

@@ -149,7 +149,21 @@ struct GssProviderConfig {
   std::map<GssMech, ProtectionFactory> protections;
   /// Initiators ask for GSS_C_DCE_STYLE (Kerberos' three-leg exchange).
   bool dce_style = false;
+  /// Acceptors complete an anonymous NTLM logon ([MS-NLMP] 3.2.5.1.2: empty
+  /// user name and NT response, LM response empty or one zero octet) as
+  /// "NT AUTHORITY\ANONYMOUS LOGON", which gss-ntlmssp 1.2 refuses
+  /// (ERR_NOTSUPPORTED). Such a context has no session key, so it serves
+  /// the connect level only; the authentication policy decides whether an
+  /// anonymous caller may call anything.
+  bool allow_anonymous = true;
 };
+
+/// The name an anonymous NTLM logon authenticates as.
+inline constexpr const char* kAnonymousLogon = "NT AUTHORITY\\ANONYMOUS LOGON";
+
+/// True when `token` is an NTLM AUTHENTICATE message of the anonymous
+/// logon ([MS-NLMP] 2.2.1.3, 3.2.5.1.2).
+[[nodiscard]] bool is_anonymous_ntlm_authenticate(ByteSpan token);
 [[nodiscard]] std::shared_ptr<SecurityProvider> make_gss_provider(GssProviderConfig config);
 
 /// Convenience: NTLMSSP (10) and SPNEGO-over-NTLM (9) acceptors from one

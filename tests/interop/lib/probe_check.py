@@ -15,7 +15,6 @@ import sys
 # reported (XPASS) so the entry can be removed. Any other non-correct verdict
 # fails the test.
 RAMPARTD_KNOWN_GAPS = {
-    "c4.bind-auth-length-lies": "bind_nak reason 0 instead of 4",
     "c2.alloc-hint-over-cap": "waits for the rest of a 4 MiB + 1 request instead of refusing it",
 }
 

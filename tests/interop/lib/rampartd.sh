@@ -6,7 +6,8 @@
 #       create NS, write WORKDIR/rampartd.toml (127.0.0.1:135, local and static sockets in
 #       WORKDIR, static entries for lsarpc on 49154 and netlogon on 49155), start RAMPARTD in NS
 #       with its log in WORKDIR/rampartd.log, and wait (10 s at most) until 135 accepts.
-#       Registers cleanups at exit. Sets RAMPARTD_PID. Start a capture before calling it to
+#       Registers cleanups at exit. Sets RAMPARTD_PID. $RAMPARTD_EXTRA_CONF, when set, is
+#       appended to the configuration (e.g. a [security] table). Start a capture before calling it to
 #       record the whole session.
 
 if [[ -n "${_INTEROP_RAMPARTD_SH:-}" ]]; then return 0; fi
@@ -37,6 +38,7 @@ version = "1.0"
 protseq = "ncacn_ip_tcp"
 endpoint = "49155"
 annotation = "netlogon"
+${RAMPARTD_EXTRA_CONF:-}
 CONF
 }
 
