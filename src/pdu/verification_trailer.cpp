@@ -14,8 +14,10 @@ namespace {
 // [MS-RPCE] 2.2.2.13.1 SEC_VT_SIGNATURE.
 constexpr std::array<std::uint8_t, 8> kSignature = {0x8a, 0xe3, 0x13, 0x71, 0x02, 0xf4, 0x36, 0x71};
 constexpr std::uint16_t kTypeMask = 0x3fff;
-constexpr std::uint16_t kMustProcess = 0x4000;
-constexpr std::uint16_t kCommandEnd = 0x8000;
+// [MS-RPCE] 2.2.2.13: bit 14 SEC_VT_COMMAND_END, bit 15
+// SEC_VT_MUST_PROCESS_COMMAND (as Windows, Samba and Wireshark read them).
+constexpr std::uint16_t kCommandEnd = 0x4000;
+constexpr std::uint16_t kMustProcess = 0x8000;
 constexpr std::uint16_t kBitmask1 = 1, kPContext = 2, kHeader2 = 3;
 
 Result<VerificationTrailer::Command> decode_command_body(ByteReader& r, std::uint16_t type,

@@ -71,7 +71,7 @@ Result<void> ClientAssociation::check_offer(std::span<const ClientContext> conte
 }
 
 void ClientAssociation::send_bind_family(pdu::PType type, const Offer& offer, std::uint8_t flags, std::uint32_t group,
-                                         Output& out) {
+                                         std::vector<std::uint8_t>& out) {
   pdu::Bind body{limits_.max_xmit_frag, limits_.max_recv_frag, group, {}};
   for (const auto& c : offer.contexts) body.contexts.push_back({c.context_id, c.abstract_syntax, c.transfer_syntaxes});
   pdu::Pdu p;
@@ -84,7 +84,16 @@ void ClientAssociation::send_bind_family(pdu::PType type, const Offer& offer, st
   } else {
     p.body = pdu::AlterContext{std::move(body)};
   }
-  pdu::encode(p, out.send);
+  // [MS-RPCE] 3.3.1.5.2: the bind and any alter_context before the context
+  // is established carry the provider's next token.
+  if (security_ && !security_->established()) p.auth = security_->verifier();
+  pdu::encode(p, out);
+}
+
+Result<void> ClientAssociation::use_auth(ClientAuth auth) {
+  if (state_ != State::idle) return fail(ClientErrc::wrong_state, "authentication is chosen before the bind");
+  security_ = RAMPART_TRY(ClientSecurity::start(std::move(auth)));
+  return {};
 }
 
 Result<void> ClientAssociation::begin_bind(std::span<const ClientContext> contexts, Output& out, bool conc_mpx,
@@ -97,7 +106,8 @@ Result<void> ClientAssociation::begin_bind(std::span<const ClientContext> contex
   for (const auto& c : contexts) contexts_.push_back({c, std::nullopt});
   conc_mpx_requested_ = conc_mpx;
   group_ = assoc_group_id;
-  send_bind_family(pdu::PType::bind, *bind_, conc_mpx ? pdu::pfc::kConcMpx : 0, assoc_group_id, out);
+  const std::uint8_t flags = (conc_mpx ? pdu::pfc::kConcMpx : 0) | (security_ ? security_->bind_flags() : 0);
+  send_bind_family(pdu::PType::bind, *bind_, flags, assoc_group_id, out.send);
   state_ = State::binding;
   return {};
 }
@@ -108,7 +118,7 @@ Result<void> ClientAssociation::begin_alter(std::span<const ClientContext> conte
   RAMPART_CHECK(check_offer(contexts));
   alter_ = Offer{allocate_call_id(), {contexts.begin(), contexts.end()}};
   for (const auto& c : contexts) contexts_.push_back({c, std::nullopt});
-  send_bind_family(pdu::PType::alter_context, *alter_, conc_mpx_ ? pdu::pfc::kConcMpx : 0, group_, out);
+  send_bind_family(pdu::PType::alter_context, *alter_, conc_mpx_ ? pdu::pfc::kConcMpx : 0, group_, out.send);
   return {};
 }
 
@@ -129,8 +139,29 @@ void ClientAssociation::on_bytes(std::span<const std::uint8_t> input, std::vecto
   }
 }
 
+Result<pdu::Pdu> ClientAssociation::unprotect_frame(std::span<const std::uint8_t> frame,
+                                                    std::vector<std::uint8_t>& plain) {
+  auto* prot = security_ ? security_->protection() : nullptr;
+  if (prot == nullptr || state_ != State::bound) return pdu::decode(frame, framer_.limits());
+  const auto h = RAMPART_TRY(pdu::CommonHeader::decode(frame, framer_.limits()));
+  if (h.ptype != pdu::PType::response && h.ptype != pdu::PType::fault) return pdu::decode(frame, framer_.limits());
+  if (h.auth_length == 0) {
+    // [MS-RPCE] 3.3.1.5.2.2: every response of a protected context is
+    // protected; one in clear is a downgrade. A fault may be in clear: a
+    // server faults a call it could not verify before it could sign.
+    if (h.ptype == pdu::PType::response)
+      return fail(ClientErrc::auth_downgrade, "a response without a verifier on a protected association", 10);
+    return pdu::decode(frame, framer_.limits());
+  }
+  // Verified (and unsealed) in a copy before anything in it is believed.
+  plain.assign(frame.begin(), frame.end());
+  RAMPART_CHECK(security_->verify(plain));
+  return pdu::decode(plain, framer_.limits());
+}
+
 void ClientAssociation::handle_frame(std::span<const std::uint8_t> frame, std::vector<ClientEvent>& events) {
-  auto p = pdu::decode(frame, framer_.limits());
+  std::vector<std::uint8_t> plain;  // the verified copy; the decoded PDU points into it
+  auto p = unprotect_frame(frame, plain);
   Result<void> ok = p ? handle_pdu(*p, events) : std::unexpected(p.error());
   if (!ok) {
     close();
@@ -140,8 +171,16 @@ void ClientAssociation::handle_frame(std::span<const std::uint8_t> frame, std::v
 
 Result<void> ClientAssociation::handle_pdu(const pdu::Pdu& p, std::vector<ClientEvent>& events) {
   using pdu::PType;
-  // Security providers are not implemented: a verifier can only be a lie.
-  if (p.auth) return fail(ClientErrc::auth_not_supported, "auth verifier on an unauthenticated association", 10);
+  // Without a security context a verifier can only be a lie; with one,
+  // responses were verified in unprotect_frame and tokens go to the provider.
+  if (p.auth && !security_)
+    return fail(ClientErrc::auth_not_supported, "auth verifier on an unauthenticated association", 10);
+  if (p.auth && security_ && !security_->protection() && state_ == State::bound)
+    return fail(ClientErrc::auth_downgrade, "auth verifier at connect level", 10);
+  if (state_ == State::authenticating) {
+    if (p.ptype() == PType::alter_context_resp) return on_auth_alter_resp(p, events);
+    return fail(ClientErrc::unexpected_pdu, "only alter_context_resp may answer an authentication leg", 2);
+  }
   if (state_ == State::binding) {
     if (p.ptype() == PType::bind_ack) return on_bind_ack(p, events);
     if (p.ptype() == PType::bind_nak) {
@@ -221,11 +260,61 @@ Result<void> ClientAssociation::on_bind_ack(const pdu::Pdu& p, std::vector<Clien
   conc_mpx_ = conc_mpx_requested_ && p.header.has_flag(pdu::pfc::kConcMpx);
   framer_.set_max_frag_length(max_recv_);
   reassembler_.set_concurrent(conc_mpx_);
+  client_event::Bound bound{std::move(results), group_, max_xmit_, max_recv_, conc_mpx_, ack.secondary_address};
+  if (!security_) {
+    bind_.reset();
+    state_ = State::bound;
+    events.emplace_back(std::move(bound));
+    return {};
+  }
+  bound_later_ = std::move(bound);
+  return next_auth_leg(p, events);
+}
+
+Result<void> ClientAssociation::next_auth_leg(const pdu::Pdu& p, std::vector<ClientEvent>& events) {
+  const auto next = RAMPART_TRY(security_->on_server_token(p));
+  if (next == ClientSecurity::Next::alter) {
+    // [MS-RPCE] 3.3.1.5.3: the next leg rides an alter_context that
+    // re-offers the bind's contexts with the same ids.
+    const Offer& from = bind_ ? *bind_ : *auth_alter_;
+    Offer again{allocate_call_id(), from.contexts};
+    client_event::Send send;
+    send_bind_family(pdu::PType::alter_context, again, conc_mpx_ ? pdu::pfc::kConcMpx : 0, group_, send.bytes);
+    auth_alter_ = std::move(again);
+    bind_.reset();
+    state_ = State::authenticating;
+    events.emplace_back(std::move(send));
+    return {};
+  }
+  if (next == ClientSecurity::Next::auth3) {
+    // [MS-RPCE] 2.2.2.10: rpc_auth_3 goes on the bind's call_id; nothing answers it.
+    pdu::Pdu a;
+    a.header.ptype = pdu::PType::auth3;
+    a.header.pfc_flags = pdu::pfc::kFirstLast;
+    a.header.drep = drep_;
+    a.header.call_id = p.header.call_id;
+    a.body = pdu::Auth3{};
+    a.auth = security_->verifier();
+    client_event::Send send;
+    pdu::encode(a, send.bytes);
+    events.emplace_back(std::move(send));
+  }
   bind_.reset();
+  auth_alter_.reset();
   state_ = State::bound;
-  events.emplace_back(client_event::Bound{std::move(results), group_, max_xmit_, max_recv_, conc_mpx_,
-                                          ack.secondary_address});
+  events.emplace_back(std::move(*bound_later_));
+  bound_later_.reset();
   return {};
+}
+
+Result<void> ClientAssociation::on_auth_alter_resp(const pdu::Pdu& p, std::vector<ClientEvent>& events) {
+  const auto& resp = *p.as<pdu::AlterContextResp>();
+  if (p.header.call_id != auth_alter_->call_id)
+    return fail(ClientErrc::bind_call_id_mismatch, "alter_context_resp for another call_id", 12);
+  if (resp.assoc_group_id != 0 && resp.assoc_group_id != group_)
+    return fail(ClientErrc::assoc_group_mismatch, "alter_context_resp names another association group", 20);
+  (void)RAMPART_TRY(check_results(resp, *auth_alter_));
+  return next_auth_leg(p, events);
 }
 
 Result<void> ClientAssociation::on_alter_resp(const pdu::Pdu& p, std::vector<ClientEvent>& events) {

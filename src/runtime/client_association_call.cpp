@@ -6,6 +6,7 @@
 
 #include "rampart/runtime/client_association.hpp"
 #include "rampart/runtime/fragmenter.hpp"
+#include "rampart/pdu/verification_trailer.hpp"
 
 namespace rampart::runtime {
 
@@ -42,17 +43,55 @@ Result<std::uint32_t> ClientAssociation::begin_call(const ClientCall& call, Outp
   if (call.call_id && (*call.call_id == 0 || find_pending(*call.call_id) || was_orphaned(*call.call_id)))
     return fail(ClientErrc::duplicate_call_id, "call_id 0, pending or recently orphaned");
   const std::uint32_t call_id = call.call_id ? *call.call_id : allocate_call_id();
+  const bool protect = security_ && security_->protection();
+  std::vector<std::uint8_t> stub_vt;
+  std::span<const std::uint8_t> stub = call.stub;
+  if (protect && security_->auth().verification_trailer) {
+    stub_vt = with_verification_trailer(call, call_id);
+    stub = stub_vt;
+  }
   pdu::Pdu whole;
   whole.header.ptype = pdu::PType::request;
   whole.header.drep = drep_;
   whole.header.call_id = call_id;
   whole.header.pfc_flags = call.object ? pdu::pfc::kObjectUuid : 0;
-  whole.body = pdu::Request{static_cast<std::uint32_t>(call.stub.size()), call.context_id, call.opnum, call.object,
-                            call.stub};
-  // C706 12.6.3.1: no fragment above the negotiated max_xmit_frag.
-  fragment(whole, max_xmit_, out.send);
+  whole.body = pdu::Request{static_cast<std::uint32_t>(stub.size()), call.context_id, call.opnum, call.object, stub};
+  // C706 12.6.3.1: no fragment above the negotiated max_xmit_frag, auth
+  // trailer included ([MS-RPCE] 2.2.2.11).
+  if (protect) {
+    RAMPART_CHECK(security_->fragment_request(whole, max_xmit_, out.send));
+  } else {
+    fragment(whole, max_xmit_, out.send);
+  }
   pending_.push_back({call_id, call.context_id});
   return call_id;
+}
+
+std::vector<std::uint8_t> ClientAssociation::with_verification_trailer(const ClientCall& call,
+                                                                       std::uint32_t call_id) const {
+  // [MS-RPCE] 2.2.2.13: lets the server check what the signature may not
+  // cover: whether the client asked for header signing, the presentation
+  // context's syntaxes, and the header fields of the call.
+  pdu::VerificationTrailer vt;
+  const std::uint32_t header_sign_bit = security_->bind_flags() != 0 ? 1U : 0U;
+  vt.commands.push_back({false, pdu::VtBitmask1{header_sign_bit}});
+  for (const auto& d : contexts_) {
+    if (d.offered.context_id == call.context_id && d.outcome) {
+      vt.commands.push_back({false, pdu::VtPContext{d.offered.abstract_syntax, d.outcome->transfer_syntax}});
+    }
+  }
+  pdu::VtHeader2 h2;
+  h2.ptype = static_cast<std::uint8_t>(pdu::PType::request);
+  h2.drep = drep_.encode();
+  h2.call_id = call_id;
+  h2.context_id = call.context_id;
+  h2.opnum = call.opnum;
+  vt.commands.push_back({false, h2});
+  std::vector<std::uint8_t> out;
+  ByteWriter w(out, drep_);
+  w.bytes(call.stub);
+  vt.encode(w);
+  return out;
 }
 
 bool ClientAssociation::cancel(std::uint32_t call_id, bool orphan, Output& out) {

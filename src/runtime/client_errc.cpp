@@ -30,6 +30,8 @@ const char* ErrorCodeTraits<runtime::ClientErrc>::name(runtime::ClientErrc e) no
     case ClientErrc::bad_binding: return "bad_binding";
     case ClientErrc::endpoint_not_found: return "endpoint_not_found";
     case ClientErrc::server_shutdown: return "server_shutdown";
+    case ClientErrc::auth_failed: return "auth_failed";
+    case ClientErrc::auth_downgrade: return "auth_downgrade";
   }
   return "unknown";
 }

@@ -154,6 +154,29 @@ Result<GssCredential> GssCredential::password(const std::string& user, const std
   return GssCredential(cred, mech);
 }
 
+Result<void> GssCredential::restrict_negotiation(GssMech inner) {
+  OM_uint32 minor = 0;
+  gss_OID_set_desc only{1, mech_oid(inner)};
+  if (mech_ != GssMech::spnego || only.elements == GSS_C_NO_OID ||
+      GSS_ERROR(gss_set_neg_mechs(&minor, static_cast<gss_cred_id_t>(cred_), &only))) {
+    return fail(Errc::gss_failure, "gss_set_neg_mechs failed");
+  }
+  return {};
+}
+
+Result<GssCredential> GssCredential::ccache(GssMech mech) {
+  // No name: the default principal of the default (or KRB5CCNAME) cache.
+  OM_uint32 minor = 0;
+  MechSet mechs(mech);
+  gss_cred_id_t cred = GSS_C_NO_CREDENTIAL;
+  const OM_uint32 major = gss_acquire_cred(&minor, GSS_C_NO_NAME, GSS_C_INDEFINITE, mechs.get(),
+                                           GSS_C_INITIATE, &cred, nullptr, nullptr);
+  if (GSS_ERROR(major)) {
+    return fail(Errc::gss_failure, "no Kerberos credentials in the credentials cache (kinit?)");
+  }
+  return GssCredential(cred, mech);
+}
+
 // --- GssContext ----------------------------------------------------------
 
 GssContext GssContext::acceptor(std::shared_ptr<const GssCredential> cred) {
@@ -163,11 +186,13 @@ GssContext GssContext::acceptor(std::shared_ptr<const GssCredential> cred) {
 }
 
 Result<GssContext> GssContext::initiator(std::shared_ptr<const GssCredential> cred,
-                                         const std::string& target, bool confidential) {
+                                         const std::string& target, bool confidential,
+                                         bool dce_style) {
   GssContext c;
   c.cred_ = std::move(cred);
   c.initiator_ = true;
   c.confidential_ = confidential;
+  c.dce_style_ = dce_style;
   OM_uint32 minor = 0;
   gss_buffer_desc buf{target.size(), const_cast<char*>(target.data())};
   gss_name_t name = GSS_C_NO_NAME;
@@ -175,6 +200,15 @@ Result<GssContext> GssContext::initiator(std::shared_ptr<const GssCredential> cr
     return fail(Errc::gss_failure, "gss_import_name failed for the target");
   }
   c.target_ = name;
+  if (!confidential && (c.cred_->mech() == GssMech::kerberos || c.cred_->mech() == GssMech::spnego)) {
+    // MIT adds GSS_C_CONF_FLAG to every Kerberos context unless the
+    // credential says not to. Below privacy the flag must stay off: Samba
+    // (and Windows) size signatures from it, a 76-octet wrap token instead
+    // of a 28-octet MIC ([MS-KILE] 3.4.5.4.1). The option is per credential.
+    gss_buffer_desc empty = GSS_C_EMPTY_BUFFER;
+    gss_cred_id_t cred = static_cast<gss_cred_id_t>(c.cred_->handle());
+    (void)gss_set_cred_option(&minor, &cred, GSS_KRB5_CRED_NO_CI_FLAGS_X, &empty);
+  }
   return c;
 }
 
@@ -184,6 +218,7 @@ GssContext::GssContext(GssContext&& o) noexcept
       target_(std::exchange(o.target_, nullptr)),
       initiator_(o.initiator_),
       confidential_(o.confidential_),
+      dce_style_(o.dce_style_),
       complete_(o.complete_),
       failed_(o.failed_),
       source_name_(std::move(o.source_name_)),
@@ -199,6 +234,7 @@ GssContext& GssContext::operator=(GssContext&& o) noexcept {
     target_ = std::exchange(o.target_, nullptr);
     initiator_ = o.initiator_;
     confidential_ = o.confidential_;
+    dce_style_ = o.dce_style_;
     complete_ = o.complete_;
     failed_ = o.failed_;
     source_name_ = std::move(o.source_name_);
@@ -285,6 +321,7 @@ Result<GssStep> GssContext::init_step(ByteSpan input) {
   gss_OID actual = GSS_C_NO_OID;
   OM_uint32 flags = GSS_C_INTEG_FLAG | GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG;
   if (confidential_) flags |= GSS_C_CONF_FLAG;
+  if (dce_style_) flags |= GSS_C_DCE_STYLE | GSS_C_MUTUAL_FLAG;
   const OM_uint32 major = gss_init_sec_context(
       &minor, static_cast<gss_cred_id_t>(cred_->handle()), &ctx,
       static_cast<gss_name_t>(target_), mech_oid(cred_->mech()), flags, GSS_C_INDEFINITE,

@@ -162,7 +162,7 @@ class GssProvider final : public SecurityProvider {
                                                          AuthLevel level) override {
     if (!c_.initiator_cred) return fail(Errc::gss_failure, "provider has no initiator credential");
     GssContext ctx =
-        RAMPART_TRY(GssContext::initiator(c_.initiator_cred, target, level == AuthLevel::privacy));
+        RAMPART_TRY(GssContext::initiator(c_.initiator_cred, target, level == AuthLevel::privacy, c_.dce_style));
     return wrap(std::move(ctx), false);
   }
 

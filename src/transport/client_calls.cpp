@@ -57,9 +57,15 @@ void AsyncClient::Impl::bind(const std::shared_ptr<AsyncClient>& self, std::vect
     return;
   }
   runtime::Output out;
-  auto started = assoc.state() == runtime::ClientAssociation::State::idle
-                     ? assoc.begin_bind(contexts, out, options.request_conc_mpx)
-                     : assoc.begin_alter(contexts, out);
+  const bool first = assoc.state() == runtime::ClientAssociation::State::idle;
+  if (first && options.auth) {
+    // [MS-RPCE] 3.3.1.5.2: the provider's first token rides the bind.
+    if (auto a = assoc.use_auth(*options.auth); !a) {
+      asio::post(io, [done = std::move(done), e = a.error()] { done(std::unexpected(e)); });
+      return;
+    }
+  }
+  auto started = first ? assoc.begin_bind(contexts, out, options.request_conc_mpx) : assoc.begin_alter(contexts, out);
   if (!started) {
     asio::post(io, [done = std::move(done), e = started.error()] { done(std::unexpected(e)); });
     return;
@@ -197,6 +203,8 @@ void AsyncClient::Impl::on_events(const std::shared_ptr<AsyncClient>& self,
       shutdown_requested = true;
     } else if (auto* e = std::get_if<ev::ProtocolError>(&event)) {
       fail_all(e->error);
+    } else if (auto* s = std::get_if<ev::Send>(&event)) {
+      write(self, std::move(s->bytes));  // an authentication leg (auth3, alter_context)
     }
   }
   pump(self);

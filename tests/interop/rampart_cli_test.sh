@@ -150,12 +150,15 @@ if (($(grep -c 'ncacn_ip_tcp:127\.0\.0\.1\[135\]' "$work/rampartd-dump.out") == 
 else
   flunk "dump lists 127.0.0.1[135] other than once"
 fi
-# rampartd has no security providers yet: like Windows for a server without
-# authentication information, it answers RPC_S_UNKNOWN_AUTHN_SERVICE.
-expect_exit 1 rampartd-princ "${in_rampartd[@]}" princ 127.0.0.1
-check "princ says there is no principal name, and why" "$work/rampartd-princ.out" \
-  "no principal name for authentication service 9: .*RPC_S_UNKNOWN_AUTHN_SERVICE"
-expect_exit 1 rampartd-princ-json "${in_rampartd[@]}" princ 127.0.0.1 --json
+# rampartd offers NTLMSSP (10) and SPNEGO (9) with the service name as principal
+# ([MS-RPCE] 3.1.1.5.3.3); for Kerberos (16), which it does not offer here, it answers like
+# Windows for a service it has no authentication information for: RPC_S_UNKNOWN_AUTHN_SERVICE.
+expect_exit 0 rampartd-princ "${in_rampartd[@]}" princ 127.0.0.1
+check "princ names rampartd's principal" "$work/rampartd-princ.out" '^principal name: "host@.+" \(authn 9\)'
+expect_exit 1 rampartd-princ-krb5 "${in_rampartd[@]}" princ 127.0.0.1 --authn 16
+check "princ says there is no Kerberos principal, and why" "$work/rampartd-princ-krb5.out" \
+  "no principal name for authentication service 16: .*RPC_S_UNKNOWN_AUTHN_SERVICE"
+expect_exit 1 rampartd-princ-json "${in_rampartd[@]}" princ 127.0.0.1 --authn 16 --json
 check "princ --json failure has error" "$work/rampartd-princ-json.out" '"error": "no principal name'
 check "princ --json failure has exit_code" "$work/rampartd-princ-json.out" '"exit_code": 1'
 # register / unregister over rampartd's static socket (root only): the entry stays after

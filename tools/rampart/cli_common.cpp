@@ -24,6 +24,7 @@ void add_common_options(CLI::App& sub, CommonOptions& common, bool network) {
   sub.add_option("--timeout", common.timeout_seconds, "seconds allowed for connecting and for each call")
       ->capture_default_str()
       ->check(CLI::Range(0.001, 3600.0));
+  add_auth_options(sub, common.auth);
 }
 
 void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << '\n'; }
@@ -38,6 +39,7 @@ int exit_code_for(const Error& e) noexcept {
     case ErrorDomain::client: {
       using C = runtime::ClientErrc;
       // ClientErrc lists the server's rule violations first (client_errc.hpp).
+      if (e.code() == static_cast<std::uint16_t>(C::auth_downgrade)) return kExitProtocol;
       return e.code() <= static_cast<std::uint16_t>(C::auth_not_supported) ? kExitProtocol : kExitFailure;
     }
     default: return kExitFailure;

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "auth_options.hpp"
 #include "rampart/base/error.hpp"
 
 namespace CLI {
@@ -30,6 +31,7 @@ struct CommonOptions {
   int verbose = 0;
   std::uint16_t port = 135;
   double timeout_seconds = 5.0;
+  AuthOptions auth;  // network commands only
 
   [[nodiscard]] std::chrono::milliseconds timeout() const noexcept;
 };

@@ -42,10 +42,13 @@ constexpr std::size_t kMaxPages = 1000;
 constexpr std::uint32_t kAllElements = 0;
 constexpr std::uint32_t kAllVersions = 1;
 
-transport::ClientOptions client_options(const CommonOptions& common) {
+Outcome<transport::ClientOptions> client_options(const CommonOptions& common, const std::string& host) {
   transport::ClientOptions o;
   o.connect_timeout = common.timeout();
   o.call_timeout = common.timeout();
+  std::string error;
+  o.auth = make_client_auth(common.auth, host, error);
+  if (!error.empty()) return std::unexpected(Failure{error, kExitFailure, ""});
   return o;
 }
 
@@ -119,7 +122,9 @@ DumpEntry to_dump_entry(const epm::ept_entry_t& e, const std::string& host) {
 // end; Samba sends its last entries together with ept_s_not_registered.
 Outcome<DumpResult> dump(const std::string& host_text, std::uint32_t page_size, const CommonOptions& common) {
   const std::string host = bare_host(host_text);
-  BlockingClient c(client_options(common));
+  auto options = client_options(common, host);
+  if (!options) return std::unexpected(options.error());
+  BlockingClient c(*options);
   binding::StringBinding b{std::nullopt, binding::Protseq::ncacn_ip_tcp, host, std::to_string(common.port), {}};
   if (auto ok = connect_and_bind(c, b, epm::ept_descriptor().syntax); !ok) return std::unexpected(ok.error());
   DumpResult out{host, common.port, {}, 0, 0, false};
@@ -168,7 +173,9 @@ Outcome<binding::StringBinding> parse_target(const std::string& text, const Comm
 }
 
 Outcome<PingResult> ping(const binding::StringBinding& b, unsigned count, const CommonOptions& common) {
-  BlockingClient c(client_options(common));
+  auto options = client_options(common, b.host);
+  if (!options) return std::unexpected(options.error());
+  BlockingClient c(*options);
   PingResult out{b.format(), {}, {}, 0, false};
   const auto start = std::chrono::steady_clock::now();
   if (auto ok = connect_and_bind(c, b, mgmt::mgmt_descriptor().syntax); !ok) return std::unexpected(ok.error());
@@ -187,7 +194,9 @@ Outcome<PingResult> ping(const binding::StringBinding& b, unsigned count, const 
 }
 
 Outcome<IfIdsResult> ifids(const binding::StringBinding& b, const CommonOptions& common) {
-  BlockingClient c(client_options(common));
+  auto options = client_options(common, b.host);
+  if (!options) return std::unexpected(options.error());
+  BlockingClient c(*options);
   if (auto ok = connect_and_bind(c, b, mgmt::mgmt_descriptor().syntax); !ok) return std::unexpected(ok.error());
   auto r = invoke<mgmt::rpc__mgmt_inq_if_ids_response>(
       c, mgmt::mgmt_descriptor().syntax, static_cast<std::uint16_t>(mgmt::mgmt_opnum::rpc__mgmt_inq_if_ids),
@@ -208,7 +217,9 @@ Outcome<IfIdsResult> ifids(const binding::StringBinding& b, const CommonOptions&
 constexpr std::uint32_t kStatsCount = 4;
 
 Outcome<StatsResult> stats(const binding::StringBinding& b, const CommonOptions& common) {
-  BlockingClient c(client_options(common));
+  auto options = client_options(common, b.host);
+  if (!options) return std::unexpected(options.error());
+  BlockingClient c(*options);
   if (auto ok = connect_and_bind(c, b, mgmt::mgmt_descriptor().syntax); !ok) return std::unexpected(ok.error());
   auto r = invoke<mgmt::rpc__mgmt_inq_stats_response>(
       c, mgmt::mgmt_descriptor().syntax, static_cast<std::uint16_t>(mgmt::mgmt_opnum::rpc__mgmt_inq_stats),
@@ -219,7 +230,9 @@ Outcome<StatsResult> stats(const binding::StringBinding& b, const CommonOptions&
 
 Outcome<PrincResult> princ(const binding::StringBinding& b, std::uint32_t authn, std::uint32_t size,
                            const CommonOptions& common) {
-  BlockingClient c(client_options(common));
+  auto options = client_options(common, b.host);
+  if (!options) return std::unexpected(options.error());
+  BlockingClient c(*options);
   if (auto ok = connect_and_bind(c, b, mgmt::mgmt_descriptor().syntax); !ok) return std::unexpected(ok.error());
   ndr::DecodeLimits limits;
   limits.max_string_length = kMaxPrincNameLength + 1;  // the terminator too
@@ -233,6 +246,8 @@ Outcome<PrincResult> princ(const binding::StringBinding& b, std::uint32_t authn,
 Outcome<MapResult> map(const std::string& host_text, const std::string& iface_text, const std::string& protseq,
                        const CommonOptions& common) {
   const std::string host = bare_host(host_text);
+  if (common.auth.wanted())
+    return std::unexpected(Failure{"map does not authenticate (ept_map needs no authentication)", kExitUsage, ""});
   auto iface = parse_interface(iface_text);
   if (!iface) return std::unexpected(iface.error());
   const auto* ps = binding::find_protseq(protseq);

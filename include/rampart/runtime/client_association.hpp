@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -28,6 +29,7 @@
 #include "rampart/pdu/pdu.hpp"
 #include "rampart/runtime/association.hpp"  // Output
 #include "rampart/runtime/client_errc.hpp"
+#include "rampart/runtime/client_security.hpp"
 #include "rampart/runtime/fragment_limits.hpp"
 #include "rampart/runtime/framer.hpp"
 #include "rampart/runtime/reassembler.hpp"
@@ -111,11 +113,17 @@ struct ShutdownRequested {};
 struct ProtocolError {
   Error error;
 };
+/// Octets to write now, produced while reading: an authentication leg
+/// (auth3, or an alter_context carrying a token) answering the server's.
+struct Send {
+  std::vector<std::uint8_t> bytes;
+};
 }  // namespace client_event
 
 using ClientEvent = std::variant<client_event::Bound, client_event::BindRefused, client_event::Altered,
                                  client_event::CallCompleted, client_event::CallFaulted,
-                                 client_event::ShutdownRequested, client_event::ProtocolError>;
+                                 client_event::ShutdownRequested, client_event::ProtocolError,
+                                 client_event::Send>;
 
 /// What begin_call sends.
 struct ClientCall {
@@ -128,10 +136,16 @@ struct ClientCall {
 
 class ClientAssociation {
  public:
-  enum class State { idle, binding, bound, closed };
+  /// authenticating: the bind_ack arrived, an alter_context carries the
+  /// next authentication leg ([MS-RPCE] 3.3.1.5.3); calls wait for Bound.
+  enum class State { idle, binding, authenticating, bound, closed };
 
   explicit ClientAssociation(ClientLimits limits = {}, Drep drep = Drep::little());
 
+  /// Authenticates the association with `auth` ([MS-RPCE] 3.3.1.5.2): call
+  /// before begin_bind. Runs the provider's first step; the bind carries
+  /// its token, and Bound is reported once the context is established.
+  [[nodiscard]] Result<void> use_auth(ClientAuth auth);
   /// Sends a bind offering `contexts` (ids must be distinct). `assoc_group_id`
   /// 0 asks for a new group. `conc_mpx` requests PFC_CONC_MPX.
   [[nodiscard]] Result<void> begin_bind(std::span<const ClientContext> contexts, Output& out,
@@ -167,6 +181,8 @@ class ClientAssociation {
   /// A context id not yet offered on this association.
   [[nodiscard]] std::uint16_t next_context_id() const noexcept;
   [[nodiscard]] const ClientLimits& limits() const noexcept { return limits_; }
+  /// The security context, if use_auth was called.
+  [[nodiscard]] const ClientSecurity* security() const noexcept { return security_.get(); }
 
  private:
   struct Offer {
@@ -183,8 +199,13 @@ class ClientAssociation {
   };
 
   Result<void> check_offer(std::span<const ClientContext> contexts) const;
-  void send_bind_family(pdu::PType type, const Offer& offer, std::uint8_t flags, std::uint32_t group, Output& out);
+  void send_bind_family(pdu::PType type, const Offer& offer, std::uint8_t flags, std::uint32_t group,
+                        std::vector<std::uint8_t>& out);
   void handle_frame(std::span<const std::uint8_t> frame, std::vector<ClientEvent>& events);
+  Result<pdu::Pdu> unprotect_frame(std::span<const std::uint8_t> frame, std::vector<std::uint8_t>& plain);
+  Result<void> next_auth_leg(const pdu::Pdu& p, std::vector<ClientEvent>& events);
+  Result<void> on_auth_alter_resp(const pdu::Pdu& p, std::vector<ClientEvent>& events);
+  std::vector<std::uint8_t> with_verification_trailer(const ClientCall& call, std::uint32_t call_id) const;
   Result<void> handle_pdu(const pdu::Pdu& p, std::vector<ClientEvent>& events);
   Result<void> on_bind_ack(const pdu::Pdu& p, std::vector<ClientEvent>& events);
   Result<void> on_alter_resp(const pdu::Pdu& p, std::vector<ClientEvent>& events);
@@ -203,6 +224,9 @@ class ClientAssociation {
   Reassembler reassembler_;
   std::optional<Offer> bind_;
   std::optional<Offer> alter_;
+  std::unique_ptr<ClientSecurity> security_;
+  std::optional<Offer> auth_alter_;                 // the alter_context carrying an auth leg
+  std::optional<client_event::Bound> bound_later_;  // reported once authentication completes
   std::vector<Defined> contexts_;
   std::vector<Pending> pending_;
   std::deque<std::uint32_t> orphaned_;

@@ -37,6 +37,9 @@ enum class ClientErrc : std::uint16_t {
   bad_binding,               // a string binding this client cannot use
   endpoint_not_found,        // ept_map found no usable tower
   server_shutdown,           // the server sent shutdown (C706 12.6.4.11)
+  // Authentication ([MS-RPCE] 3.3.1.5.2): the connection must be closed.
+  auth_failed,               // the provider refused a token, or a signature or sequence number failed
+  auth_downgrade,            // header signing not echoed, an unprotected response, another auth_type/level
 };
 
 }  // namespace rampart::runtime

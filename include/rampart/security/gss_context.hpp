@@ -48,6 +48,13 @@ class GssCredential {
   /// "user@REALM".
   [[nodiscard]] static Result<GssCredential> password(const std::string& user,
                                                       const std::string& password, GssMech mech);
+  /// Kerberos client credentials from the credentials cache (KRB5CCNAME or
+  /// the default), as kinit left them: what `rampart -k` uses. `mech` is
+  /// kerberos, or spnego to offer them through SPNEGO.
+  [[nodiscard]] static Result<GssCredential> ccache(GssMech mech = GssMech::kerberos);
+  /// For a SPNEGO credential: offer only `inner` (RFC 4178 4.2.1,
+  /// gss_set_neg_mechs), so that the peer cannot steer to another one.
+  [[nodiscard]] Result<void> restrict_negotiation(GssMech inner);
 
   GssCredential(GssCredential&&) noexcept;
   GssCredential& operator=(GssCredential&&) noexcept;
@@ -73,8 +80,12 @@ class GssContext {
  public:
   [[nodiscard]] static GssContext acceptor(std::shared_ptr<const GssCredential> cred);
   /// `target` is a host-based service name such as "host@server".
+  /// `dce_style` asks for GSS_C_DCE_STYLE with mutual authentication: the
+  /// three-leg Kerberos exchange of [MS-RPCE] 3.3.1.5.2 / [MS-KILE] 3.2.5.3
+  /// (AP-REQ, AP-REP, and the client's own AP-REP back).
   [[nodiscard]] static Result<GssContext> initiator(std::shared_ptr<const GssCredential> cred,
-                                                    const std::string& target, bool confidential);
+                                                    const std::string& target, bool confidential,
+                                                    bool dce_style = false);
 
   /// Feeds the peer's token (empty for an initiator's first step).
   [[nodiscard]] Result<GssStep> step(ByteSpan input);
@@ -111,6 +122,7 @@ class GssContext {
   void* target_ = nullptr;  // gss_name_t (initiator)
   bool initiator_ = false;
   bool confidential_ = true;
+  bool dce_style_ = false;
   bool complete_ = false;
   bool failed_ = false;
   std::string source_name_;

@@ -62,6 +62,14 @@ class PduProtection {
   /// auth_length the sender reserves (16 for NTLM; Kerberos depends on the
   /// enctype and level).
   [[nodiscard]] virtual std::size_t signature_length() const noexcept = 0;
+  /// auth_length for a PDU whose stub plus auth pad is `protected_length`
+  /// octets. Equal to signature_length() except where the mechanism's token
+  /// depends on it: MIT Kerberos wraps an empty stub integrity-only, in a
+  /// shorter token.
+  [[nodiscard]] virtual std::size_t signature_length_for(std::size_t protected_length) const {
+    (void)protected_length;
+    return signature_length();
+  }
   [[nodiscard]] virtual bool header_sign() const noexcept = 0;
 
   /// Signs (packet, integrity) or seals (privacy) an outgoing PDU built with
@@ -139,6 +147,8 @@ struct GssProviderConfig {
   std::shared_ptr<const GssCredential> acceptor_cred;
   std::shared_ptr<const GssCredential> initiator_cred;
   std::map<GssMech, ProtectionFactory> protections;
+  /// Initiators ask for GSS_C_DCE_STYLE (Kerberos' three-leg exchange).
+  bool dce_style = false;
   /// Acceptors complete an anonymous NTLM logon ([MS-NLMP] 3.2.5.1.2: empty
   /// user name and NT response, LM response empty or one zero octet) as
   /// "NT AUTHORITY\ANONYMOUS LOGON", which gss-ntlmssp 1.2 refuses

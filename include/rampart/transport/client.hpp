@@ -53,6 +53,8 @@ struct ClientOptions {
   /// The data representation of every PDU sent, and so of request stubs
   /// (C706 14.1: the receiver makes it right).
   Drep drep = Drep::little();
+  /// Authenticate the association (provider, level, target); none when empty.
+  std::optional<runtime::ClientAuth> auth;
 };
 
 /// Where to connect.

@@ -32,6 +32,20 @@ TEST(VerificationTrailer, FoundAfterStubAndPadding) {
   }
 }
 
+TEST(VerificationTrailer, EndIsBit14AndMustProcessBit15) {
+  // [MS-RPCE] 2.2.2.13: the last command carries SEC_VT_COMMAND_END 0x4000;
+  // SEC_VT_MUST_PROCESS_COMMAND is 0x8000 (Samba's and Wireshark's reading too).
+  std::vector<std::uint8_t> stub;
+  ByteWriter w(stub);
+  VerificationTrailer vt;
+  vt.commands.push_back({true, VtBitmask1{1}});
+  vt.commands.push_back({false, VtHeader2{0, {0x10, 0, 0, 0}, 5, 0, 3}});
+  vt.encode(w);
+  ASSERT_EQ(stub.size(), 8u + 8u + 20u);
+  EXPECT_EQ(stub[8] | stub[9] << 8, 0x8001);    // must process, not the end
+  EXPECT_EQ(stub[16] | stub[17] << 8, 0x4003);  // the end
+}
+
 TEST(VerificationTrailer, AbsentWhenNoSignature) {
   std::vector<std::uint8_t> stub(64, 0x71);
   auto found = find_verification_trailer(stub, Drep::little());
