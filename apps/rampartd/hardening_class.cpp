@@ -62,7 +62,22 @@ std::string_view runtime_class(Errc e) noexcept {
     case Errc::no_contexts: return "C6";
     case Errc::auth_not_supported:
     case Errc::bad_auth_level:
-    case Errc::auth_without_context: return "C5";
+    case Errc::auth_without_context:
+    case Errc::auth_type_none:
+    case Errc::auth_type_mismatch:
+    case Errc::auth_level_mismatch:
+    case Errc::auth_context_switched:
+    case Errc::auth_required:
+    case Errc::auth_unfinished:
+    case Errc::auth_level_unsupported: return "C5";
+    case Errc::auth_reauth_alter:
+    case Errc::auth_reauth_auth3:
+    case Errc::auth_invalid:
+    case Errc::auth_step_failed:
+    case Errc::auth_busy:
+    case Errc::too_many_auth_contexts: return "C17";  // security exchanges
+    case Errc::verification_trailer_mismatch: return "C9";  // [MS-RPCE] 2.2.2.13
+    case Errc::auth_policy_denied: return kNone;  // the administrator's policy, not malformed input
     case Errc::too_many_assoc_groups:
     case Errc::too_many_pending_calls: return "C13";
     case Errc::duplicate_call_id: return "C3";

@@ -84,15 +84,15 @@ TEST_F(Mgmt, InqPrincNameReturnsTheProvidersPrincipal) {
   auto registry = std::make_shared<security::ProviderRegistry>();
   registry->add(std::make_shared<NamedProvider>());
   server.core.set_providers(registry);
-  auto r = client.rpc<mgmt::InqPrincNameResponse>(4, mgmt::InqPrincNameRequest{10, 64}, 1);
+  auto r = client.rpc<mgmt::rpc__mgmt_inq_princ_name_response>(4, mgmt::rpc__mgmt_inq_princ_name_request{10, 64}, 1);
   EXPECT_EQ(r.princ_name, "RAMPART\\rampartd");
   EXPECT_EQ(r.status, 0u);
   // Too small for the name and its terminator: empty, ERROR_INSUFFICIENT_BUFFER.
-  r = client.rpc<mgmt::InqPrincNameResponse>(4, mgmt::InqPrincNameRequest{10, 16}, 1);
+  r = client.rpc<mgmt::rpc__mgmt_inq_princ_name_response>(4, mgmt::rpc__mgmt_inq_princ_name_request{10, 16}, 1);
   EXPECT_EQ(r.princ_name, "");
   EXPECT_EQ(r.status, kInsufficientBuffer);
   // An authentication service no provider serves.
-  r = client.rpc<mgmt::InqPrincNameResponse>(4, mgmt::InqPrincNameRequest{16, 64}, 1);
+  r = client.rpc<mgmt::rpc__mgmt_inq_princ_name_response>(4, mgmt::rpc__mgmt_inq_princ_name_request{16, 64}, 1);
   EXPECT_EQ(r.status, kRpcUnknownAuthnService);
 }
 
