@@ -98,6 +98,9 @@ class MeteredInterface final : public rampart::runtime::Interface {
   [[nodiscard]] const rampart::SyntaxId& syntax() const noexcept override { return inner_->syntax(); }
   [[nodiscard]] std::string_view name() const noexcept override { return inner_->name(); }
   [[nodiscard]] std::uint16_t operation_count() const noexcept override { return inner_->operation_count(); }
+  [[nodiscard]] bool supports_transfer_syntax(const rampart::SyntaxId& transfer) const noexcept override {
+    return inner_->supports_transfer_syntax(transfer);
+  }
   [[nodiscard]] bool allows_peer(const rampart::runtime::PeerInfo& peer, std::uint16_t opnum) const noexcept override {
     return inner_->allows_peer(peer, opnum);
   }

@@ -105,7 +105,7 @@ def epm_over_ndr64(host, port, expect):
     # the NDR64 context this bind made instead.
     dce.bind = lambda *args, **kwargs: None
     entries = epm.hept_lookup(host, dce=dce)
-    check(any(e["tower"]["Floors"][0]["InterfaceUUID"] == HELLO[:16] for e in entries if e["tower"]),
+    check(any(e["tower"]["Floors"][0]["InterfaceUUID"] == HELLO[:16] for e in entries if e.get("tower") is not None),
           "ept_lookup over NDR64 lists the hello server (%d entries)" % len(entries))
     binding = epm.hept_map(host, HELLO, protocol="ncacn_ip_tcp", dce=dce)
     check(binding.endswith("[%d]" % port), "ept_map over NDR64: " + binding)

@@ -97,10 +97,14 @@ if command -v systemd-analyze >/dev/null; then
   [[ $line =~ :\ ([0-9.]+)\ (SAFE|OK) ]] && pass "systemd-analyze security: ${BASH_REMATCH[1]} ${BASH_REMATCH[2]}" ||
     flunk "systemd-analyze security: $line"
 fi
-# The installed headers are all of include/rampart and nothing else, and they
-# compile on their own from the installed tree.
-[[ $(cd "$root$prefix/include" && find rampart -type f | sort) == $(cd "$(dirname "$0")/../../include" && find rampart -name '*.hpp' -type f | sort) ]] &&
+# The installed headers are all of include/rampart and nothing else, plus the
+# headers generated from the specifications' IDL under rampart/spec (the
+# endpoint mapper's, mgmt's and DCOM's stubs), and they compile on their own
+# from the installed tree.
+[[ $(cd "$root$prefix/include" && find rampart -type f -not -path 'rampart/spec/*' | sort) == $(cd "$(dirname "$0")/../../include" && find rampart -name '*.hpp' -type f | sort) ]] &&
   pass "the public headers are installed" || flunk "installed headers differ from include/rampart"
+[[ -f $root$prefix/include/rampart/spec/epm.hpp && -f $root$prefix/include/rampart/spec/orpc.hpp ]] &&
+  pass "the generated spec headers are installed" || flunk "rampart/spec/{epm,orpc}.hpp not installed"
 echo '#include <rampart/transport/endpoint_registration.hpp>
 int main() { rampart::transport::RegistrationOptions o; return o.socket.empty(); }' >"$root/use.cpp"
 g++ -std=c++23 -fsyntax-only -I "$root$prefix/include" "$root/use.cpp" 2>"$root/use.log" &&

@@ -14,7 +14,7 @@ std::chrono::milliseconds CommonOptions::timeout() const noexcept {
   return std::chrono::milliseconds(static_cast<std::int64_t>(timeout_seconds * 1000.0));
 }
 
-void add_common_options(CLI::App& sub, CommonOptions& common, bool network) {
+void add_common_options(CLI::App& sub, CommonOptions& common, bool network, bool authenticate) {
   sub.add_flag("--json", common.json, "print one JSON object instead of text");
   sub.add_flag("-v,--verbose", common.verbose, "log progress to standard error (repeat for more)");
   if (!network) return;
@@ -24,7 +24,7 @@ void add_common_options(CLI::App& sub, CommonOptions& common, bool network) {
   sub.add_option("--timeout", common.timeout_seconds, "seconds allowed for connecting and for each call")
       ->capture_default_str()
       ->check(CLI::Range(0.001, 3600.0));
-  add_auth_options(sub, common.auth);
+  if (authenticate) add_auth_options(sub, common.auth);
 }
 
 void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << '\n'; }

@@ -315,7 +315,7 @@ void add_epm_commands(CLI::App& app, CommonOptions& common, Action& action, cons
   m->add_option("host", a->host, "host name or address")->required();
   m->add_option("interface", a->iface, "IFUUID[:MAJ.MIN] or a well-known name such as lsarpc")->required();
   m->add_option("--protseq", a->protseq, "protocol sequence")->capture_default_str();
-  add_common_options(*m, common, true);
+  add_common_options(*m, common, true, false);
   m->callback([&common, &action, a] {
     action = [&common, a] { return finish(common, "map", map(a->host, a->iface, a->protseq, common), render_map); };
   });
