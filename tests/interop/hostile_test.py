@@ -288,14 +288,27 @@ class Hostile(unittest.TestCase):
         self.assert_still_serving()
 
     def test_c6_unknown_syntaxes_get_provider_rejections(self):
+        unknown_transfer = ("22222222-3333-4444-5555-666666666666", 1, 0)
         with self.conn() as c:
             replies = c.call(bind(1, [(0, ("11111111-2222-3333-4444-555555555555", 1, 0), [NDR20]),
-                                      (1, EPM_V3, [NDR64]), (2, EPM_V3, [NDR20])]))
+                                      (1, EPM_V3, [unknown_transfer]), (2, EPM_V3, [NDR20])]))
             self.assertEqual(replies[0][2], BIND_ACK)
             results = replies[0][-3 * 24:]
             self.assertEqual(struct.unpack_from("<HH", results, 0), (2, 1))
             self.assertEqual(struct.unpack_from("<HH", results, 24), (2, 2))
             self.assertEqual(struct.unpack_from("<HH", results, 48), (0, 0))
+        self.assert_still_serving()
+
+    def test_c6_ndr64_wins_over_a_later_ndr20_context(self):
+        # The endpoint mapper is generated with NDR64 codecs: offered both in two
+        # contexts, NDR64 is accepted and the NDR20 one rejected with
+        # proposed_transfer_syntaxes_not_supported, as Windows does ([MS-RPCE] 3.3.1.5.6).
+        with self.conn() as c:
+            replies = c.call(bind(1, [(0, EPM_V3, [NDR64]), (1, EPM_V3, [NDR20])]))
+            self.assertEqual(replies[0][2], BIND_ACK)
+            results = replies[0][-2 * 24:]
+            self.assertEqual(struct.unpack_from("<HH", results, 0), (0, 0))
+            self.assertEqual(struct.unpack_from("<HH", results, 24), (2, 2))
         self.assert_still_serving()
 
     def test_c6_context_ids_are_immutable(self):
