@@ -14,3 +14,10 @@ elseif(RAMPART_SANITIZE)
   add_compile_options(${RAMPART_SANITIZER_FLAGS})
   add_link_options(${RAMPART_SANITIZER_FLAGS})
 endif()
+# The sanitizer defaults (known leaks of gss-ntlmssp and MIT krb5 suppressed by
+# frame, the slow unwinder) that every program running the GSSAPI providers
+# links: rampart_sanitizer_defaults(TARGET).
+set(RAMPART_SANITIZER_DEFAULTS ${CMAKE_CURRENT_LIST_DIR}/../src/sanitizer_defaults.cpp)
+function(rampart_sanitizer_defaults target)
+  target_sources(${target} PRIVATE ${RAMPART_SANITIZER_DEFAULTS})
+endfunction()

@@ -23,7 +23,7 @@
 
 // gss-ntlmssp 1.2 and MIT krb5's SPNEGO leak on every exchange
 // (docs/security.md): in a fuzz build this target links rampartd's
-// sanitizer defaults (apps/rampartd/sanitizer_options.cpp), which suppress
+// sanitizer defaults (src/sanitizer_defaults.cpp), which suppress
 // those frames only and turn on the unwinder that can see them.
 
 namespace {

@@ -132,7 +132,8 @@ TEST_F(AuthHarness, IntegrityTamperedSignatureGetsSecPkgErrorAndClose) {
 TEST_F(AuthHarness, RequestWithAnotherLevelIsAccessDenied) {
   auto prot = authenticate(AuthLevel::privacy);
   ASSERT_TRUE(prot);
-  auto p = h_.request(0, std::vector<std::uint8_t>{1, 2, 3, 4});
+  static const std::vector<std::uint8_t> stub{1, 2, 3, 4};  // the request's stub span outlives this line
+  auto p = h_.request(0, stub);
   static const std::vector<std::uint8_t> sig(16, 0);
   p.auth = pdu::AuthVerifier{security::auth_type::kNtlm, 5, 0, 0, 7, {}, sig};
   auto sent = h_.send(p);

@@ -12,13 +12,8 @@
 #include "rampart/runtime/client_association.hpp"
 #include "rampart/security/errc.hpp"
 
-// gss-ntlmssp 1.2 leaks the OpenSSL digests it fetches on every exchange
-// (docs/security.md); LeakSanitizer in the ASan build is told to ignore
-// leaks through its module only, and the slow unwinder sees past libcrypto.
-// One definition per test program: this one serves every gss-ntlmssp
-// exchange in unit_runtime.
-extern "C" const char* __lsan_default_suppressions() { return "leak:gssntlmssp.so\n"; }
-extern "C" const char* __asan_default_options() { return "fast_unwind_on_malloc=0"; }
+// gss-ntlmssp's known leak is suppressed by src/sanitizer_defaults.cpp,
+// which every unit test program links.
 
 namespace rampart::runtime {
 namespace {

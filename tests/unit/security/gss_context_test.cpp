@@ -13,14 +13,9 @@
 #include "rampart/security/errc.hpp"
 #include "rampart/security/ntlm_sealer.hpp"
 
-// gss-ntlmssp 1.2 fetches OpenSSL digests for each exchange and never frees
-// them (EVP_MD_fetch inside gss_accept_sec_context). LeakSanitizer in the
-// ASan build would fail every exchange on that; the suppression names the
-// plugin's module only, so a leak in Rampart's own code still fails. The
-// slow unwinder is needed to see past libcrypto, built without frame
-// pointers, up to the plugin's frames.
-extern "C" const char* __lsan_default_suppressions() { return "leak:gssntlmssp.so\n"; }
-extern "C" const char* __asan_default_options() { return "fast_unwind_on_malloc=0"; }
+// gss-ntlmssp 1.2 leaks the OpenSSL digests it fetches on every exchange;
+// every unit test program links src/sanitizer_defaults.cpp, which suppresses
+// that leak by frame in the ASan build.
 
 namespace rampart::security {
 namespace {

@@ -1,5 +1,6 @@
-// Defaults for the sanitizer runtimes when rampartd is built with
-// RAMPART_SANITIZE (make asan-build); inert otherwise, since only the
+// Defaults for the sanitizer runtimes of the programs that run the GSSAPI
+// providers (rampartd, rampart, their tests) when built with
+// RAMPART_SANITIZE or as fuzzers; inert otherwise, since only the
 // sanitizer runtimes look these symbols up.
 //
 // gss-ntlmssp 1.2 fetches OpenSSL digests on every NTLM exchange and never
