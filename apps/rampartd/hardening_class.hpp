@@ -1,4 +1,4 @@
-// The hardening class (HARDENING.md C1..C17) a protocol error belongs to, so
+// The hardening class (docs/hardening.md, C1..C17) a protocol error belongs to, so
 // that rejections can be counted by class (rampartd's metrics) as well as by
 // rule. The class follows the comments of each layer's Errc and the probe
 // catalogue's ids (docs/probe.md), e.g. c6.second-bind.

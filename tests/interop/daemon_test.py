@@ -256,7 +256,7 @@ class Metrics(unittest.TestCase):
             self.assertTrue(wait_for(lambda: scrape(port).get(
                 'rampart_connections_total{event="closed",reason="protocol"}', 0) == 1))
             m = scrape(port)
-            # By hardening class (HARDENING.md) as well as by rule.
+            # By hardening class (docs/hardening.md) as well as by rule.
             self.assertEqual(m['rampart_protocol_errors_total{class="C1",reaction="bind_nak",rule="pdu.bad_rpc_version"}'], 1)
             self.assertEqual(m['rampart_connections_total{event="accepted"}'], accepted + 1)
             self.assertEqual(m["rampart_connections_open"], 0)
