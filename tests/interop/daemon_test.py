@@ -140,14 +140,18 @@ class Daemon(unittest.TestCase):
             os.unlink(f.name)
 
 
-def register_many(path, count, acked, stop):
+def register_many(path, count, acked, stop, why=None):
     """ept_insert `count` entries (interfaces 5eed0000-...-%012d, port 7000+i) one call at a
-    time over the static socket, appending each acknowledged index to `acked`."""
+    time over the static socket, appending each acknowledged index to `acked`, and to `why`
+    the reason it stopped early (for the failure message)."""
+    why = why if why is not None else []
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         sock.connect(path)
         sock.sendall(bind(1, [(0, EPM_V3, [NDR20])]))
-        if recv_pdu(sock)[2] != BIND_ACK:
+        ack = recv_pdu(sock)
+        if ack[2] != BIND_ACK:
+            why.append(f"bind answered with {ack.hex()}")
             return
         for i in range(count):
             if stop.is_set():
@@ -158,7 +162,10 @@ def register_many(path, count, acked, stop):
             reply = recv_pdu(sock)
             if reply[2] == RESPONSE and stub_status(reply[24:]) == 0:
                 acked.append(i)
-    except (OSError, SystemExit):
+            elif not why:
+                why.append(f"ept_insert {i} answered with {reply.hex()}")
+    except (OSError, SystemExit) as e:
+        why.append(f"stopped: {e!r}")
         return  # rampartd was killed
     finally:
         sock.close()
@@ -169,12 +176,13 @@ class State(unittest.TestCase):
         state = tempfile.mkdtemp(prefix="rampartd-state-")
         os.chmod(state, 0o755)
         user = ["--user", "nobody"] if os.geteuid() == 0 else []
-        acked, stop = [], threading.Event()
+        acked, why, stop = [], [], threading.Event()
         with Rampartd(RAMPARTD, extra_args=["--state-dir", state, *user]) as d:
-            worker = threading.Thread(target=register_many, args=(d.static_socket_path, 400, acked, stop))
+            worker = threading.Thread(target=register_many, args=(d.static_socket_path, 400, acked, stop, why))
             worker.start()
             # Each acknowledgement waits for two fsyncs, which take seconds on a busy disk.
-            self.assertTrue(wait_for(lambda: len(acked) >= 30, 60), d.log_text()[-2000:])
+            self.assertTrue(wait_for(lambda: len(acked) >= 30, 60),
+                            f"{len(acked)} acknowledged; registrant: {why}; log: {d.log_text()[-2000:]}")
             d.proc.send_signal(signal.SIGKILL)  # in the middle of the registrations
             d.proc.wait(10)
             stop.set()
