@@ -13,6 +13,7 @@
 #include "mgmt.hpp"
 #include "rampart/ndr/stub.hpp"
 #include "rampart/pdu/pdu.hpp"
+#include "dcom_wire.hpp"
 #include "wire.hpp"
 
 namespace rampart::probe {
@@ -162,6 +163,41 @@ asio::awaitable<void> mgmt_ifids(ProbeConn& c, Baseline& b, const EngineOptions&
       if (id) keep(b.mgmt_interfaces, id->Uuid.to_string());
 }
 
+// IObjectExporter::ServerAlive2 over an alter_context of the same
+// association: what every DCOM client asks first, unauthenticated
+// ([MS-DCOM] 3.1.2.5.1.6). A host that answers it offers DCOM on 135.
+asio::awaitable<void> server_alive2(ProbeConn& c, Baseline& b, const EngineOptions& o) {
+  if (auto err = co_await c.write(dcom_wire::exporter_alter(3000), o.reply_timeout); !err.empty()) {
+    b.dcom_error = "alter_context: " + err;
+    co_return;
+  }
+  auto r = co_await c.read_pdu(o.reply_timeout);
+  const auto reaction = r.kind == ReadOutcome::Kind::pdu ? reaction_from_pdu(r.octets) : Reaction{};
+  if (reaction.kind != ReactionKind::alter_context_resp || reaction.code != 0) {
+    b.dcom_error = "IObjectExporter context refused: " + reaction.describe();
+    co_return;
+  }
+  const auto request =
+      wire::request(3001, dcom_wire::kExporterContext, dcom_wire::kServerAlive2, std::span<const std::uint8_t>{});
+  if (auto err = co_await c.write(request, o.reply_timeout); !err.empty()) {
+    b.dcom_error = "ServerAlive2: " + err;
+    co_return;
+  }
+  auto reply = co_await read_reply(c, o.reply_timeout);
+  if (!reply.ok) {
+    b.dcom_error = reply.fault ? fmt::format("ServerAlive2 fault 0x{:08x}", reply.fault_status) : "ServerAlive2: " + reply.error;
+    co_return;
+  }
+  auto alive = dcom_wire::server_alive2_reply(reply.stub, reply.drep);
+  if (!alive || alive->status != 0) {
+    b.dcom_error = alive ? fmt::format("ServerAlive2 status 0x{:08x}", alive->status) : "ServerAlive2 reply does not decode";
+    co_return;
+  }
+  b.dcom_offered = true;
+  b.dcom_version = fmt::format("{}.{}", alive->major, alive->minor);
+  b.dcom_bindings = std::move(alive->bindings);
+}
+
 }  // namespace
 
 asio::awaitable<Baseline> run_baseline(const asio::ip::tcp::endpoint& ep, const EngineOptions& o) {
@@ -199,6 +235,7 @@ asio::awaitable<Baseline> run_baseline(const asio::ip::tcp::endpoint& ep, const 
   b.secondary_address = ack->secondary_address;
   co_await lookup_all(c, b, o);
   co_await mgmt_ifids(c, b, o);
+  co_await server_alive2(c, b, o);
   c.close();
   co_return b;
 }

@@ -33,6 +33,7 @@ std::string_view to_string(Verdict v) noexcept {
     case Verdict::divergent: return "divergent";
     case Verdict::vulnerable_pattern: return "vulnerable-pattern";
     case Verdict::inconclusive: return "inconclusive";
+    case Verdict::not_applicable: return "not-applicable";
   }
   return "?";
 }
@@ -91,6 +92,7 @@ const std::vector<Probe>& catalogue() {
     detail::add_bind_probes(v);
     detail::add_call_probes(v);
     detail::add_name_handle_probes(v);
+    detail::add_dcom_probes(v);
     return v;
   }();
   return all;

@@ -31,5 +31,6 @@ using Pdus = std::vector<wire::Octets>;
 void add_bind_probes(std::vector<Probe>& out);
 void add_call_probes(std::vector<Probe>& out);
 void add_name_handle_probes(std::vector<Probe>& out);
+void add_dcom_probes(std::vector<Probe>& out);
 
 }  // namespace rampart::probe::detail

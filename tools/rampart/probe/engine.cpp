@@ -139,7 +139,13 @@ awaitable<Reaction> observe(ProbeConn& c, const Probe& p, Shared& s) {
     case ReadOutcome::Kind::pdu: break;
   }
   out = reaction_from_pdu(r.octets);
-  if (out.kind == ReactionKind::response && p.inspect) out.flaw = p.inspect(response_stub(r.octets));
+  if (out.kind == ReactionKind::response && (p.inspect || p.response_status)) {
+    const auto stub = response_stub(r.octets);
+    if (p.inspect) out.flaw = p.inspect(stub);
+    // C706 12.6.3.1: byte 4's high nibble 0 means big-endian integers.
+    if (p.response_status)
+      if (auto status = p.response_status(stub, (r.octets[4] & 0xf0) != 0)) out.code = *status;
+  }
   if (!wants_linger(p)) co_return out;
   const auto until = Clock::now() + s.o.linger;
   while (Clock::now() < until) {
@@ -260,6 +266,16 @@ ProbeResult not_run(const Probe& p, std::string_view after) {
   return r;
 }
 
+// A DCOM probe for a host that did not answer ServerAlive2 is not sent.
+ProbeResult not_applicable(const Probe& p, const Baseline& b) {
+  ProbeResult r;
+  r.probe = &p;
+  r.reaction = bare(ReactionKind::connect_failed, "not sent: the host does not offer DCOM");
+  r.classification = {Verdict::not_applicable,
+                      "the host does not offer DCOM on this port (" + (b.dcom_error.empty() ? "no ServerAlive2" : b.dcom_error) + ")"};
+  return r;
+}
+
 struct HostRun {
   std::size_t next = 0;
   std::size_t running = 0;
@@ -274,6 +290,8 @@ awaitable<void> probe_worker(const tcp::endpoint& ep, HostReport& rep, HostRun& 
     const Probe& p = *s.probes[i];
     if (!run.stopped_by.empty()) {
       rep.results[i] = not_run(p, run.stopped_by);
+    } else if (p.needs_dcom && !rep.baseline.dcom_offered) {
+      rep.results[i] = not_applicable(p, rep.baseline);
     } else {
       run.in_flight.push_back(p.id);
       rep.results[i] = co_await run_probe(ep, p, run.in_flight, s);

@@ -60,6 +60,7 @@ enum class Verdict : std::uint8_t {
   divergent,           // rejected differently, or kept a connection it should close
   vulnerable_pattern,  // the host stopped serving after the probe
   inconclusive,        // the probe could not be run (no connection, preamble refused)
+  not_applicable,      // the host does not offer what the probe tests (DCOM)
 };
 [[nodiscard]] std::string_view to_string(Verdict v) noexcept;
 /// A finding is anything a script should look at: lenient, divergent or
@@ -112,6 +113,12 @@ struct Probe {
   bool last_step_on_new_association = false;
   /// Checks a response's stub; a non-empty answer is a flaw (lenient).
   std::function<std::string(std::span<const std::uint8_t> stub)> inspect{};
+  /// Sent only to a host that answered ServerAlive2 (the baseline's DCOM
+  /// check); otherwise the probe is not applicable.
+  bool needs_dcom = false;
+  /// The status a response carries when it is not the stub's last four
+  /// octets (RemoteActivation's phr); nullopt keeps those.
+  std::function<std::optional<std::uint32_t>(std::span<const std::uint8_t> stub, bool little_endian)> response_status{};
 };
 
 }  // namespace rampart::probe

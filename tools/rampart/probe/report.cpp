@@ -60,6 +60,13 @@ nlohmann::json baseline_json(const Baseline& b) {
   if (b.bound) {
     j["mgmt"] = {{"ok", b.mgmt_ok}, {"interfaces", b.mgmt_interfaces}};
     if (!b.mgmt_error.empty()) j["mgmt"]["error"] = b.mgmt_error;
+    j["dcom"] = {{"offered", b.dcom_offered}};
+    if (b.dcom_offered) {
+      j["dcom"]["version"] = b.dcom_version;
+      j["dcom"]["bindings"] = b.dcom_bindings;
+    } else if (!b.dcom_error.empty()) {
+      j["dcom"]["error"] = b.dcom_error;
+    }
   }
   return j;
 }
@@ -90,7 +97,8 @@ nlohmann::json to_json(const HostReport& r) {
     probes.push_back(std::move(j));
   }
   nlohmann::json counts;
-  for (auto v : {Verdict::correct, Verdict::lenient, Verdict::divergent, Verdict::vulnerable_pattern, Verdict::inconclusive})
+  for (auto v : {Verdict::correct, Verdict::lenient, Verdict::divergent, Verdict::vulnerable_pattern, Verdict::inconclusive,
+                 Verdict::not_applicable})
     counts[std::string(to_string(v))] = r.count(v);
   return {{"target", r.target},
           {"address", r.address},
@@ -138,22 +146,22 @@ SummaryRow summarize(const HostReport& r) {
 
 std::string summary_table(std::vector<SummaryRow> rows) {
   std::sort(rows.begin(), rows.end(), [](const SummaryRow& a, const SummaryRow& b) { return a.index < b.index; });
-  std::string out = fmt::format("{:<24} {:<8} {:<24} {:<6} {:>4} {:>4} {:>4} {:>4} {:>4}  {}\n", "TARGET", "STATE",
-                                "FAMILY", "CONF", "OK", "LEN", "DIV", "VULN", "INC", "FINDINGS");
-  std::size_t totals[5] = {};
+  std::string out = fmt::format("{:<24} {:<8} {:<24} {:<6} {:>4} {:>4} {:>4} {:>4} {:>4} {:>4}  {}\n", "TARGET",
+                                "STATE", "FAMILY", "CONF", "OK", "LEN", "DIV", "VULN", "INC", "N/A", "FINDINGS");
+  std::size_t totals[6] = {};
   std::size_t with_findings = 0;
   for (const auto& r : rows) {
     std::string findings;
     for (const auto& f : r.findings) findings += (findings.empty() ? "" : " ") + f;
-    out += fmt::format("{:<24} {:<8} {:<24} {:<6} {:>4} {:>4} {:>4} {:>4} {:>4}  {}\n", r.target, r.state, r.family,
-                       r.confidence, r.counts[0], r.counts[1], r.counts[2], r.counts[3], r.counts[4],
-                       findings.empty() ? "-" : findings);
-    for (std::size_t i = 0; i < 5; ++i) totals[i] += r.counts[i];
+    out += fmt::format("{:<24} {:<8} {:<24} {:<6} {:>4} {:>4} {:>4} {:>4} {:>4} {:>4}  {}\n", r.target, r.state,
+                       r.family, r.confidence, r.counts[0], r.counts[1], r.counts[2], r.counts[3], r.counts[4],
+                       r.counts[5], findings.empty() ? "-" : findings);
+    for (std::size_t i = 0; i < 6; ++i) totals[i] += r.counts[i];
     if (!r.findings.empty()) ++with_findings;
   }
   out += fmt::format("{} hosts, {} with findings; probes: {} correct, {} lenient, {} divergent, {} vulnerable-pattern, "
-                     "{} inconclusive\n",
-                     rows.size(), with_findings, totals[0], totals[1], totals[2], totals[3], totals[4]);
+                     "{} inconclusive, {} not applicable\n",
+                     rows.size(), with_findings, totals[0], totals[1], totals[2], totals[3], totals[4], totals[5]);
   return out;
 }
 
@@ -183,6 +191,7 @@ std::string probe_list_jsonl() {
                           {"title", p.title},
                           {"sends", p.sends},
                           {"after_bind", p.after_bind},
+                          {"needs_dcom", p.needs_dcom},
                           {"expected", expected},
                           {"lenient_if", accepting},
                           {"why_safe", p.why_safe},

@@ -25,7 +25,7 @@ struct SummaryRow {
   std::string state;  // "probed", "down", "no-bind"
   std::string family;
   std::string confidence;
-  std::size_t counts[5] = {};  // by Verdict
+  std::size_t counts[6] = {};  // by Verdict
   std::vector<std::string> findings;  // probe ids with a finding
 };
 [[nodiscard]] SummaryRow summarize(const HostReport& r);

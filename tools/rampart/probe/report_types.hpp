@@ -39,6 +39,13 @@ struct Baseline {
   bool mgmt_ok = false;
   std::string mgmt_error;
   std::vector<std::string> mgmt_interfaces;  // at most kMaxKept
+  // IObjectExporter::ServerAlive2 on an alter_context of the same
+  // association ([MS-DCOM] 3.1.2.5.1.6): whether the host offers DCOM, and
+  // the addresses its bindings disclose to an anonymous caller.
+  bool dcom_offered = false;
+  std::string dcom_error;
+  std::string dcom_version;                // "5.7"
+  std::vector<std::string> dcom_bindings;  // "tower_id:address", "sec authn_svc:principal"
 
   static constexpr std::size_t kMaxKept = 64;
 };
