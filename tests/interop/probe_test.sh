@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # `rampart probe` against three endpoint mappers, each in a private network
 # namespace on 127.0.0.x:135, every probe including the unsafe ones:
-#   rampartd: every probe correct (known gaps of issue 11 reported as XFAIL),
-#     fingerprinted as rampartd;
+#   rampartd with DCOM ([dcom] enabled): every probe correct, the DCOM ones
+#     included (known gaps reported as XFAIL), fingerprinted as rampartd; a
+#     second rampartd with activation_floor = "none" runs the DCOM probes: the
+#     activation shapes get their own faults past the floor, and the floor
+#     probe finds the lowered floor;
 #   Samba 4.17 (samba-dcerpcd + rpcd_epmapper): the verdicts Samba is known to
 #     earn, among them the tower whose conformance disagrees with its
-#     tower_length, which Samba accepts (lenient); fingerprinted as Samba;
+#     tower_length, which Samba accepts (lenient); no DCOM, so the DCOM probes
+#     are not applicable; fingerprinted as Samba;
 #   tests/interop/lib/lenient_epm.py: with no flaw planted every probe is
 #     correct; with every flaw planted each is found (no false "correct"), and
 #     exit status 4; a copy that exits on a context flood, and one that obeys a
@@ -46,12 +50,27 @@ verify() {
 port_open() { ip netns exec "$1" bash -c "exec 3<>/dev/tcp/$2/135" 2>/dev/null; }
 
 # ---- rampartd ----
+dcom_conf='[dcom]
+enabled = true
+classes = ["rampart-echo"]'
 rns=rampart-probe-r-$$
 mkdir -p "$work/rampartd"
-rampartd_start "$rns" "$work/rampartd" "$rampartd"
+RAMPARTD_EXTRA_CONF=$dcom_conf rampartd_start "$rns" "$work/rampartd" "$rampartd"
 run_probe "$rns" rampartd 0 127.0.0.1  # every probe correct: no finding
 verify rampartd rampartd
 kill -0 "$RAMPARTD_PID" || { interop_log "FAIL: rampartd died"; fail=1; }
+# The same with the activation floor lowered: only the DCOM probes.
+nns=rampart-probe-n-$$
+mkdir -p "$work/rampartd-nofloor"
+RAMPARTD_EXTRA_CONF="$dcom_conf
+activation_floor = \"none\"" rampartd_start "$nns" "$work/rampartd-nofloor" "$rampartd"
+dcom_probes=()
+for id in $("$rampart" probe --list --json | "$py" -c 'import json,sys; [print(json.loads(l)["id"]) for l in sys.stdin]'); do
+  [[ $id == dcom.* ]] && dcom_probes+=(--probe "$id")
+done
+run_probe "$nns" rampartd-nofloor 4 "${dcom_probes[@]}" 127.0.0.1  # the lowered floor is a finding
+verify rampartd-nofloor rampartd-nofloor
+kill -0 "$RAMPARTD_PID" || { interop_log "FAIL: rampartd (no floor) died"; fail=1; }
 
 # ---- Samba ----
 sns=rampart-probe-s-$$

@@ -24,12 +24,26 @@ Plants (the probe that must find each is in tests/interop/probe_test.py):
   exits when an alter_context brings more than 64 contexts: a host that dies),
   remote-stop (mgmt stop_server_listening from anyone is obeyed: the server
   stops accepting connections).
+
+It also answers the DCOM interfaces of port 135 minimally ([MS-DCOM] 3.1.2.5):
+ServerAlive2 and ResolveOxid2 (IObjectExporter), RemoteCreateInstance
+(IRemoteSCMActivator) and RemoteActivation (IActivation); the plant no-dcom
+leaves them out. It checks an activation as Windows does, parsing first, then
+refusing an anonymous caller with E_ACCESSDENIED. Each DCOM plant believes
+one malformed input and goes on to look the class up (REGDB_E_CLASSNOTREG,
+or phr S_OK for RemoteActivation), as a host without the check would:
+  dcom-floor (no floor: an anonymous activation is looked up), dcom-version
+  (COMVERSION 9.9 served), dcom-objref (no MEOW check), dcom-sizes
+  (CustomHeader sizes not compared), dcom-cntdata (ulCntData not compared with
+  the conformance), dcom-null (a NULL pActProperties activates), dcom-oxid
+  (an unknown OXID resolves), dcom-name (an overlong pwszObjectName is served).
 """
 import argparse
 import asyncio
 import os
 import struct
 import sys
+import uuid
 
 BIND, BIND_ACK, BIND_NAK, ALTER, ALTER_RESP, REQUEST, RESPONSE, FAULT = 11, 12, 13, 14, 15, 0, 2, 3
 FIRST, LAST, DNE = 0x01, 0x02, 0x20
@@ -39,6 +53,11 @@ NDR20 = bytes.fromhex("045d888aeb1cc9119fe808002b104860") + struct.pack("<I", 2)
 MAX_FRAG = 5840
 MGMT = bytes.fromhex("80bda8af8a7dc911bef408002b102989")  # afa8bd80-7d8a-11c9-bef4-08002b102989, LE
 ASSOC_GROUP = 0x12345
+EXPORTER = uuid.UUID("99fcfec4-5260-101b-bbcb-00aa0021347a").bytes_le
+SCM = uuid.UUID("000001a0-0000-0000-c000-000000000046").bytes_le
+ACTIVATION = uuid.UUID("4d9f4ab8-7d1c-11cf-861e-0020af6e7c57").bytes_le
+E_ACCESSDENIED, E_INVALIDARG, CLASSNOTREG = 0x80070005, 0x80070057, 0x80040154
+VERSION_MISMATCH, INVALID_OBJREF, OR_INVALID_OXID = 0x80010110, 0x8001011D, 0x776
 SHARED_HANDLES = {}
 
 
@@ -179,8 +198,13 @@ class Conn:
         return self.call(call_id, ctx, opnum, stub)
 
     def call(self, call_id, ctx, opnum, stub):
-        if self.contexts.get(ctx, b"")[:16] == MGMT:
+        syntax = self.contexts.get(ctx, b"")[:16]
+        if syntax == MGMT:
             return self.mgmt(call_id, ctx, opnum, stub)
+        if syntax in (EXPORTER, SCM, ACTIVATION):
+            if self.has("no-dcom"):
+                return fault(call_id, UNK_IF, dne=True, ctx=ctx)
+            return Dcom(self).call(syntax, call_id, ctx, opnum, bytes(stub))
         if opnum == 2:
             return self.lookup(call_id, ctx, stub)
         if opnum == 3:
@@ -247,6 +271,86 @@ class Conn:
         if len(stub) < off + 8 + length + 24 and not self.has("truncated"):
             return fault(call_id, BAD_STUB)
         return response(call_id, ctx, b"\0" * 20 + struct.pack("<IIIII", 0, 1, 0, 0, NOT_REGISTERED))
+
+
+class Dcom:
+    """The DCOM interfaces of port 135, NDR20 little-endian only."""
+
+    def __init__(self, conn):
+        self.has = conn.has
+
+    def call(self, syntax, call_id, ctx, opnum, stub):
+        if syntax == EXPORTER and opnum == 5:
+            return response(call_id, ctx, self.server_alive2())
+        if syntax == EXPORTER and opnum == 4:  # ResolveOxid2: nothing was ever exported
+            status = 0 if self.has("dcom-oxid") else OR_INVALID_OXID
+            return response(call_id, ctx, struct.pack("<I16sIHHI", 0, b"\0" * 16, 0, 5, 7, status))
+        if syntax == SCM and opnum == 4:
+            return self.create_instance(call_id, ctx, stub)
+        if syntax == ACTIVATION and opnum == 0:
+            return self.remote_activation(call_id, ctx, stub)
+        return fault(call_id, OP_RNG, dne=True)
+
+    @staticmethod
+    def server_alive2():
+        units = [7] + [ord(c) for c in "127.0.0.1"] + [0, 0]
+        sec = len(units)
+        units += [10, 0xFFFF] + [ord(c) for c in "fake"] + [0, 0]
+        body = struct.pack("<HHIIHH", 5, 7, 0x20000, len(units), len(units), sec)
+        body += struct.pack("<%dH" % len(units), *units)
+        body += b"\0" * (-len(body) % 4)
+        return body + struct.pack("<II", 0, 0)
+
+    def create_instance(self, call_id, ctx, stub):
+        """ORPCTHIS (32 octets), pUnkOuter, pActProperties, then the MInterfacePointer."""
+        looked_up = response(call_id, ctx, struct.pack("<IIII", 0, 0, 0, CLASSNOTREG))
+        if len(stub) < 40:
+            return fault(call_id, BAD_STUB)
+        if struct.unpack_from("<H", stub, 0)[0] != 5:
+            return fault(call_id, VERSION_MISMATCH)
+        if struct.unpack_from("<I", stub, 36)[0] == 0:
+            return looked_up if self.has("dcom-null") else fault(call_id, E_INVALIDARG)
+        if len(stub) < 48:
+            return fault(call_id, BAD_STUB)
+        conformance, count = struct.unpack_from("<II", stub, 40)
+        if conformance != count and not self.has("dcom-cntdata"):
+            return fault(call_id, BAD_STUB)
+        data = stub[48:48 + conformance]
+        if len(data) != conformance:
+            return fault(call_id, BAD_STUB)
+        if conformance != count:
+            return looked_up
+        if data[:4] != b"MEOW":
+            return looked_up if self.has("dcom-objref") else fault(call_id, INVALID_OBJREF)
+        blob = data[48:]
+        if len(blob) < 28:
+            return fault(call_id, E_INVALIDARG)
+        dw_size, total = struct.unpack_from("<I", blob, 0)[0], struct.unpack_from("<I", blob, 24)[0]
+        if dw_size != total or dw_size != len(blob) - 8:
+            return looked_up if self.has("dcom-sizes") else fault(call_id, E_INVALIDARG)
+        if self.has("dcom-floor"):
+            return looked_up
+        return response(call_id, ctx, struct.pack("<IIII", 0, 0, 0, E_ACCESSDENIED))
+
+    def remote_activation(self, call_id, ctx, stub):
+        """ORPCTHIS (32 octets), Clsid, pwszObjectName, ..."""
+        if len(stub) < 52:
+            return fault(call_id, BAD_STUB)
+        served = self.activation_reply(call_id, ctx, 0)
+        if struct.unpack_from("<H", stub, 0)[0] != 5:
+            return served if self.has("dcom-version") else fault(call_id, VERSION_MISMATCH)
+        if struct.unpack_from("<I", stub, 48)[0] != 0:
+            actual = struct.unpack_from("<I", stub, 60)[0] if len(stub) >= 64 else 0
+            if actual > 300:
+                return served if self.has("dcom-name") else fault(call_id, BAD_STUB)
+        return self.activation_reply(call_id, ctx, E_ACCESSDENIED)
+
+    @staticmethod
+    def activation_reply(call_id, ctx, phr):
+        """ORPCTHAT, pOxid, no bindings, ipidRemUnknown, authnHint, COMVERSION, phr,
+        one NULL interface pointer, one result, return value 0."""
+        body = struct.pack("<IIQI16sIHHiIIIiI", 0, 0, 0, 0, b"\0" * 16, 1, 5, 7, phr, 1, 0, 1, phr, 0)
+        return response(call_id, ctx, body)
 
 
 STATS = {"open": 0, "max_open": 0, "file": None}

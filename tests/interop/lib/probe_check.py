@@ -2,8 +2,8 @@
 """Checks `rampart probe --format jsonl` reports against what each peer is known to do.
 
     probe_check.py plants                 print the flaws to plant in lenient_epm.py
-    probe_check.py KIND REPORT.jsonl      check a report; KIND is rampartd, samba,
-                                          fake-clean, fake-planted, fake-crash or fake-stop
+    probe_check.py KIND REPORT.jsonl      check a report; KIND is rampartd, rampartd-nofloor,
+                                          samba, fake-clean, fake-planted, fake-crash or fake-stop
 
 Exit status 0 when the report matches, 1 otherwise; every probe is listed.
 """
@@ -23,6 +23,17 @@ SAMBA_KNOWN = {
     "c7.lookup-max-ents-over-range": "lenient",  # no [range(0,500)] on max_ents
     "c6.unknown-assoc-group": "divergent",  # closes instead of bind_nak
     "c3.fragment-changes-opnum": "lenient",  # 4.17 does not compare a later fragment's opnum
+}
+
+# rampartd with [dcom] activation_floor = "none" (a test configuration): the
+# activation shapes reach the parser and get their own faults; the floor
+# probe finds the floor that was lowered.
+RAMPARTD_NOFLOOR_KNOWN = {"dcom.activation-below-floor": "lenient"}
+# Specific faults the activation shapes get once they pass the floor.
+RAMPARTD_NOFLOOR_CODES = {
+    "dcom.objref-no-meow": 0x8001011D,  # RPC_E_INVALID_OBJREF
+    "dcom.custom-header-sizes": 0x80070057,  # E_INVALIDARG
+    "dcom.null-act-properties": 0x80070057,
 }
 
 # Each flaw lenient_epm.py can plant, and the probes that must find it.
@@ -54,6 +65,14 @@ PLANTS = {
     "freed-handle": ["c15.lookup-handle-after-free"],
     "walk-restart": ["c15.lookup-handle-after-walk"],
     "shared-handles": ["c15.lookup-handle-other-association"],
+    "dcom-floor": ["dcom.activation-below-floor"],
+    "dcom-version": ["dcom.comversion-mismatch"],
+    "dcom-objref": ["dcom.objref-no-meow"],
+    "dcom-sizes": ["dcom.custom-header-sizes"],
+    "dcom-cntdata": ["dcom.cntdata-beyond-data"],
+    "dcom-null": ["dcom.null-act-properties"],
+    "dcom-oxid": ["dcom.unknown-oxid"],
+    "dcom-name": ["dcom.blaster-object-name"],
 }
 # Probes no plant in the planted instance covers: the flood and the remote
 # stop each have an instance of their own (both end the server); the other
@@ -86,7 +105,22 @@ def verdicts(host):
     return {p["id"]: p for p in host["probes"]}
 
 
+def is_dcom(pid):
+    return pid.startswith("dcom.")
+
+
+def check_dcom_offered(c, host, offered):
+    dcom = host["baseline"].get("dcom", {})
+    if dcom.get("offered") != offered:
+        c.fail(f"baseline dcom {dcom}, expected offered={offered}")
+    else:
+        c.ok(f"ServerAlive2: {dcom}")
+    if not any(is_dcom(pid) for pid in verdicts(host)):
+        c.fail("no DCOM probe ran")
+
+
 def check_rampartd(c, host):
+    check_dcom_offered(c, host, True)
     fp = host["fingerprint"]
     if fp["family"] != "rampartd" or fp["confidence"] != "high":
         c.fail(f"fingerprint {fp}")
@@ -105,14 +139,31 @@ def check_rampartd(c, host):
             c.fail(f"{pid} {v}: {p['reason']}")
 
 
+def check_rampartd_nofloor(c, host):
+    check_dcom_offered(c, host, True)
+    for pid, p in verdicts(host).items():
+        if not is_dcom(pid):
+            continue
+        want = RAMPARTD_NOFLOOR_KNOWN.get(pid, "correct")
+        code = RAMPARTD_NOFLOOR_CODES.get(pid)
+        if p["verdict"] != want:
+            c.fail(f"{pid} {p['verdict']}, expected {want}: {p['reason']}")
+        elif code is not None and p["reaction"]["code"] != code:
+            c.fail(f"{pid}: {p['reaction']['text']}, expected the fault 0x{code:08x} past the floor")
+        else:
+            c.ok(f"{pid} {want}: {p['reaction']['text']}")
+
+
 def check_samba(c, host):
+    check_dcom_offered(c, host, False)
     fp = host["fingerprint"]
     if fp["family"] != "Samba" or fp["confidence"] != "high":
         c.fail(f"fingerprint {fp}")
     else:
         c.ok(f"fingerprint Samba {fp['version']} ({fp['confidence']})")
     for pid, p in verdicts(host).items():
-        want = SAMBA_KNOWN.get(pid, "correct")
+        # Samba's epmapper offers no DCOM: its probes are not sent.
+        want = SAMBA_KNOWN.get(pid, "not-applicable" if is_dcom(pid) else "correct")
         if p["verdict"] == want:
             c.ok(f"{pid} {want}: {p['reaction']['text']}")
         else:
@@ -120,6 +171,7 @@ def check_samba(c, host):
 
 
 def check_clean(c, host):
+    check_dcom_offered(c, host, True)
     if host["fingerprint"]["family"] != "unknown":
         c.fail(f"an empty map must not be fingerprinted: {host['fingerprint']}")
     for pid, p in verdicts(host).items():
@@ -173,7 +225,7 @@ def main():
     kind, path = sys.argv[1], sys.argv[2]
     c = Check(kind)
     host = load(path)
-    {"rampartd": check_rampartd, "samba": check_samba, "fake-clean": check_clean,
+    {"rampartd": check_rampartd, "rampartd-nofloor": check_rampartd_nofloor, "samba": check_samba, "fake-clean": check_clean,
      "fake-planted": check_planted, "fake-crash": check_crash, "fake-stop": check_stop}[kind](c, host)
     return 1 if c.failed else 0
 

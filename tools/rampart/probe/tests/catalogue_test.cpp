@@ -10,14 +10,20 @@
 #include <set>
 #include <sstream>
 
+#include "activation.hpp"
 #include "catalogue.hpp"
+#include "dcom_wire.hpp"
+#include "rampart/ndr/stub.hpp"
 #include "rampart/pdu/pdu.hpp"
+#include "remact.hpp"
 #include "wire.hpp"
 
 namespace rampart::probe {
 namespace {
 
 const Session kSession{5840, 5840, 0x1234};
+
+std::vector<std::uint8_t> dw_objref() { return dcom_wire::act_properties_objref(dcom_wire::activation_blob()); }
 
 std::vector<wire::Octets> build(std::string_view id, const Session& s = kSession) {
   const Probe* p = find_probe(id);
@@ -70,7 +76,8 @@ TEST(Catalogue, UnsafeProbesAreOnlySentOnRequest) {
   EXPECT_EQ(find_probe("c14.remote-stop-listening")->safety, Safety::unsafe);
   EXPECT_EQ(find_probe("c4.request-auth-length-past-frag")->safety, Safety::unsafe);
   EXPECT_EQ(find_probe("c8.princ-name-no-room")->safety, Safety::unsafe);
-  EXPECT_EQ(all.size() - safe.size(), 5u);
+  EXPECT_EQ(find_probe("dcom.blaster-object-name")->safety, Safety::unsafe);
+  EXPECT_EQ(all.size() - safe.size(), 6u);
 }
 
 TEST(Catalogue, SelectsByIdAndClass) {
@@ -227,6 +234,104 @@ TEST(Wire, ContextFloodStaysInsideTheAgreedFragment) {
   const auto small = build("c13.context-flood", Session{2048, 2048, 1})[0];
   EXPECT_LE(small.size(), 2048u);
   EXPECT_GE(small.size(), 2000u);
+}
+
+// The DCOM probes: an alter_context adding the interface, then one call on
+// it, each changing exactly what it names in a stub the generated decoder
+// otherwise accepts.
+struct DcomCall {
+  pdu::Pdu alter;
+  pdu::Pdu request;
+  std::vector<std::uint8_t> stub;
+};
+
+DcomCall dcom_call(std::string_view id) {
+  const auto pdus = build(id);
+  EXPECT_EQ(pdus.size(), 2u) << id;
+  DcomCall c{*pdu::decode(pdus.at(0)), *pdu::decode(pdus.at(1)), {}};
+  const auto* r = c.request.as<pdu::Request>();
+  EXPECT_NE(r, nullptr) << id;
+  if (r) c.stub.assign(r->stub.begin(), r->stub.end());
+  return c;
+}
+
+spec::remact::RemoteCreateInstance_request create_request(std::string_view id) {
+  auto r = ndr::decode_stub<spec::remact::RemoteCreateInstance_request>(dcom_call(id).stub, Drep::little());
+  EXPECT_TRUE(r) << id;
+  return r ? *r : spec::remact::RemoteCreateInstance_request{};
+}
+
+TEST(Dcom, EveryDcomProbeNeedsDcomAndRunsOnANewContext) {
+  std::size_t n = 0;
+  for (const auto& p : catalogue()) {
+    if (!p.id.starts_with("dcom.")) continue;
+    ++n;
+    EXPECT_TRUE(p.needs_dcom && p.after_bind) << p.id;
+    EXPECT_EQ(p.setup_replies, 1) << p.id;
+    const auto c = dcom_call(p.id);
+    const auto* alter = c.alter.as<pdu::AlterContext>();
+    ASSERT_NE(alter, nullptr) << p.id;
+    ASSERT_EQ(alter->contexts.size(), 1u);
+    // Context ids 0 and 1 are the endpoint mapper's and mgmt's.
+    EXPECT_GE(alter->contexts[0].context_id, 5);
+    EXPECT_EQ(c.request.as<pdu::Request>()->context_id, alter->contexts[0].context_id) << p.id;
+  }
+  EXPECT_EQ(n, 8u);
+}
+
+TEST(Dcom, ActivationShapesChangeOnlyWhatTheyName) {
+  const auto good = dw_objref();
+  const auto floor = create_request("dcom.activation-below-floor");
+  ASSERT_TRUE(floor.pActProperties);
+  EXPECT_EQ(floor.pActProperties->abData, good);
+  EXPECT_EQ(floor.orpcthis.version.MajorVersion, 5);
+
+  auto meow = create_request("dcom.objref-no-meow").pActProperties.value().abData;
+  EXPECT_EQ(meow[0], 'X');
+  meow[0] = 'M';
+  EXPECT_EQ(meow, good);
+
+  const auto sizes = create_request("dcom.custom-header-sizes").pActProperties.value().abData;
+  ASSERT_EQ(sizes.size(), good.size());
+  const std::size_t total_at = 48 + dcom_wire::kBlobTotalSizeOffset;  // after the OBJREF_CUSTOM head
+  EXPECT_EQ(wire::get_u32(good, total_at) - 8, wire::get_u32(sizes, total_at));
+  EXPECT_EQ(wire::get_u32(good, 48), wire::get_u32(sizes, 48));  // dwSize is unchanged
+
+  EXPECT_FALSE(create_request("dcom.null-act-properties").pActProperties);
+
+  // ulCntData 16 above the conformance, and the 16 octets it names are sent.
+  const auto cnt = dcom_call("dcom.cntdata-beyond-data").stub;
+  EXPECT_FALSE((ndr::decode_stub<spec::remact::RemoteCreateInstance_request>(cnt, Drep::little())));
+  const std::size_t at = cnt.size() - 16 - good.size() - 8;
+  EXPECT_EQ(wire::get_u32(cnt, at), good.size());
+  EXPECT_EQ(wire::get_u32(cnt, at + 4), good.size() + 16);
+}
+
+TEST(Dcom, RemoteActivationShapesAndTheirStatus) {
+  auto v = ndr::decode_stub<spec::activation::RemoteActivation_request>(dcom_call("dcom.comversion-mismatch").stub,
+                                                                         Drep::little());
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->ORPCthis.version.MajorVersion, 9);
+  EXPECT_EQ(v->ORPCthis.version.MinorVersion, 9);
+  EXPECT_FALSE(v->pwszObjectName);
+  EXPECT_EQ(v->Clsid, dcom_wire::kProbeClsid);
+  const auto blaster = build("dcom.blaster-object-name");
+  EXPECT_LE(blaster[1].size(), 5840u);
+  auto b = ndr::decode_stub<spec::activation::RemoteActivation_request>(dcom_call("dcom.blaster-object-name").stub,
+                                                                         Drep::little());
+  ASSERT_TRUE(b && b->pwszObjectName);
+  EXPECT_EQ(b->pwszObjectName->size(), 2004u);
+  // The reaction's status is phr, not the call's error_status_t.
+  spec::activation::RemoteActivation_response resp;
+  resp.Interfaces = 1;
+  resp.phr = static_cast<std::int32_t>(0x80070005);
+  resp.ppInterfaceData = {std::nullopt};
+  resp.pResults = {0};
+  const auto stub = ndr::encode_stub(resp, Drep::little()).value();
+  const auto* p = find_probe("dcom.comversion-mismatch");
+  ASSERT_TRUE(p->response_status);
+  EXPECT_EQ(p->response_status(stub, true), std::optional<std::uint32_t>(0x80070005u));
+  EXPECT_EQ(p->response_status(std::span(stub).first(8), true), std::nullopt);
 }
 
 // docs/probe.md and rampart-probe(1) name every probe with its class,
