@@ -54,6 +54,11 @@ Fingerprint samba(const Baseline& b, const std::vector<ProbeResult>& results) {
     f.evidence.push_back("the endpoint mapper's own entry is annotated \"epmapper\" (Samba's registration)");
     ++extra;
   }
+  if (!b.dcom_offered) {
+    f.evidence.push_back("no DCOM on port 135 (ServerAlive2 not answered): Samba serves none, Windows' RPCSS always "
+                         "does");
+    ++extra;
+  }
   if (extra >= 2) f.confidence = "high";
   if (strict_fragments(results)) {
     f.version = "4 (2016 or later)";
@@ -78,10 +83,15 @@ Fingerprint windows_like(const Baseline& b, const std::vector<ProbeResult>& resu
   if (b.lookup_ok && !b.status_with_entries)
     f.evidence.push_back("ept_lookup pages with status 0 while entries remain (Windows' paging)");
   int markers = 0;
-  if (serves_dcom_on_135(b)) {
+  // One marker however it was seen: both say that RPCSS serves DCOM on 135.
+  if (serves_dcom_on_135(b) || b.dcom_offered) {
     ++markers;
-    f.evidence.push_back("mgmt inq_if_ids on port 135 lists the DCOM object exporter or SCM activator, which "
-                         "Windows' RPCSS serves beside the endpoint mapper");
+    if (serves_dcom_on_135(b))
+      f.evidence.push_back("mgmt inq_if_ids on port 135 lists the DCOM object exporter or SCM activator, which "
+                           "Windows' RPCSS serves beside the endpoint mapper");
+    if (b.dcom_offered)
+      f.evidence.push_back("ServerAlive2 answered on port 135 (COM version " + b.dcom_version +
+                           "): DCOM, which Windows' RPCSS serves beside the endpoint mapper and Samba does not");
   }
   if (any_extended_error(results)) {
     ++markers;

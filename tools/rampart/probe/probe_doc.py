@@ -27,12 +27,24 @@ def troff(text):
     return "\\&" + text if text[:1] in (".", "'") else text
 
 
+def when(r):
+    if r.get("needs_dcom"):
+        return " (after a bind; only to a host that answered ServerAlive2)"
+    return " (after a bind)" if r["after_bind"] else ""
+
+
+def sent_when(r):
+    if r.get("needs_dcom"):
+        return " (on a connection whose EPM bind was accepted, only to a host that answered ServerAlive2)"
+    return " (on a connection whose EPM bind was accepted)" if r["after_bind"] else ""
+
+
 def man(rows):
     for r in rows:
         print(".TP")
         print(".B %s" % troff(r["id"]))
         print("%s, %s. %s%s." % (r["class"], r["safety"], troff(r["title"][0].upper() + r["title"][1:]),
-                                 " (after a bind)" if r["after_bind"] else ""))
+                                 when(r)))
         print(".br")
         print("Sends: %s." % troff(r["sends"]))
         print(".br")
@@ -52,7 +64,7 @@ def markdown(rows):
     for r in rows:
         print("### `%s` (%s, %s)\n" % (r["id"], r["class"], r["safety"]))
         print("%s%s.\n" % (r["title"][0].upper(), r["title"][1:]))
-        print("- **Sends:** %s%s." % (r["sends"], " (on a connection whose EPM bind was accepted)" if r["after_bind"] else ""))
+        print("- **Sends:** %s%s." % (r["sends"], sent_when(r)))
         print("- **Expected:** %s." % "; or ".join(r["expected"]))
         print("- **Lenient if:** %s." % (", ".join(r["lenient_if"])
                                          or "nothing: the probe checks that unusual but valid input is served"))

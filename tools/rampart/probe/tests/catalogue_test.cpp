@@ -339,6 +339,7 @@ TEST(Dcom, RemoteActivationShapesAndTheirStatus) {
 std::string unescape_troff(std::string s) {
   for (std::size_t i = 0; (i = s.find("\\-", i)) != std::string::npos;) s.replace(i, 2, "-");
   for (std::size_t i = 0; (i = s.find("\\&", i)) != std::string::npos;) s.erase(i, 2);
+  for (std::size_t i = 0; (i = s.find("\\e", i)) != std::string::npos; ++i) s.replace(i, 2, "\\");
   return s;
 }
 

@@ -52,10 +52,14 @@ TEST(Fingerprint, RampartdNamesItselfAndBehavesSo) {
 TEST(Fingerprint, SambaByItsLookupPagingAndMore) {
   auto b = served({"epmapper"});
   b.status_with_entries = true;
+  b.dcom_offered = true;  // not Samba's: the annotation is the one further marker
   auto f = fingerprint(b, {});
   EXPECT_EQ(f.family, "Samba");
   EXPECT_EQ(f.confidence, "medium");  // paging and one annotation
   EXPECT_EQ(f.version, "4");
+  b.dcom_offered = false;  // no DCOM on 135 is a second
+  EXPECT_EQ(fingerprint(b, {}).confidence, "high");
+  b.dcom_offered = true;
   f = fingerprint(b, {result("c7.lookup-max-ents-over-range", Verdict::lenient, ReactionKind::response),
                       result("c3.middle-fragment-alone", Verdict::correct),
                       result("c3.first-twice", Verdict::correct)});
@@ -70,8 +74,11 @@ TEST(Fingerprint, WindowsOnlyAsFarAsTheMarkersGo) {
   EXPECT_EQ(f.family, "Windows");
   EXPECT_EQ(f.confidence, "low");
   EXPECT_EQ(f.version, "");
-  b.mgmt_interfaces = {"e1af8308-5d1f-11c9-91a4-08002b14a0fa", "99fcfec4-5260-101b-bbcb-00aa0021347a"};
+  b.dcom_offered = true;  // ServerAlive2 answered
+  b.dcom_version = "5.7";
   EXPECT_EQ(fingerprint(b, {}).confidence, "medium");
+  b.mgmt_interfaces = {"e1af8308-5d1f-11c9-91a4-08002b14a0fa", "99fcfec4-5260-101b-bbcb-00aa0021347a"};
+  EXPECT_EQ(fingerprint(b, {}).confidence, "medium");  // the same marker seen twice
   auto nak = result("c1.version-minor", Verdict::correct, ReactionKind::bind_nak);
   nak.reaction.extended_error = true;
   f = fingerprint(b, {nak});
