@@ -93,6 +93,7 @@ const std::vector<Probe>& catalogue() {
     detail::add_call_probes(v);
     detail::add_name_handle_probes(v);
     detail::add_dcom_probes(v);
+    detail::add_auth_probes(v);
     return v;
   }();
   return all;

@@ -32,5 +32,6 @@ void add_bind_probes(std::vector<Probe>& out);
 void add_call_probes(std::vector<Probe>& out);
 void add_name_handle_probes(std::vector<Probe>& out);
 void add_dcom_probes(std::vector<Probe>& out);
+void add_auth_probes(std::vector<Probe>& out);
 
 }  // namespace rampart::probe::detail

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <exception>
 
+#include "auth_session.hpp"
 #include "baseline.hpp"
 #include "fingerprint.hpp"
 #include "probe_conn.hpp"
@@ -228,7 +229,13 @@ awaitable<ProbeResult> run_probe(const tcp::endpoint& ep, const Probe& p, InFlig
   } else {
     std::string why;
     std::optional<Session> session = Session{};
-    if (p.after_bind) session = co_await preamble(c, s, why);
+    std::optional<AuthedSession> authed;  // owns the context session->security points into
+    if (p.needs_auth) {
+      authed = co_await auth_preamble(c, *s.o.auth, s.o.reply_timeout, why);
+      session = authed ? std::optional<Session>(authed->session) : std::nullopt;
+    } else if (p.after_bind) {
+      session = co_await preamble(c, s, why);
+    }
     if (!session) {
       res.reaction = bare(ReactionKind::connect_failed, why);
     } else {
@@ -266,13 +273,13 @@ ProbeResult not_run(const Probe& p, std::string_view after) {
   return r;
 }
 
-// A DCOM probe for a host that did not answer ServerAlive2 is not sent.
-ProbeResult not_applicable(const Probe& p, const Baseline& b) {
+// A DCOM probe for a host that did not answer ServerAlive2, or an
+// authenticated one without credentials, is not sent.
+ProbeResult not_applicable(const Probe& p, std::string why) {
   ProbeResult r;
   r.probe = &p;
-  r.reaction = bare(ReactionKind::connect_failed, "not sent: the host does not offer DCOM");
-  r.classification = {Verdict::not_applicable,
-                      "the host does not offer DCOM on this port (" + (b.dcom_error.empty() ? "no ServerAlive2" : b.dcom_error) + ")"};
+  r.reaction = bare(ReactionKind::connect_failed, "not sent: " + why);
+  r.classification = {Verdict::not_applicable, std::move(why)};
   return r;
 }
 
@@ -291,7 +298,11 @@ awaitable<void> probe_worker(const tcp::endpoint& ep, HostReport& rep, HostRun& 
     if (!run.stopped_by.empty()) {
       rep.results[i] = not_run(p, run.stopped_by);
     } else if (p.needs_dcom && !rep.baseline.dcom_offered) {
-      rep.results[i] = not_applicable(p, rep.baseline);
+      const auto& err = rep.baseline.dcom_error;
+      rep.results[i] = not_applicable(p, "the host does not offer DCOM on this port (" +
+                                             (err.empty() ? std::string("no ServerAlive2") : err) + ")");
+    } else if (p.needs_auth && !s.o.auth) {
+      rep.results[i] = not_applicable(p, "no credentials given (-U)");
     } else {
       run.in_flight.push_back(p.id);
       rep.results[i] = co_await run_probe(ep, p, run.in_flight, s);

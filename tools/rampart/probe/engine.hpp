@@ -10,9 +10,11 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "rampart/runtime/client_security.hpp"
 #include "report_types.hpp"
 
 namespace rampart::probe {
@@ -27,6 +29,8 @@ struct EngineOptions {
   unsigned global_concurrency = 128;
   unsigned per_host = 4;
   double rate = 0;  // new connections per second; 0 = unpaced
+  /// Credentials for the probes that need them (Probe::needs_auth).
+  std::optional<runtime::ClientAuth> auth;
 };
 
 /// Called on the engine's thread after each probe (for progress) and after

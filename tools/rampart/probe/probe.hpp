@@ -11,6 +11,10 @@
 #include <string_view>
 #include <vector>
 
+namespace rampart::runtime {
+class ClientSecurity;
+}
+
 namespace rampart::probe {
 
 /// What a host did with a probe's last PDU.
@@ -77,6 +81,11 @@ struct Session {
   std::uint16_t max_recv_frag = 0;  // the server's, from the preamble bind_ack (0 without preamble)
   std::uint16_t max_xmit_frag = 0;
   std::uint32_t assoc_group_id = 0;
+  /// An authenticated preamble's established context (Probe::needs_auth),
+  /// which signs the probe's requests; null otherwise.
+  runtime::ClientSecurity* security = nullptr;
+  /// The auth3 that completed it (empty for a two-leg exchange).
+  std::vector<std::uint8_t> auth3{};
 };
 
 struct Probe {
@@ -116,6 +125,10 @@ struct Probe {
   /// Sent only to a host that answered ServerAlive2 (the baseline's DCOM
   /// check); otherwise the probe is not applicable.
   bool needs_dcom = false;
+  /// Runs on an authenticated association (the EPM bind with the
+  /// credentials of -U, at packet integrity); without credentials the
+  /// probe is not applicable.
+  bool needs_auth = false;
   /// The status a response carries when it is not the stub's last four
   /// octets (RemoteActivation's phr); nullopt keeps those.
   std::function<std::optional<std::uint32_t>(std::span<const std::uint8_t> stub, bool little_endian)> response_status{};

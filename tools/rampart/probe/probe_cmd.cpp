@@ -11,6 +11,7 @@
 #include <iostream>
 #include <memory>
 
+#include "auth_options.hpp"
 #include "catalogue.hpp"
 #include "engine.hpp"
 #include "report.hpp"
@@ -118,7 +119,12 @@ int run_probe(const ProbeArgs& a, const CommonOptions& common) {
   std::ostream& out = a.output.empty() ? std::cout : file;
   if (format == Format::csv) out << csv_header();
 
-  const EngineOptions o = engine_options(a);
+  EngineOptions o = engine_options(a);
+  // One credential for every host; the service name is --spn, or host@ the
+  // first target (NTLM servers that check it want --spn).
+  std::string auth_error;
+  o.auth = make_client_auth(common.auth, targets->front(), auth_error);
+  if (!auth_error.empty()) return report_failure(common, "probe", auth_error, kExitUsage);
   Progress progress(!a.no_progress && isatty(STDERR_FILENO) != 0, targets->size() * probes.size());
   std::vector<SummaryRow> rows;
   bool any_reachable = false, any_finding = false, any_vulnerable = false;
@@ -151,6 +157,9 @@ void add_probe_command(CLI::App& app, CommonOptions& common, Action& action) {
   auto a = std::make_shared<ProbeArgs>();
   auto* sub = app.add_subcommand("probe", "check endpoint mappers for the flaws of MS03-010/026/039, safely");
   add_common_options(*sub, common, false);
+  // -U, --password-file, --spn, ...: with credentials the authenticated
+  // probes run too (at packet integrity, whatever --auth-level says).
+  add_auth_options(*sub, common.auth);
   sub->add_option("targets", a->targets, "hosts, addresses or IPv4 CIDR ranges");
   sub->add_option("-f,--targets-file", a->targets_file, "a file of targets, one per line ('#' comments)");
   sub->add_option("--format", a->format, "table, jsonl or csv (--json = jsonl)")

@@ -77,7 +77,8 @@ TEST(Catalogue, UnsafeProbesAreOnlySentOnRequest) {
   EXPECT_EQ(find_probe("c4.request-auth-length-past-frag")->safety, Safety::unsafe);
   EXPECT_EQ(find_probe("c8.princ-name-no-room")->safety, Safety::unsafe);
   EXPECT_EQ(find_probe("dcom.blaster-object-name")->safety, Safety::unsafe);
-  EXPECT_EQ(all.size() - safe.size(), 6u);
+  EXPECT_EQ(find_probe("c4.auth-pad-over-stub")->safety, Safety::unsafe);
+  EXPECT_EQ(all.size() - safe.size(), 7u);
 }
 
 TEST(Catalogue, SelectsByIdAndClass) {
