@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # `rampart probe` against three endpoint mappers, each in a private network
 # namespace on 127.0.0.x:135, every probe including the unsafe ones:
-#   rampartd with DCOM ([dcom] enabled): every probe correct, the DCOM ones
-#     included (known gaps reported as XFAIL), fingerprinted as rampartd; a
+#   rampartd with DCOM ([dcom] enabled) and an NTLM user file, probed with
+#     -U: every probe correct, the DCOM and authenticated ones included (known
+#     gaps reported as XFAIL), fingerprinted as rampartd; with a wrong
+#     password the authenticated probes are inconclusive, never correct; a
 #     second rampartd with activation_floor = "none" runs the DCOM probes: the
 #     activation shapes get their own faults past the floor, and the floor
 #     probe finds the lowered floor;
-#   Samba 4.17 (samba-dcerpcd + rpcd_epmapper): the verdicts Samba is known to
-#     earn, among them the tower whose conformance disagrees with its
-#     tower_length, which Samba accepts (lenient); no DCOM, so the DCOM probes
-#     are not applicable; fingerprinted as Samba;
-#   tests/interop/lib/lenient_epm.py: with no flaw planted every probe is
-#     correct; with every flaw planted each is found (no false "correct"), and
+#   Samba 4.17 (samba-dcerpcd + rpcd_epmapper), probed with -U for a passdb
+#     user: the verdicts Samba is known to earn, among them the tower whose
+#     conformance disagrees with its tower_length, which Samba accepts
+#     (lenient), and the documented refusals of the authenticated probes; no
+#     DCOM, so the DCOM probes are not applicable; fingerprinted as Samba;
+#   tests/interop/lib/lenient_epm.py (no credentials given, so the
+#     authenticated probes are not applicable): with no flaw planted every
+#     other probe is correct; with every flaw planted each is found (no false "correct"), and
 #     exit status 4; a copy that exits on a context flood, and one that obeys a
 #     remote mgmt stop_server_listening, are reported as vulnerable patterns
 #     with exit status 5.
@@ -53,11 +57,21 @@ port_open() { ip netns exec "$1" bash -c "exec 3<>/dev/tcp/$2/135" 2>/dev/null; 
 dcom_conf='[dcom]
 enabled = true
 classes = ["rampart-echo"]'
+password='Probe-Ntlm-Pass1'
+spn=host@probe.test  # gss-ntlmssp puts the service's name in its CHALLENGE; the client checks it
 rns=rampart-probe-r-$$
 mkdir -p "$work/rampartd"
-RAMPARTD_EXTRA_CONF=$dcom_conf rampartd_start "$rns" "$work/rampartd" "$rampartd"
-run_probe "$rns" rampartd 0 127.0.0.1  # every probe correct: no finding
+printf 'RAMPART:alice:%s\n' "$password" >"$work/rampartd/users"
+RAMPARTD_EXTRA_CONF="$dcom_conf
+[security]
+ntlm_user_file = \"$work/rampartd/users\"
+service = \"$spn\"" rampartd_start "$rns" "$work/rampartd" "$rampartd"
+run_probe "$rns" rampartd 0 -U "RAMPART/alice%$password" --spn "$spn" 127.0.0.1  # every probe correct: no finding
 verify rampartd rampartd
+# A password the host refuses: the signed control call is refused, so the
+# authenticated probes measure nothing and say so.
+run_probe "$rns" rampartd-wrong-password 0 --probe C17 -U "RAMPART/alice%wrong" --spn "$spn" 127.0.0.1
+verify rampartd-wrong-password rampartd-wrong-password
 kill -0 "$RAMPARTD_PID" || { interop_log "FAIL: rampartd died"; fail=1; }
 # The same with the activation floor lowered: only the DCOM probes.
 nns=rampart-probe-n-$$
@@ -75,7 +89,10 @@ kill -0 "$RAMPARTD_PID" || { interop_log "FAIL: rampartd (no floor) died"; fail=
 # ---- Samba ----
 sns=rampart-probe-s-$$
 samba_start "$sns" "$work/samba" || interop_die "samba-dcerpcd did not start"
-run_probe "$sns" samba 4 127.0.0.1
+# passdb entries need a Unix account; daemon exists on every Debian system.
+printf '%s\n%s\n' "$password" "$password" | pdbedit -s "$SAMBA_CONF" -a -u daemon -t >"$work/pdbedit.out" 2>&1 ||
+  { cat "$work/pdbedit.out" >&2; interop_die "pdbedit could not add daemon"; }
+run_probe "$sns" samba 4 -U "RAMPART/daemon%$password" 127.0.0.1
 verify samba samba
 # Selection by class and id, with the target after the options.
 run_probe "$sns" samba-selected 4 --probe C3 --probe c7.tower-length-mismatch 127.0.0.1

@@ -2,8 +2,9 @@
 """Checks `rampart probe --format jsonl` reports against what each peer is known to do.
 
     probe_check.py plants                 print the flaws to plant in lenient_epm.py
-    probe_check.py KIND REPORT.jsonl      check a report; KIND is rampartd, rampartd-nofloor,
-                                          samba, fake-clean, fake-planted, fake-crash or fake-stop
+    probe_check.py KIND REPORT.jsonl      check a report; KIND is rampartd, rampartd-wrong-password,
+                                          rampartd-nofloor, samba, fake-clean, fake-planted,
+                                          fake-crash or fake-stop
 
 Exit status 0 when the report matches, 1 otherwise; every probe is listed.
 """
@@ -74,10 +75,15 @@ PLANTS = {
     "dcom-oxid": ["dcom.unknown-oxid"],
     "dcom-name": ["dcom.blaster-object-name"],
 }
+# The probes that run only with credentials (-U), after an NTLM bind. The
+# fake has no NTLM acceptor and is probed without credentials: there they
+# are not applicable; rampartd and Samba are probed with credentials.
+AUTH_PROBES = {"c5.request-other-auth-context", "c17.tampered-signature", "c4.auth-pad-over-stub", "c17.second-auth3"}
+
 # Probes no plant in the planted instance covers: the flood and the remote
 # stop each have an instance of their own (both end the server); the other
 # unsafe ones are checked against the clean fake.
-NOT_PLANTED = {"c13.context-flood", "c14.remote-stop-listening", "c1.frag-below-header", "c2.alloc-hint-huge"}
+NOT_PLANTED = {"c13.context-flood", "c14.remote-stop-listening", "c1.frag-below-header", "c2.alloc-hint-huge"} | AUTH_PROBES
 
 
 def load(path):
@@ -121,6 +127,7 @@ def check_dcom_offered(c, host, offered):
 
 def check_rampartd(c, host):
     check_dcom_offered(c, host, True)
+    check_auth_ran(c, host)
     fp = host["fingerprint"]
     if fp["family"] != "rampartd" or fp["confidence"] != "high":
         c.fail(f"fingerprint {fp}")
@@ -137,6 +144,24 @@ def check_rampartd(c, host):
             c.ok(f"{pid}: {text}")
         else:
             c.fail(f"{pid} {v}: {p['reason']}")
+
+
+def check_auth_ran(c, host):
+    ran = AUTH_PROBES & set(verdicts(host))
+    if ran != AUTH_PROBES:
+        c.fail(f"authenticated probes missing: {sorted(AUTH_PROBES - ran)}")
+
+
+def check_wrong_password(c, host):
+    got = verdicts(host)
+    for pid in sorted(AUTH_PROBES & set(got)):
+        p = got[pid]
+        if p["verdict"] == "inconclusive" and "refused" in p["reason"]:
+            c.ok(f"{pid} inconclusive: {p['reason']}")
+        else:
+            c.fail(f"{pid} {p['verdict']} with a wrong password, expected inconclusive: {p['reason']}")
+    if not AUTH_PROBES & set(got):
+        c.fail("no authenticated probe ran")
 
 
 def check_rampartd_nofloor(c, host):
@@ -156,6 +181,7 @@ def check_rampartd_nofloor(c, host):
 
 def check_samba(c, host):
     check_dcom_offered(c, host, False)
+    check_auth_ran(c, host)
     fp = host["fingerprint"]
     if fp["family"] != "Samba" or fp["confidence"] != "high":
         c.fail(f"fingerprint {fp}")
@@ -175,7 +201,12 @@ def check_clean(c, host):
     if host["fingerprint"]["family"] != "unknown":
         c.fail(f"an empty map must not be fingerprinted: {host['fingerprint']}")
     for pid, p in verdicts(host).items():
-        if p["verdict"] == "correct":
+        if pid in AUTH_PROBES:  # no credentials given
+            if p["verdict"] == "not-applicable":
+                c.ok(f"{pid} not applicable without credentials")
+            else:
+                c.fail(f"{pid} {p['verdict']} without credentials: {p['reason']}")
+        elif p["verdict"] == "correct":
             c.ok(f"{pid}: {p['reaction']['text']}")
         else:
             c.fail(f"{pid} {p['verdict']}: {p['reason']}")
@@ -225,7 +256,7 @@ def main():
     kind, path = sys.argv[1], sys.argv[2]
     c = Check(kind)
     host = load(path)
-    {"rampartd": check_rampartd, "rampartd-nofloor": check_rampartd_nofloor, "samba": check_samba, "fake-clean": check_clean,
+    {"rampartd": check_rampartd, "rampartd-wrong-password": check_wrong_password, "rampartd-nofloor": check_rampartd_nofloor, "samba": check_samba, "fake-clean": check_clean,
      "fake-planted": check_planted, "fake-crash": check_crash, "fake-stop": check_stop}[kind](c, host)
     return 1 if c.failed else 0
 
