@@ -55,8 +55,9 @@ Probe other_context() {
           "auth_context_id + 1, signed over that trailer with the established context",
           "A well-formed, correctly signed 104-octet request; only the context id names no context.",
           "[MS-RPCE] 3.3.1.5.2.2 / C706 13.2.6.1: the auth_context_id of every PDU is the context's; a "
-          "request naming another is refused: fault access_denied, then close (raw_protocol "
-          "test_spnego_*_downgrade_connect; rampartd and Samba alike, docs/hardening.md C5).",
+          "request naming another is refused: fault access_denied, then close, as a change of auth level "
+          "is (raw_protocol test_spnego_change_auth_level); Samba 4.17 and rampartd answer so "
+          "(tests/interop/probe_test.sh; docs/hardening.md C5).",
           Safety::safe, false, {}, {}, {}};
   p.build = [](const Session& s) { return Pdus{signed_lookup(s, kCallId, 1)}; };
   p.expected = {fault(st::kAccessDenied, true)};
