@@ -6,7 +6,7 @@
 # Three server namespaces, each linked to a client namespace by its own veth
 # pair (nothing is visible from the host), each answering for a whole range of
 # addresses through a local route on its loopback:
-#   rampartd          10.99.1.1 .. 10.99.1.86   (build/bin/rampartd, 0.0.0.0:135)
+#   rampartd          10.99.1.1 .. 10.99.1.86   (build/bin/rampartd, 0.0.0.0:135, DCOM on)
 #   Samba 4.17        10.99.2.1 .. 10.99.2.85   (samba-dcerpcd + rpcd_epmapper)
 #   lenient_epm.py    10.99.3.1 .. 10.99.3.85   (every flaw planted)
 # so the engine sees 256 distinct hosts. Prints the wall time, hosts/s, the
@@ -51,6 +51,9 @@ threads = 1
 allow_root = true
 [registration]
 static_socket = "$work/rampartd/epmapper-static.sock"
+[dcom]
+enabled = true
+classes = ["rampart-echo"]
 CONF
 ip netns exec "$r" "$build/bin/rampartd" --config "$work/rampartd/rampartd.toml" >"$work/rampartd.log" 2>&1 &
 interop_at_exit kill $!
