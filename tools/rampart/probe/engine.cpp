@@ -218,7 +218,16 @@ std::string others(const InFlight& in_flight, std::string_view self) {
   return out;
 }
 
-awaitable<ProbeResult> run_probe(const tcp::endpoint& ep, const Probe& p, InFlight& in_flight, Shared& s) {
+// The credentials for `host`: without --spn the service name is host@ that
+// host's own name, as for the other subcommands.
+runtime::ClientAuth auth_for(const EngineOptions& o, const std::string& host) {
+  runtime::ClientAuth a = *o.auth;
+  if (o.auth_target_per_host) a.target = "host@" + host;
+  return a;
+}
+
+awaitable<ProbeResult> run_probe(const tcp::endpoint& ep, const std::string& host, const Probe& p, InFlight& in_flight,
+                                 Shared& s) {
   const auto start = Clock::now();
   ProbeResult res;
   res.probe = &p;
@@ -231,7 +240,7 @@ awaitable<ProbeResult> run_probe(const tcp::endpoint& ep, const Probe& p, InFlig
     std::optional<Session> session = Session{};
     std::optional<AuthedSession> authed;  // owns the context session->security points into
     if (p.needs_auth) {
-      authed = co_await auth_preamble(c, *s.o.auth, s.o.reply_timeout, why);
+      authed = co_await auth_preamble(c, auth_for(s.o, host), s.o.reply_timeout, why);
       session = authed ? std::optional<Session>(authed->session) : std::nullopt;
     } else if (p.after_bind) {
       session = co_await preamble(c, s, why);
@@ -305,7 +314,7 @@ awaitable<void> probe_worker(const tcp::endpoint& ep, HostReport& rep, HostRun& 
       rep.results[i] = not_applicable(p, "no credentials given (-U)");
     } else {
       run.in_flight.push_back(p.id);
-      rep.results[i] = co_await run_probe(ep, p, run.in_flight, s);
+      rep.results[i] = co_await run_probe(ep, rep.target, p, run.in_flight, s);
       std::erase(run.in_flight, p.id);
       if (rep.results[i].classification.verdict == Verdict::vulnerable_pattern && run.stopped_by.empty())
         run.stopped_by = std::string(p.id);

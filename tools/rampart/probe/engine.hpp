@@ -31,6 +31,8 @@ struct EngineOptions {
   double rate = 0;  // new connections per second; 0 = unpaced
   /// Credentials for the probes that need them (Probe::needs_auth).
   std::optional<runtime::ClientAuth> auth;
+  /// No --spn: each host is asked for host@ its own name, not auth->target.
+  bool auth_target_per_host = false;
 };
 
 /// Called on the engine's thread after each probe (for progress) and after

@@ -120,10 +120,11 @@ int run_probe(const ProbeArgs& a, const CommonOptions& common) {
   if (format == Format::csv) out << csv_header();
 
   EngineOptions o = engine_options(a);
-  // One credential for every host; the service name is --spn, or host@ the
-  // first target (NTLM servers that check it want --spn).
+  // One credential for every host; the service name is --spn, or host@ each
+  // target's own name.
   std::string auth_error;
   o.auth = make_client_auth(common.auth, targets->front(), auth_error);
+  o.auth_target_per_host = common.auth.spn.empty();
   if (!auth_error.empty()) return report_failure(common, "probe", auth_error, kExitUsage);
   Progress progress(!a.no_progress && isatty(STDERR_FILENO) != 0, targets->size() * probes.size());
   std::vector<SummaryRow> rows;
