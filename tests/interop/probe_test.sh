@@ -15,10 +15,12 @@
 #     DCOM, so the DCOM probes are not applicable; fingerprinted as Samba;
 #   tests/interop/lib/lenient_epm.py (no credentials given, so the
 #     authenticated probes are not applicable): with no flaw planted every
-#     other probe is correct; with every flaw planted each is found (no false "correct"), and
-#     exit status 4; a copy that exits on a context flood, and one that obeys a
-#     remote mgmt stop_server_listening, are reported as vulnerable patterns
-#     with exit status 5.
+#     other probe is correct; with every flaw planted each is found (no false
+#     "correct"), and exit status 4; a copy that exits on a context flood, and
+#     one that obeys a remote mgmt stop_server_listening, are reported as
+#     vulnerable patterns with exit status 5; a copy that acknowledges an NTLM
+#     bind and then checks no verifier (plant auth-ignored), probed with -U, is
+#     found by each authenticated probe.
 # The checks are in lib/probe_check.py.
 #   probe_test.sh RAMPART RAMPARTD
 set -euo pipefail
@@ -111,6 +113,7 @@ ip netns exec "$fns" "$py" "$fake" --listen 127.0.0.1 --stats "$work/fake-clean.
 ip netns exec "$fns" "$py" "$fake" --listen 127.0.0.2 "${plants[@]}" >"$work/fake-planted.log" 2>&1 &
 ip netns exec "$fns" "$py" "$fake" --listen 127.0.0.3 --plant crash-on-flood >"$work/fake-crash.log" 2>&1 &
 ip netns exec "$fns" "$py" "$fake" --listen 127.0.0.4 --plant remote-stop >"$work/fake-stop.log" 2>&1 &
+ip netns exec "$fns" "$py" "$fake" --listen 127.0.0.6 --plant auth-ignored >"$work/fake-auth.log" 2>&1 &
 # A TCP service on 135 that never speaks RPC: not an endpoint mapper, not probed.
 ip netns exec "$fns" "$py" -c '
 import socket
@@ -120,7 +123,7 @@ s.listen(64)
 held = []
 while True:
     held.append(s.accept()[0])' &
-for a in 127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5; do
+for a in 127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5 127.0.0.6; do
   interop_wait_until 10 port_open "$fns" "$a" || interop_die "lenient_epm.py did not listen on $a"
 done
 # Paced and throttled: 20 connections/s, one at a time. The host needs at
@@ -143,6 +146,10 @@ run_probe "$fns" fake-crash 5 127.0.0.3
 verify fake-crash fake-crash
 run_probe "$fns" fake-stop 5 --probe c14.remote-stop-listening 127.0.0.4
 verify fake-stop fake-stop
+auth_probes=()
+for id in $($check auth-probes); do auth_probes+=(--probe "$id"); done
+run_probe "$fns" fake-auth 4 "${auth_probes[@]}" -U "RAMPART/alice%$password" 127.0.0.6
+verify fake-auth fake-auth
 
 run_probe "$fns" silent 0 --timeout 0.5 127.0.0.5
 state=$("$py" -c 'import json,sys; h=json.loads(open(sys.argv[1]).readline()); print(h["state"], len(h["probes"]))' "$work/silent.jsonl")

@@ -23,7 +23,10 @@ Plants (the probe that must find each is in tests/interop/probe_test.py):
   crash-on-flood (the process
   exits when an alter_context brings more than 64 contexts: a host that dies),
   remote-stop (mgmt stop_server_listening from anyone is obeyed: the server
-  stops accepting connections).
+  stops accepting connections), auth-ignored (an NTLM bind gets a CHALLENGE and
+  a bind_ack, and from then on auth3 and every request's sec_trailer and
+  signature are ignored: a server that never verifies; without it an
+  authenticated bind is refused like any bind with an auth_length).
 
 It also answers the DCOM interfaces of port 135 minimally ([MS-DCOM] 3.1.2.5):
 ServerAlive2 and ResolveOxid2 (IObjectExporter), RemoteCreateInstance
@@ -45,7 +48,8 @@ import struct
 import sys
 import uuid
 
-BIND, BIND_ACK, BIND_NAK, ALTER, ALTER_RESP, REQUEST, RESPONSE, FAULT = 11, 12, 13, 14, 15, 0, 2, 3
+BIND, BIND_ACK, BIND_NAK, ALTER, ALTER_RESP, REQUEST, RESPONSE, FAULT, AUTH3 = 11, 12, 13, 14, 15, 0, 2, 3, 16
+NTLM_AUTH_TYPE = 10
 FIRST, LAST, DNE = 0x01, 0x02, 0x20
 PROTO_ERROR, UNK_IF, OP_RNG, CTX_MISMATCH = 0x1C01000B, 0x1C010003, 0x1C010002, 0x1C00001A
 BAD_STUB, ACCESS_DENIED, NOT_REGISTERED = 0x6F7, 0x5, 0x16C9A0D6
@@ -81,6 +85,49 @@ def response(call_id, ctx, stub):
     return header(RESPONSE, 3, call_id, struct.pack("<IHBB", len(stub), ctx, 0, 0) + stub)
 
 
+def ntlm_challenge(negotiate_token):
+    """An NTLM CHALLENGE answering NEGOTIATE_MESSAGE `negotiate_token` ([MS-NLMP] 2.2.1.2),
+    granting the flags the client asked for."""
+    import calendar
+    import time
+    from impacket import ntlm
+    neg = ntlm.NTLMAuthNegotiate()
+    neg.fromString(negotiate_token)
+    # One of each exclusive pair ([MS-NLMP] 2.2.2.5): Unicode over OEM, extended
+    # session security over LM_KEY.
+    granted = (ntlm.NTLMSSP_NEGOTIATE_56 | ntlm.NTLMSSP_NEGOTIATE_128 | ntlm.NTLMSSP_NEGOTIATE_KEY_EXCH |
+               ntlm.NTLMSSP_NEGOTIATE_EXTENDED_SESSIONSECURITY | ntlm.NTLMSSP_NEGOTIATE_UNICODE |
+               ntlm.NTLMSSP_NEGOTIATE_SIGN | ntlm.NTLMSSP_NEGOTIATE_SEAL | ntlm.NTLMSSP_NEGOTIATE_ALWAYS_SIGN)
+    flags = neg["flags"] & granted | (ntlm.NTLMSSP_NEGOTIATE_VERSION | ntlm.NTLMSSP_NEGOTIATE_TARGET_INFO |
+                                      ntlm.NTLMSSP_TARGET_TYPE_SERVER | ntlm.NTLMSSP_NEGOTIATE_NTLM |
+                                      ntlm.NTLMSSP_REQUEST_TARGET)
+    domain = "RAMPART".encode("utf-16le")
+    av = ntlm.AV_PAIRS()
+    av[ntlm.NTLMSSP_AV_HOSTNAME] = av[ntlm.NTLMSSP_AV_DNS_HOSTNAME] = "LENIENT".encode("utf-16le")
+    av[ntlm.NTLMSSP_AV_DOMAINNAME] = av[ntlm.NTLMSSP_AV_DNS_DOMAINNAME] = domain
+    av[ntlm.NTLMSSP_AV_TIME] = struct.pack("<q", 116444736000000000 + calendar.timegm(time.gmtime()) * 10000000)
+    info = av.getData()
+    ch = ntlm.NTLMAuthChallenge()
+    ch["flags"] = flags
+    ch["domain_len"] = ch["domain_max_len"] = len(domain)
+    ch["domain_offset"] = 40 + 16
+    ch["challenge"] = os.urandom(8)
+    ch["domain_name"] = domain
+    ch["TargetInfoFields_len"] = ch["TargetInfoFields_max_len"] = len(info)
+    ch["TargetInfoFields"] = info
+    ch["TargetInfoFields_offset"] = 40 + 16 + len(domain)
+    ch["Version"] = b"\xff" * 8
+    ch["VersionLen"] = 8
+    return ch.getData()
+
+
+def with_verifier(pdu, level, context_id, token):
+    """`pdu` (4-aligned) with a sec_trailer and `token` appended, frag_length and auth_length set."""
+    out = bytearray(pdu + struct.pack("<BBBBI", NTLM_AUTH_TYPE, level, 0, 0, context_id) + token)
+    struct.pack_into("<HH", out, 8, len(out), len(token))
+    return bytes(out)
+
+
 def ack(ptype, call_id, results, secondary=b"135\0"):
     body = struct.pack("<HHIH", MAX_FRAG, MAX_FRAG, ASSOC_GROUP, len(secondary)) + secondary
     body += b"\0" * ((-(16 + len(body))) % 4)
@@ -99,6 +146,7 @@ class Conn:
         # lookup handle (20 octets) -> "live" or "done" (its walk ended); one
         # connection's, unless shared-handles makes them everyone's.
         self.handles = SHARED_HANDLES if self.has("shared-handles") else {}
+        self.authed = False  # auth-ignored: an NTLM bind was acknowledged
 
     def has(self, name):
         return name in self.p
@@ -111,9 +159,33 @@ class Conn:
             return nak(call_id, 4)
         if ptype in (BIND, ALTER):
             return self.bind(pdu, ptype, flags, auth_len, call_id)
+        if ptype == AUTH3 and self.authed:
+            return b""  # auth-ignored: the AUTHENTICATE message is not checked, never once
         if ptype == REQUEST or (ptype == RESPONSE and self.has("any-ptype")):
+            if auth_len and self.authed:
+                pdu, auth_len = self.without_verifier(pdu, auth_len), 0
             return self.request(pdu, flags, auth_len, call_id)
         raise Close(b"")
+
+    @staticmethod
+    def without_verifier(pdu, auth_len):
+        """auth-ignored: the request without its sec_trailer, pad and signature, believing
+        auth_pad_length (a pad larger than the stub leaves no stub)."""
+        trailer = len(pdu) - auth_len - 8
+        end = max(24, trailer - pdu[trailer + 2])
+        out = bytearray(pdu[:end])
+        struct.pack_into("<HH", out, 8, len(out), 0)
+        return bytes(out)
+
+    def ntlm_bind(self, pdu, auth_len):
+        """auth-ignored: (level, context id, CHALLENGE) for a bind carrying an NTLM
+        NEGOTIATE message, or None."""
+        trailer = len(pdu) - auth_len - 8
+        token = pdu[trailer + 8:]
+        if trailer < 28 or pdu[trailer] != NTLM_AUTH_TYPE or not token.startswith(b"NTLMSSP\0"):
+            return None
+        level, context_id = pdu[trailer + 1], struct.unpack_from("<I", pdu, trailer + 4)[0]
+        return level, context_id, ntlm_challenge(token)
 
     def contexts_of(self, pdu):
         """(assoc_group, [(ctx_id, n_transfer)]) or None when the body is short."""
@@ -140,7 +212,8 @@ class Conn:
         assoc, ctxs = parsed
         if is_bind and self.bound and not self.has("second-bind"):
             raise Close(nak(call_id, 0))
-        if is_bind and auth_len and not self.has("auth-length"):
+        ntlm = self.ntlm_bind(pdu, auth_len) if is_bind and auth_len and self.has("auth-ignored") else None
+        if is_bind and auth_len and ntlm is None and not self.has("auth-length"):
             return nak(call_id, 4)
         if is_bind and flags & ~3 and self.has("strict-flags"):
             return nak(call_id, 4)
@@ -160,7 +233,13 @@ class Conn:
         self.bound = True
         self.contexts.update((cid, a) for cid, _, a in ctxs)
         results = [0] * len(ctxs)
-        return ack(BIND_ACK if is_bind else ALTER_RESP, call_id, results, b"135\0" if is_bind else b"")
+        out = ack(BIND_ACK if is_bind else ALTER_RESP, call_id, results, b"135\0" if is_bind else b"")
+        if ntlm is not None:
+            self.authed = True
+            # PFC_SUPPORT_HEADER_SIGN is echoed, as Windows does ([MS-RPCE] 3.3.1.5.2.2).
+            out = bytes([*out[:3], out[3] | flags & 0x04]) + out[4:]
+            out = with_verifier(out, *ntlm)
+        return out
 
     def request(self, pdu, flags, auth_len, call_id):
         if not self.bound:

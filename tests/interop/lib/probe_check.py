@@ -2,9 +2,10 @@
 """Checks `rampart probe --format jsonl` reports against what each peer is known to do.
 
     probe_check.py plants                 print the flaws to plant in lenient_epm.py
+    probe_check.py auth-probes            print the ids of the authenticated probes
     probe_check.py KIND REPORT.jsonl      check a report; KIND is rampartd, rampartd-wrong-password,
                                           rampartd-nofloor, samba, fake-clean, fake-planted,
-                                          fake-crash or fake-stop
+                                          fake-auth, fake-crash or fake-stop
 
 Exit status 0 when the report matches, 1 otherwise; every probe is listed.
 """
@@ -76,8 +77,10 @@ PLANTS = {
     "dcom-name": ["dcom.blaster-object-name"],
 }
 # The probes that run only with credentials (-U), after an NTLM bind. The
-# fake has no NTLM acceptor and is probed without credentials: there they
-# are not applicable; rampartd and Samba are probed with credentials.
+# planted fake is probed without credentials: there they are not applicable;
+# rampartd and Samba are probed with credentials, and so is a fake of its own
+# with the plant auth-ignored (it acknowledges an NTLM bind and then checks no
+# verifier), where each must be a finding.
 AUTH_PROBES = {"c5.request-other-auth-context", "c17.tampered-signature", "c4.auth-pad-over-stub", "c17.second-auth3"}
 
 # Probes no plant in the planted instance covers: the flood and the remote
@@ -231,6 +234,18 @@ def check_planted(c, host):
         c.fail("the host is not marked as having a finding")
 
 
+def check_fake_auth(c, host):
+    got = verdicts(host)
+    for pid in sorted(AUTH_PROBES):
+        p = got.get(pid)
+        if p is None:
+            c.fail(f"{pid} (plant auth-ignored) did not run")
+        elif p["verdict"] in ("lenient", "divergent", "vulnerable-pattern"):
+            c.ok(f"plant auth-ignored found by {pid}: {p['verdict']} ({p['reaction']['text']})")
+        else:
+            c.fail(f"plant auth-ignored missed by {pid}: {p['verdict']} ({p['reason']})")
+
+
 def check_crash(c, host):
     p = verdicts(host).get("c13.context-flood")
     if p and p["verdict"] == "vulnerable-pattern" and p.get("alive_after") is False:
@@ -253,11 +268,14 @@ def main():
     if sys.argv[1:] == ["plants"]:
         print(" ".join(PLANTS))
         return 0
+    if sys.argv[1:] == ["auth-probes"]:
+        print(" ".join(sorted(AUTH_PROBES)))
+        return 0
     kind, path = sys.argv[1], sys.argv[2]
     c = Check(kind)
     host = load(path)
     {"rampartd": check_rampartd, "rampartd-wrong-password": check_wrong_password, "rampartd-nofloor": check_rampartd_nofloor, "samba": check_samba, "fake-clean": check_clean,
-     "fake-planted": check_planted, "fake-crash": check_crash, "fake-stop": check_stop}[kind](c, host)
+     "fake-planted": check_planted, "fake-auth": check_fake_auth, "fake-crash": check_crash, "fake-stop": check_stop}[kind](c, host)
     return 1 if c.failed else 0
 
 
