@@ -320,6 +320,24 @@ Status parse_security(const toml::table& t, SecurityConfig& out, PolicyConfig& p
   return {};
 }
 
+Status parse_services(const toml::table& t, Config& out) {
+  CFG_CHECK(cfg::check_keys(t, "[services]", {"modules"}));
+  const auto* n = t.get("modules");
+  if (n == nullptr) return {};
+  const auto* array = n->as_array();
+  if (array == nullptr) return error_at(n->source(), "modules must be an array of absolute paths");
+  out.service_modules.clear();
+  for (const auto& item : *array) {
+    const std::string path = CFG_TRY(cfg::string(item, "modules"));
+    // The file rules (owner, mode, directories) are checked when rampartd
+    // loads it (rampart/base/trusted_module.hpp); here only the form.
+    if (!path.starts_with("/") || path.size() > 4096)
+      return error_at(item.source(), "a module path must be absolute: '" + path + "'");
+    out.service_modules.push_back(path);
+  }
+  return {};
+}
+
 Status parse_static_endpoints(const toml::node& node, Config& out) {
   const auto* array = node.as_array();
   if (array == nullptr || !array->is_array_of_tables()) {
@@ -334,7 +352,7 @@ std::expected<Config, std::string> parse_document(const toml::table& root, std::
   out.source = std::string(source);
   CFG_CHECK(cfg::check_keys(root, "the top level",
                             {"server", "limits", "logging", "registration", "static_endpoint", "metrics", "dcom",
-                             "security"}));
+                             "security", "services"}));
   if (const auto* t = CFG_TRY(cfg::table_at(root, "metrics"))) {
     CFG_CHECK(cfg::check_keys(*t, "[metrics]", {"listen"}));
     if (const auto* n = t->get("listen")) {
@@ -348,6 +366,7 @@ std::expected<Config, std::string> parse_document(const toml::table& root, std::
   if (const auto* t = CFG_TRY(cfg::table_at(root, "logging"))) CFG_CHECK(parse_logging(*t, out));
   if (const auto* t = CFG_TRY(cfg::table_at(root, "registration"))) CFG_CHECK(parse_registration(*t, out));
   if (const auto* n = root.get("static_endpoint")) CFG_CHECK(parse_static_endpoints(*n, out));
+  if (const auto* t = CFG_TRY(cfg::table_at(root, "services"))) CFG_CHECK(parse_services(*t, out));
   if (const auto* t = CFG_TRY(cfg::table_at(root, "dcom"))) CFG_CHECK(cfg::parse_dcom(*t, out.dcom));
   if (const auto* t = CFG_TRY(cfg::table_at(root, "security"))) CFG_CHECK(parse_security(*t, out.security, out.policy));
   return out;

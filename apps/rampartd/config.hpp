@@ -134,6 +134,11 @@ struct Config {
   std::string metrics_listen;
 
   std::vector<StaticEndpoint> static_endpoints;
+  // [services]
+  /// Service modules to load at start (absolute paths;
+  /// rampart/runtime/service_module_loader.hpp). Read once: a reload that
+  /// changes them takes effect at the next start.
+  std::vector<std::string> service_modules;
   // [dcom]
   DcomConfig dcom;
 

@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "log.hpp"
+#include "rampart/runtime/service_module_loader.hpp"
 #include "service_manager.hpp"
 
 namespace rampartd {
@@ -92,6 +93,7 @@ int Daemon::run() {
   // A state directory that cannot be used stops rampartd before it binds.
   if (!prepare_state()) return 1;
   if (!prepare_security()) return 1;
+  if (!load_service_modules()) return 1;
   // Nothing is served before the switch of user and the restored state.
   server_->hold_accepting();
   const auto passed = service_manager::listen_fds();
@@ -126,6 +128,27 @@ bool Daemon::prepare_security() {
              {{"service", service_name(config_.security)},
               {"ntlm_user_file", config_.security.ntlm_user_file.empty() ? "(none: anonymous only)"
                                                                           : config_.security.ntlm_user_file}});
+  return true;
+}
+
+bool Daemon::load_service_modules() {
+  for (const auto& path : config_.service_modules) {
+    auto services = rampart::runtime::load_service_module(path, core_->interfaces);
+    if (!services) {
+      log::event(level_enum::err, "service module refused",
+                 {{"module", path}, {"error", services.error()},
+                  {"fix", "correct or remove the path in [services] modules (rampartd(8), SERVICE MODULES)"}});
+      return false;
+    }
+    for (auto& s : *services) {
+      log::event(level_enum::info, "service module loaded",
+                 {{"module", path}, {"interface", s.interface->syntax().to_string()},
+                  {"name", std::string(s.interface->name())}, {"annotation", s.annotation}});
+      endpoints_->add_hosted(s.interface->syntax(), s.annotation);
+      if (metrics_) s.interface = std::make_shared<MeteredInterface>(std::move(s.interface), metrics_);
+      core_->interfaces.add(std::move(s.interface));
+    }
+  }
   return true;
 }
 

@@ -50,6 +50,9 @@ class Daemon {
   /// Starts the Prometheus endpoint when configured; false when it cannot.
   bool serve_metrics();
   bool prepare_security();
+  /// Loads [services] modules and serves their interfaces; false when one
+  /// is refused (rampart/runtime/service_module_loader.hpp).
+  bool load_service_modules();
   /// Creates the state directory (owned by the user rampartd switches to).
   bool prepare_state();
   /// Puts back the static registrations the state directory kept.

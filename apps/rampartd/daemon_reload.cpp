@@ -76,6 +76,9 @@ void Daemon::reload() {
       fresh->state_dir != config_.state_dir) {
     log::event(level_enum::warn, "user, group, allow_root and state_dir changes need a restart");
   }
+  // Modules are loaded once, before the privilege drop, and never unloaded.
+  if (fresh->service_modules != config_.service_modules)
+    log::event(level_enum::warn, "[services] modules changes need a restart");
   // A new user file or service name takes effect for new exchanges;
   // established security contexts keep the credentials they were made with
   // (docs/security.md "Reload").

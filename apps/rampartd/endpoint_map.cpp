@@ -35,28 +35,35 @@ struct Wanted {
   std::string annotation;
 };
 
-// rampartd's own endpoint mapper: one entry per TCP port it listens on and
-// one for its local socket. A port bound on exactly one IPv4 address gets
-// that address; any other (a wildcard, IPv6, or several addresses) gets
-// 0.0.0.0, which replies turn into the address the client reached (towers
-// carry IPv4 only, C706 Appendix L), so that 127.0.0.1:135 plus [::1]:135
-// is one entry, not 127.0.0.1[135] twice.
-std::vector<Wanted> own_endpoints(const Config& c, const std::vector<rampart::transport::ListenAddress>& listening) {
+// rampartd's own endpoints: one entry per TCP port it listens on and one
+// for its local socket, for the endpoint mapper and for each interface a
+// service module added (`hosted`, each with its annotation). A port bound on
+// exactly one IPv4 address gets that address; any other (a wildcard, IPv6,
+// or several addresses) gets 0.0.0.0, which replies turn into the address
+// each client reached (towers carry IPv4 only, C706 Appendix L), so that
+// 127.0.0.1:135 plus [::1]:135 is one entry, not 127.0.0.1[135] twice.
+std::vector<Wanted> own_endpoints(const Config& c, const std::vector<rampart::transport::ListenAddress>& listening,
+                                  const std::vector<std::pair<rampart::SyntaxId, std::string>>& hosted) {
   std::vector<Wanted> out;
   std::map<std::uint16_t, std::set<std::string>> ports;  // port -> addresses ("" for not one IPv4 address)
+  bool local = false;
   for (const auto& l : listening) {
     if (l.kind == rampart::transport::ListenAddress::Kind::tcp) {
       const auto& a = l.tcp.address();
       ports[l.tcp.port()].insert(a.is_v4() && !a.is_unspecified() ? a.to_string() : std::string());
     } else if (l.path == c.local_socket) {
-      out.push_back({{kEpm, rampart::syntax::kNdr20, binding::Protseq::ncalrpc, 0, l.path, {}}, {}, kAnnotation});
+      local = true;
     }
   }
-  for (const auto& [port, addresses] : ports) {
-    const std::string address = addresses.size() == 1 ? *addresses.begin() : std::string();
-    out.push_back({{kEpm, rampart::syntax::kNdr20, binding::Protseq::ncacn_ip_tcp, 0, std::to_string(port), address},
-                   {},
-                   kAnnotation});
+  for (const auto& [syntax, annotation] : hosted) {
+    if (local)
+      out.push_back({{syntax, rampart::syntax::kNdr20, binding::Protseq::ncalrpc, 0, c.local_socket, {}}, {}, annotation});
+    for (const auto& [port, addresses] : ports) {
+      const std::string address = addresses.size() == 1 ? *addresses.begin() : std::string();
+      out.push_back({{syntax, rampart::syntax::kNdr20, binding::Protseq::ncacn_ip_tcp, 0, std::to_string(port), address},
+                     {},
+                     annotation});
+    }
   }
   for (const auto& s : c.static_endpoints) {
     // No address: the tower says 0.0.0.0, which replies turn into the
@@ -85,6 +92,10 @@ EndpointMap::EndpointMap(rampart::runtime::ServerCore& core, const Config& confi
   core.interfaces.add(std::move(mgmt));
 }
 
+void EndpointMap::add_hosted(const rampart::SyntaxId& syntax, std::string annotation) {
+  hosted_.push_back({syntax, std::move(annotation)});
+}
+
 bool EndpointMap::restore(std::vector<Entry> entries) {
   if (entries.empty()) return true;
   return db_->insert(std::move(entries), false) == rampart::services::DbStatus::ok;
@@ -94,7 +105,9 @@ std::vector<std::string> EndpointMap::publish(const Config& config,
                                               const std::vector<rampart::transport::ListenAddress>& listening) {
   std::vector<std::string> problems;
   std::vector<Entry> entries;
-  for (const auto& w : own_endpoints(config, listening)) {
+  std::vector<std::pair<rampart::SyntaxId, std::string>> hosted{{kEpm, kAnnotation}};
+  for (const auto& h : hosted_) hosted.emplace_back(h.syntax, h.annotation);
+  for (const auto& w : own_endpoints(config, listening, hosted)) {
     auto tower = binding::Tower::build(w.tower);
     auto entry = tower ? EndpointDatabase::make_entry(w.object, tower->encode(), w.annotation, kConfigurationOwner)
                        : std::nullopt;

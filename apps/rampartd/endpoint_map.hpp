@@ -32,12 +32,22 @@ class EndpointMap {
 
   [[nodiscard]] const rampart::services::EndpointDatabase& database() const noexcept { return *db_; }
 
+  /// An interface rampartd serves on its own endpoints besides the endpoint
+  /// mapper (a service module's): publish() registers it on each of them,
+  /// with `annotation`, so that ept_map finds it.
+  void add_hosted(const rampart::SyntaxId& syntax, std::string annotation);
+
   /// Puts back the static registrations a StateStore kept; false when the
   /// map has no room for them.
   [[nodiscard]] bool restore(std::vector<rampart::services::Entry> entries);
 
  private:
+  struct Hosted {
+    rampart::SyntaxId syntax;
+    std::string annotation;
+  };
   std::shared_ptr<rampart::services::EndpointDatabase> db_;
+  std::vector<Hosted> hosted_;
 };
 
 /// Entries owned by the configuration carry this owner; connection ids

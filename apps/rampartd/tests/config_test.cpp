@@ -234,6 +234,19 @@ TEST(Config, DcomSection) {
   EXPECT_NE(parse_error("[dcom]\nclasses = [\"calc\"]\n").find("unknown class 'calc'"), std::string::npos);
 }
 
+TEST(Config, ServiceModules) {
+  EXPECT_TRUE(parse_ok("").service_modules.empty());
+  auto example = load_config_file(RAMPARTD_EXAMPLE_CONFIG);
+  ASSERT_TRUE(example) << example.error();
+  EXPECT_TRUE(example->service_modules.empty()) << "the example file shows the default";
+  const Config c = parse_ok("[services]\nmodules = [\"/usr/lib/rampart/a.so\", \"/opt/b.so\"]\n");
+  EXPECT_EQ(c.service_modules, (std::vector<std::string>{"/usr/lib/rampart/a.so", "/opt/b.so"}));
+  EXPECT_EQ(parse_error("[services]\nmodules = [\"a.so\"]\n"),
+            "test.toml:2:12: a module path must be absolute: 'a.so'");
+  EXPECT_NE(parse_error("[services]\nmodules = \"/a.so\"\n").find("modules must be an array"), std::string::npos);
+  EXPECT_EQ(parse_error("[services]\nmodule = []\n"), "test.toml:2:1: unknown key 'module' in [services]");
+}
+
 TEST(Config, PrivilegeKeys) {
   const Config c = parse_ok("[server]\nuser = \"rampart\"\ngroup = \"nogroup\"\nallow_root = true\n");
   EXPECT_EQ(c.user, "rampart");

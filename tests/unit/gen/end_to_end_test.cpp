@@ -12,6 +12,8 @@
 #include <asio/io_context.hpp>
 
 #include "conformance.hpp"
+#include "conformance_calls.hpp"
+#include "conformance_echo.hpp"
 #include "rampart/runtime/client_errc.hpp"
 #include "rampart/runtime/server_core.hpp"
 #include "rampart/transport/server.hpp"
@@ -21,82 +23,6 @@ namespace rampart::conformance {
 namespace {
 
 using namespace std::chrono_literals;
-
-/// Answers every operation by echoing its input where the shapes allow.
-class Echo final : public conformance_server {
- public:
-  using R = std::uint32_t;
-  std::expected<op_base_types_response, R> op_base_types(const runtime::CallContext&, op_base_types_request q) override {
-    return op_base_types_response{q.v, 0};
-  }
-  std::expected<op_enums_response, R> op_enums(const runtime::CallContext&, op_enums_request q) override {
-    return op_enums_response{q.c, q.s, 0};
-  }
-  std::expected<op_fixed_arrays_response, R> op_fixed_arrays(const runtime::CallContext&,
-                                                            op_fixed_arrays_request q) override {
-    return op_fixed_arrays_response{q.v, 0};
-  }
-  std::expected<op_conformant_struct_response, R> op_conformant_struct(const runtime::CallContext&,
-                                                                      op_conformant_struct_request q) override {
-    return op_conformant_struct_response{q.t, 0};
-  }
-  std::expected<op_conformant_param_response, R> op_conformant_param(const runtime::CallContext&,
-                                                                    op_conformant_param_request q) override {
-    op_conformant_param_response r;
-    r.max = q.max;
-    for (auto b : q.data) r.values.push_back(b);
-    r.len = static_cast<std::uint32_t>(r.values.size());
-    return r;
-  }
-  std::expected<op_varying_response, R> op_varying(const runtime::CallContext&, op_varying_request q) override {
-    return op_varying_response{q.cv, 0};
-  }
-  std::expected<op_first_last_response, R> op_first_last(const runtime::CallContext&, op_first_last_request) override {
-    return op_first_last_response{};
-  }
-  std::expected<op_strings_response, R> op_strings(const runtime::CallContext&, op_strings_request q) override {
-    return op_strings_response{q.v, 0};
-  }
-  std::expected<op_range_response, R> op_range(const runtime::CallContext&, op_range_request q) override {
-    return op_range_response{q.count};
-  }
-  std::expected<op_pointers_response, R> op_pointers(const runtime::CallContext&, op_pointers_request q) override {
-    return op_pointers_response{q.v, 0};
-  }
-  std::expected<op_pointer_array_response, R> op_pointer_array(const runtime::CallContext&,
-                                                              op_pointer_array_request) override {
-    return op_pointer_array_response{};
-  }
-  std::expected<op_nonencap_union_response, R> op_nonencap_union(const runtime::CallContext&,
-                                                                op_nonencap_union_request q) override {
-    return op_nonencap_union_response{q.v, 0};
-  }
-  std::expected<op_encap_union_response, R> op_encap_union(const runtime::CallContext&,
-                                                          op_encap_union_request q) override {
-    return op_encap_union_response{q.v, 0};
-  }
-  std::expected<op_context_handle_response, R> op_context_handle(const runtime::CallContext&,
-                                                                op_context_handle_request q) override {
-    return op_context_handle_response{q.h, 0};
-  }
-  std::expected<op_pipe_response, R> op_pipe(const runtime::CallContext&, op_pipe_request q) override {
-    return op_pipe_response{static_cast<std::uint32_t>(q.p.size()), 0};
-  }
-  std::expected<op_handle_response, R> op_handle(const runtime::CallContext&, op_handle_request q) override {
-    return op_handle_response{q.g, q.v};
-  }
-  std::expected<op_multilevel_response, R> op_multilevel(const runtime::CallContext&,
-                                                        op_multilevel_request q) override {
-    op_multilevel_response r;
-    r.count = q.n;
-    r.values = std::vector<std::int32_t>(q.n, 42);
-    return r;
-  }
-  std::expected<op_void_response, R> op_void(const runtime::CallContext&, op_void_request q) override {
-    if (!q.b) return std::unexpected(0x1c010003u);
-    return op_void_response{};
-  }
-};
 
 struct Served {
   runtime::ServerCore core;
@@ -174,33 +100,6 @@ TEST(GenEndToEnd, ProxyCallsTheGeneratedServerOverTcp) {
   EXPECT_TRUE(r6.error().is(runtime::ClientErrc::call_faulted));
   EXPECT_EQ(proxy.last_fault(), 0x1c010003u);
 }
-
-/// One way of speaking to the server: the transfer syntaxes offered in the
-/// bind, the one the server must accept, and the byte order of the PDUs.
-/// (Flags, not SyntaxIds: syntax::kNdr20 is not constructed yet while
-/// namespace-scope objects of this file are.)
-struct Wire {
-  const char* name;
-  bool offer20;
-  bool offer64;
-  bool big_endian;
-
-  [[nodiscard]] std::vector<SyntaxId> offered() const {
-    std::vector<SyntaxId> out;
-    if (offer20) out.push_back(syntax::kNdr20);
-    if (offer64) out.push_back(syntax::kNdr64);
-    return out;
-  }
-  // [MS-RPCE] 3.3.1.5.6: the server prefers NDR64 when it is offered.
-  [[nodiscard]] SyntaxId expected() const { return offer64 ? syntax::kNdr64 : syntax::kNdr20; }
-  [[nodiscard]] Drep drep() const { return big_endian ? Drep::big() : Drep::little(); }
-};
-
-constexpr Wire kWires[] = {
-    {"ndr20_little", true, false, false}, {"ndr20_big", true, false, true},
-    {"ndr64_little", false, true, false}, {"ndr64_big", false, true, true},
-    {"both_little", true, true, false},   {"both_big", true, true, true},
-};
 
 /// Records the transfer syntax and drep of each call, then echoes.
 class Recording final : public conformance_server {
@@ -308,81 +207,6 @@ struct RecordingServer {
     if (bound) port = bound->tcp.port();
   }
 };
-
-/// A request per language feature the conformance IDL has a shape for,
-/// checked against the echo.
-void call_every_feature(conformance_client& proxy) {
-  // Multi-octet values whose octets differ show a byte-order mistake.
-  op_base_types_request bq;
-  bq.v.s8 = -5;
-  bq.v.s16 = 0x1234;
-  bq.v.s32 = 0x12345678;
-  bq.v.s64 = 0x0102030405060708;
-  bq.v.f = 1.5f;
-  bq.v.dbl = -2.25;
-  bq.v.c = 'x';
-  bq.v.w = u'\u00e9';
-  bq.v.flag = true;
-  auto r0 = proxy.op_base_types(bq);
-  ASSERT_TRUE(r0.has_value()) << r0.error().to_string();
-  EXPECT_EQ(r0->r, bq.v);
-
-  conformance_types::twr_t t{4, {9, 8, 7, 6}};
-  auto r1 = proxy.op_conformant_struct({t});
-  ASSERT_TRUE(r1.has_value()) << r1.error().to_string();
-  EXPECT_EQ(r1->r, t);
-
-  op_strings_request sq;
-  sq.v.name = "name";
-  sq.v.wide = u"wide";
-  sq.name = u"n";
-  sq.cs.len = 3;
-  sq.cs.text = u"ab";
-  auto r3 = proxy.op_strings(sq);
-  ASSERT_TRUE(r3.has_value()) << r3.error().to_string();
-  EXPECT_EQ(r3->r, sq.v);
-
-  op_nonencap_union_request uq;
-  uq.v.kind = 4;
-  uq.v.u.discriminant = 4;
-  uq.v.u.value.emplace<2>(u"union arm");
-  uq.kind = 1;
-  uq.u.discriminant = 1;
-  uq.u.value.emplace<0>(5);
-  auto r4 = proxy.op_nonencap_union(uq);
-  ASSERT_TRUE(r4.has_value()) << r4.error().to_string();
-  EXPECT_EQ(r4->r, uq.v);
-
-  auto r5 = proxy.op_pipe({{1, 2, 3, 4, 5, 6, 7}});
-  ASSERT_TRUE(r5.has_value()) << r5.error().to_string();
-  EXPECT_EQ(r5->count, 7u);
-
-  auto r7 = proxy.op_multilevel({3});
-  ASSERT_TRUE(r7.has_value()) << r7.error().to_string();
-  EXPECT_EQ(r7->values, (std::optional<std::vector<std::int32_t>>(std::vector<std::int32_t>{42, 42, 42})));
-
-  op_varying_request vq;
-  vq.v.len = 3;
-  vq.v.values = {7, 8, 9};
-  vq.cv.max = 5;
-  vq.cv.len = 2;
-  vq.cv.values = {1, 2};
-  auto r8 = proxy.op_varying(vq);
-  ASSERT_TRUE(r8.has_value()) << r8.error().to_string();
-  EXPECT_EQ(r8->r, vq.cv);
-
-  encap_union e;
-  e.disc = 3;
-  e.arm.emplace<2>(std::optional<std::int32_t>(17));
-  auto r9 = proxy.op_encap_union({e});
-  ASSERT_TRUE(r9.has_value()) << r9.error().to_string();
-  EXPECT_EQ(r9->r, e);
-
-  auto r6 = proxy.op_void({false});
-  ASSERT_FALSE(r6.has_value());
-  EXPECT_TRUE(r6.error().is(runtime::ClientErrc::call_faulted));
-  EXPECT_EQ(proxy.last_fault(), 0x1c010003u);
-}
 
 class GenEndToEndWire : public ::testing::TestWithParam<Wire> {};
 
