@@ -228,7 +228,7 @@ void add_dcom_commands(CLI::App& app, CommonOptions& common, Action& action) {
   act->add_option("host", a->host, "host name or address")->required();
   act->add_option("clsid", a->clsid, "class identifier")->required();
   act->add_option("iid", a->iids, "interface identifiers to ask for (one or more)")->required();
-  act->add_option("--call", a->call, "call IRampartEcho: 'echo TEXT' or 'add A B'")->expected(2, 3);
+  act->add_option("--call", a->call, "call IRampartEcho: --call echo TEXT, or --call add A B")->expected(2, 3);
   act->add_option("--query", a->queries, "RemQueryInterface for this IID too (repeatable)");
   act->add_flag("--ping", a->ping, "ComplexPing then SimplePing the object's OID");
   act->add_flag("--keep", a->keep, "do not release the references (the server collects the object unpinged)");
