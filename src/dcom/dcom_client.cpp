@@ -7,6 +7,7 @@
 #include <array>
 #include <charconv>
 
+#include "classfactory.hpp"
 #include "orpc.hpp"
 #include "oxid.hpp"
 #include "rampart/dcom/errc.hpp"
@@ -19,6 +20,7 @@
 
 namespace rampart::dcom {
 
+namespace cf = spec::classfactory;
 namespace ox = spec::oxid;
 namespace ra = spec::remact;
 namespace ru = spec::remunknown;
@@ -233,6 +235,22 @@ Result<ActivationReply> DcomClient::create_instance(const ActivationParams& para
 
 Result<ActivationReply> DcomClient::get_class_object(const ActivationParams& params) {
   return activate(kOpRemoteGetClassObject, params);
+}
+
+Result<ObjRefStandard> DcomClient::create_from_class_object(const Uuid& class_ipid, const Uuid& iid) {
+  auto* c = RAMPART_TRY(exporter(cf::IClassFactory_descriptor().syntax));
+  cf::IClassFactory_client proxy(transport::stub_channel(c->client), class_ipid);
+  auto r = proxy.RemoteCreateInstance({orpcthis(), iid});
+  if (!r) last_status_ = proxy.last_fault();
+  const auto reply = RAMPART_TRY(std::move(r));
+  RAMPART_CHECK(status(static_cast<std::uint32_t>(reply.return_value), "IClassFactory::CreateInstance failed"));
+  if (!reply.ppvObject) return fail(Errc::actprop_bad_value, "S_OK without an interface pointer");
+  auto ref = RAMPART_TRY(ObjRef::decode(reply.ppvObject->abData));
+  const auto* std_ref = std::get_if<ObjRefStandard>(&ref.form);
+  // [MS-DCOM] 3.2.4.1.1.2: another OXID would need its own resolution and binding.
+  if (std_ref == nullptr || ref.iid != iid || std_ref->std.oxid != activation_->oxid)
+    return fail(Errc::actprop_bad_value, "the new object is not an OBJREF_STANDARD of its IID on this OXID");
+  return *std_ref;
 }
 
 Result<runtime::StubChannel> DcomClient::object_channel(const SyntaxId& interface) {

@@ -118,8 +118,12 @@ class DcomClient {
   // IRemoteSCMActivator on the resolver port ([MS-DCOM] 3.1.2.5.2.3).
   /// RemoteCreateInstance; the reply is remembered as the exporter to use.
   [[nodiscard]] Result<ActivationReply> create_instance(const ActivationParams& params);
-  /// RemoteGetClassObject (one IID, IClassFactory usually).
+  /// RemoteGetClassObject: the class object (IClassFactory among params.iids).
   [[nodiscard]] Result<ActivationReply> get_class_object(const ActivationParams& params);
+  /// IClassFactory::CreateInstance on the class object `class_ipid` of the
+  /// last activation: a new instance's OBJREF_STANDARD for `iid`. Only an
+  /// object on the same OXID is taken (the exporter already chosen).
+  [[nodiscard]] Result<ObjRefStandard> create_from_class_object(const Uuid& class_ipid, const Uuid& iid);
 
   // The exporter of the last activation ([MS-DCOM] 3.2.4).
   /// A channel for a generated proxy of `interface` (bound on the

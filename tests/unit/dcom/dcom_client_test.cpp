@@ -83,8 +83,9 @@ struct Harness {
     peer.local_endpoint = "135";
   }
   // The reply's abData for an activation of `iids`.
-  std::vector<std::uint8_t> activate(const std::vector<Uuid>& iids, std::uint16_t opnum = 4) {
-    auto blob = encode_activation_request(activation_params(echo::kClsid, iids)).value();
+  std::vector<std::uint8_t> activate(const std::vector<Uuid>& iids, std::uint16_t opnum = 4,
+                                     const Uuid& clsid = echo::kClsid) {
+    auto blob = encode_activation_request(activation_params(clsid, iids)).value();
     spec::orpc::ORPCTHIS t;
     t.version = {5, 7};
     spec::orpc::MInterfacePointer props{static_cast<std::uint32_t>(blob.size()), blob};
@@ -137,6 +138,40 @@ TEST(ActivationReplyParse, ReadsRampartdsReply) {
 std::string reply_error(const std::vector<std::uint8_t>& abData, std::span<const Uuid> iids) {
   auto r = parse_activation_reply(abData, iids);
   return r ? std::string("accepted") : std::string(r.error().code_name());
+}
+
+TEST(ClassObject, RemoteGetClassObjectExportsAnIClassFactory) {
+  Harness h;
+  const std::vector iids{kIidIClassFactory};
+  const auto reply = parse_activation_reply(h.activate(iids, 3), iids);
+  ASSERT_TRUE(reply) << reply.error().to_string();
+  ASSERT_EQ(reply->interfaces.size(), 1u);
+  EXPECT_EQ(reply->interfaces[0].hresult, hr::kOk);
+  const auto& ref = reply->interfaces[0].objref.value();
+  EXPECT_EQ(ref.std.oxid, h.oxid.oxid);
+  EXPECT_EQ(h.exporter->object_count(), 1u);
+  const auto entry = h.exporter->find_ipid(ref.std.ipid);
+  ASSERT_TRUE(entry);
+  EXPECT_EQ(entry->iid, kIidIClassFactory);
+  // Its interface is callable: a router for IClassFactory is registered.
+  EXPECT_NE(h.registry.find(SyntaxId{kIidIClassFactory, 0, 0}), nullptr);
+}
+
+TEST(ClassObject, AnUnknownClassOrNoIClassFactoryExportsNothing) {
+  Harness h;
+  const std::vector factory{kIidIClassFactory};
+  EXPECT_TRUE(h.activate(factory, 3, kOtherIid).empty());
+  EXPECT_EQ(h.last_hresult, hr::kClassNotRegistered);
+  const std::vector echo_only{echo::kIid};
+  EXPECT_TRUE(h.activate(echo_only, 3).empty());
+  EXPECT_EQ(h.last_hresult, hr::kNoInterface);
+  EXPECT_EQ(h.exporter->object_count(), 0u);
+  // IClassFactory beside an IID a class object lacks: S_OK and E_NOINTERFACE.
+  const std::vector both{kIidIClassFactory, echo::kIid};
+  const auto reply = parse_activation_reply(h.activate(both, 3), both);
+  ASSERT_TRUE(reply) << reply.error().to_string();
+  EXPECT_EQ(reply->interfaces.at(0).hresult, hr::kOk);
+  EXPECT_EQ(reply->interfaces.at(1).hresult, hr::kNoInterface);
 }
 
 TEST(ActivationReplyParse, RefusesAReplyForOtherInterfaces) {
@@ -289,6 +324,49 @@ TEST(DcomClientSession, ActivatesCallsPingsAndReleasesOverSockets) {
   EXPECT_EQ(s.exporter->object_count(), 0u);
   EXPECT_FALSE(echo.Echo({t, u"gone"}));
   EXPECT_EQ(echo.last_fault(), hr::kInvalidIpid);
+}
+
+TEST(DcomClientSession, AClassObjectMakesInstancesThroughIClassFactory) {
+  LiveServer s;
+  DcomClient c("127.0.0.1", s.options());
+  const std::vector factory_iid{kIidIClassFactory};
+  const auto act = c.get_class_object(activation_params(echo::kClsid, factory_iid));
+  ASSERT_TRUE(act) << act.error().to_string();
+  const auto factory = act->interfaces.at(0).objref.value();
+  EXPECT_EQ(s.exporter->object_count(), 1u);
+
+  // Two instances from one class object, each its own object.
+  const auto first = c.create_from_class_object(factory.std.ipid, echo::kIid);
+  ASSERT_TRUE(first) << first.error().to_string();
+  const auto second = c.create_from_class_object(factory.std.ipid, echo::kIid);
+  ASSERT_TRUE(second) << second.error().to_string();
+  EXPECT_NE(first->std.oid, second->std.oid);
+  EXPECT_EQ(first->resolver_address.strings.at(0).network_addr, u"127.0.0.1");
+  EXPECT_EQ(s.exporter->object_count(), 3u);
+
+  auto channel = c.object_channel(SyntaxId{echo::kIid, 0, 0});
+  ASSERT_TRUE(channel) << channel.error().to_string();
+  re::IRampartEcho_client echo(std::move(*channel), first->std.ipid);
+  spec::orpc::ORPCTHIS t;
+  t.version = {5, 7};
+  const auto echoed = echo.Echo({t, u"from the factory"});
+  ASSERT_TRUE(echoed) << echoed.error().to_string();
+  EXPECT_EQ(echoed->echoed, std::optional<std::u16string>(u"from the factory"));
+
+  // An IID the class lacks is the call's HRESULT, and nothing more is exported.
+  const auto none = c.create_from_class_object(factory.std.ipid, kOtherIid);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(c.last_status(), hr::kNoInterface);
+  EXPECT_EQ(s.exporter->object_count(), 3u);
+
+  const std::vector refs{InterfaceRef{first->std.ipid, first->std.public_refs, 0},
+                         InterfaceRef{second->std.ipid, second->std.public_refs, 0},
+                         InterfaceRef{factory.std.ipid, factory.std.public_refs, 0}};
+  ASSERT_TRUE(c.rem_release(refs));
+  EXPECT_EQ(s.exporter->object_count(), 0u);
+  // The released class object's IPID is gone.
+  EXPECT_FALSE(c.create_from_class_object(factory.std.ipid, echo::kIid));
+  EXPECT_EQ(c.last_status(), hr::kInvalidIpid);
 }
 
 TEST(DcomClientSession, AnUnknownClassIsReportedWithItsHresult) {
