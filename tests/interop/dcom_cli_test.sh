@@ -4,6 +4,7 @@
 #   oxid: ServerAlive2 lists the listening address and the NTLM security binding;
 #   dcom activate: RemoteCreateInstance, Echo and Add through the generated proxy,
 #     RemQueryInterface, ComplexPing then SimplePing, RemRelease (JSON checked field by field);
+#   dcom activate --class-object: RemoteGetClassObject, IClassFactory::CreateInstance, Add;
 #   oxid --resolve: ResolveOxid2 of the activation's OXID names the same ipidRemUnknown;
 #   oxid --ping: SimplePing of a kept object's set; an unknown set is OR_INVALID_SET;
 #   an unknown class is REGDB_E_CLASSNOTREG, a wrong password is refused, and rampartd serves on;
@@ -105,6 +106,11 @@ j['resolve_oxid2']['bindings']['strings'][0]['address'] == '127.0.0.1[135]'"
 done
 
 auth=(-U "RAMPART/daemon%$password" --spn host@rampart.test --auth-level integrity)
+# RemoteGetClassObject, then IClassFactory::CreateInstance and a call on the new instance.
+expect_exit 0 class-object dcom activate 127.0.0.1 "$clsid" "$iid" --class-object --call add 2 3 --json "${auth[@]}"
+json_check class-object "j['method'] == 'RemoteGetClassObject' and j['call']['result'] == '5' and \
+j['class_object']['oid'] != j['interfaces'][0]['objref']['oid'] and \
+j['interfaces'][0]['iid'] == '$iid' and j['released_refs'] == 2"
 expect_exit 0 keep dcom activate 127.0.0.1 "$clsid" "$iid" --ping --keep --json "${auth[@]}"
 set_id=$(json_get keep "j['pings'][0]['set_id']")
 expect_exit 0 simple-ping oxid 127.0.0.1 --ping "$set_id" "${auth[@]}"

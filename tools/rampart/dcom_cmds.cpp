@@ -150,8 +150,35 @@ Outcome<void> use_object(DcomClient& c, const DcomArgs& a, DcomActivateResult& o
     if (i.objref) refs.push_back({i.objref->std.ipid, i.objref->std.public_refs, 0});
   for (const auto& q : out.queries)
     if (q.std) refs.push_back({q.std->ipid, q.std->public_refs, 0});
+  if (out.factory) refs.push_back({out.factory->objref->std.ipid, out.factory->objref->std.public_refs, 0});
   if (auto r = c.rem_release(refs); !r) return std::unexpected(dcom_failure(c, r.error(), "RemRelease"));
   for (const auto& r : refs) out.released_refs += r.public_refs;
+  return {};
+}
+
+// --class-object: RemoteGetClassObject asked for IClassFactory; its
+// CreateInstance makes the instance for the first IID, RemQueryInterface
+// adds the others. The instance's interfaces then stand in the reply.
+Outcome<void> instance_from_factory(DcomClient& c, const std::vector<Uuid>& iids, DcomActivateResult& out) {
+  const auto& f = out.reply.interfaces.at(0);
+  if (!f.objref) {
+    return std::unexpected(Failure{fmt::format("RemoteGetClassObject: IClassFactory {}", hresult_text(f.hresult)),
+                                   kExitFailure, ""});
+  }
+  out.factory = f;
+  auto made = c.create_from_class_object(f.objref->std.ipid, iids[0]);
+  if (!made) return std::unexpected(dcom_failure(c, made.error(), "IClassFactory::CreateInstance"));
+  std::vector<dcom::ActivatedInterface> itfs{{iids[0], dcom::hr::kOk, *made}};
+  if (iids.size() > 1) {
+    const std::vector<Uuid> more(iids.begin() + 1, iids.end());
+    auto q = c.rem_query_interface(made->std.ipid, more);
+    if (!q) return std::unexpected(dcom_failure(c, q.error(), "RemQueryInterface"));
+    for (const auto& r : *q) {
+      itfs.push_back({r.iid, r.hresult, std::nullopt});
+      if (r.std) itfs.back().objref = dcom::ObjRefStandard{*r.std, {}};
+    }
+  }
+  out.reply.interfaces = std::move(itfs);
   return {};
 }
 
@@ -172,7 +199,7 @@ Outcome<DcomActivateResult> dcom_activate(const DcomArgs& a, const CommonOptions
     if (!u) return std::unexpected(u.error());
     iids.push_back(*u);
   }
-  auto params = dcom::activation_params(*clsid, iids);
+  auto params = dcom::activation_params(*clsid, a.class_object ? std::vector{dcom::kIidIClassFactory} : iids);
   params.windows_properties = a.windows;
   if (a.windows) params.server_name = dcom::ascii_to_u16(a.host);
   DcomClient c(a.host, *options);
@@ -181,6 +208,8 @@ Outcome<DcomActivateResult> dcom_activate(const DcomArgs& a, const CommonOptions
   if (!reply) return std::unexpected(dcom_failure(c, reply.error(), "activation"));
   out.reply = std::move(*reply);
   out.exporter = c.exporter_address();
+  if (a.class_object)
+    if (auto made = instance_from_factory(c, iids, out); !made) return std::unexpected(made.error());
   if (auto used = use_object(c, a, out); !used) return std::unexpected(used.error());
   return out;
 }
@@ -232,7 +261,8 @@ void add_dcom_commands(CLI::App& app, CommonOptions& common, Action& action) {
   act->add_option("--query", a->queries, "RemQueryInterface for this IID too (repeatable)");
   act->add_flag("--ping", a->ping, "ComplexPing then SimplePing the object's OID");
   act->add_flag("--keep", a->keep, "do not release the references (the server collects the object unpinged)");
-  act->add_flag("--class-object", a->class_object, "RemoteGetClassObject instead of RemoteCreateInstance");
+  act->add_flag("--class-object", a->class_object,
+                "RemoteGetClassObject (IClassFactory), then IClassFactory::CreateInstance of the first IID");
   act->add_flag("--windows-properties", a->windows,
                 "send the six activation properties Windows sends instead of Impacket's four");
   add_common_options(*act, common, true);

@@ -25,7 +25,10 @@ struct DcomActivateResult {
   std::uint16_t port = 0;
   Uuid clsid;
   bool class_object = false;  // RemoteGetClassObject rather than RemoteCreateInstance
+  /// The reply; with class_object, its interfaces are the instance's (made
+  /// by IClassFactory::CreateInstance, the further IIDs by RemQueryInterface).
   dcom::ActivationReply reply;
+  std::optional<dcom::ActivatedInterface> factory;  // the class object's IClassFactory
   std::optional<dcom::ExporterAddress> exporter;
   std::optional<DcomCall> call;
   std::vector<dcom::QueryResult> queries;

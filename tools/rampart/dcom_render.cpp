@@ -149,6 +149,7 @@ void activate_json(const DcomActivateResult& r) {
                       {"pings", pings},
                       {"released_refs", r.released_refs}};
   if (r.exporter) j["exporter"] = fmt::format("{}:{}", r.exporter->host, r.exporter->port);
+  if (r.factory) j["class_object"] = std_json(r.factory->objref->std);
   if (r.call)
     j["call"] = {{"method", r.call->method}, {"args", r.call->args}, {"hresult", hresult_text(r.call->hresult)},
                  {"result", r.call->result}};
@@ -175,6 +176,7 @@ int render_dcom_activate(const CommonOptions& common, const DcomActivateResult& 
   s += fmt::format("  ipidRemUnknown {}\n  OXID bindings:\n", a.ipid_rem_unknown.to_string());
   s += dsa_text(a.oxid_bindings, "    ");
   if (r.exporter) s += fmt::format("  exporter {}:{}\n", r.exporter->host, r.exporter->port);
+  if (r.factory) s += "  class object (IClassFactory): " + std_text(r.factory->objref->std) + "\n";
   for (const auto& i : a.interfaces) {
     s += fmt::format("  interface {}{}: {}\n", i.iid.to_string(), iid_label(i.iid), hresult_text(i.hresult));
     if (i.objref) s += "    " + std_text(i.objref->std) + "\n";
