@@ -120,9 +120,7 @@ bool activate_echo_release(dcom::DcomClient& c, const std::u16string& text) {
   auto channel = c.object_channel(SyntaxId{echo::kIid, 0, 0});
   if (!channel) return report("bind IRampartEcho", channel.error(), c);
   re::IRampartEcho_client proxy(std::move(*channel), ref->std.ipid);
-  spec::orpc::ORPCTHIS t;
-  t.version = {dcom::kComVersion.major, dcom::kComVersion.minor};
-  const auto echoed = proxy.Echo({t, text});
+  const auto echoed = proxy.Echo({c.orpcthis(), text});
   if (!echoed) return report("Echo", echoed.error(), c);
   if (echoed->return_value != 0 || echoed->echoed != text) {
     std::fprintf(stderr, "rampart-dcomload: Echo answered another text\n");

@@ -75,8 +75,7 @@ Outcome<DcomCall> call_echo(DcomClient& c, const Uuid& ipid, const std::vector<s
   auto channel = c.object_channel(SyntaxId{echo::kIid, 0, 0});
   if (!channel) return std::unexpected(dcom_failure(c, channel.error(), "bind IRampartEcho"));
   re::IRampartEcho_client proxy(std::move(*channel), ipid);
-  spec::orpc::ORPCTHIS t;
-  t.version = {dcom::kComVersion.major, dcom::kComVersion.minor};
+  const spec::orpc::ORPCTHIS t = c.orpcthis();
   DcomCall out{call[0], {call.begin() + 1, call.end()}, {}, 0};
   if (call[0] == "echo") {
     std::u16string text(call[1].begin(), call[1].end());

@@ -137,6 +137,10 @@ class DcomClient {
   [[nodiscard]] Result<std::vector<std::uint32_t>> rem_add_ref(std::span<const InterfaceRef> refs);
   [[nodiscard]] Result<void> rem_release(std::span<const InterfaceRef> refs);
 
+  /// The ORPCTHIS of a new call chain: DcomClientOptions::version and a
+  /// fresh causality id ([MS-DCOM] 1.3.5, 2.2.13.3). Pass it to the
+  /// generated proxies of object interfaces.
+  [[nodiscard]] spec::orpc::ORPCTHIS orpcthis() const;
   /// Where the exporter connection goes (after an activation).
   [[nodiscard]] std::optional<ExporterAddress> exporter_address() const;
   /// The HRESULT, error_status_t or fault status of the last call that failed.
@@ -149,7 +153,6 @@ class DcomClient {
   Result<Connection*> exporter(const SyntaxId& interface);
   Result<ActivationReply> activate(std::uint16_t opnum, const ActivationParams& params);
   Result<void> status(std::uint32_t value, const char* what);
-  [[nodiscard]] spec::orpc::ORPCTHIS orpcthis() const;
 
   std::string host_;
   DcomClientOptions options_;
