@@ -78,6 +78,7 @@ json_check() {
     cat "$work/$1.out" >&2
   fi
 }
+check_text() { if grep -qE "$3" "$work/$2.out"; then pass "$1"; else flunk "$1"; cat "$work/$2.out" >&2; fi; }
 json_get() { "$py" -c "import json,sys; j=json.load(open(sys.argv[1])); print($2)" "$work/$1.out"; }
 
 for level in integrity privacy; do
@@ -111,10 +112,11 @@ expect_exit 0 class-object dcom activate 127.0.0.1 "$clsid" "$iid" --class-objec
 json_check class-object "j['method'] == 'RemoteGetClassObject' and j['call']['result'] == '5' and \
 j['class_object']['oid'] != j['interfaces'][0]['objref']['oid'] and \
 j['interfaces'][0]['iid'] == '$iid' and j['released_refs'] == 2"
+expect_exit 1 class-object-no-interface dcom activate 127.0.0.1 "$clsid" 11111111-2222-3333-4444-555555555555 --class-object "${auth[@]}"
+check_text "CreateInstance of an IID the class lacks is E_NOINTERFACE" class-object-no-interface "E_NOINTERFACE"
 expect_exit 0 keep dcom activate 127.0.0.1 "$clsid" "$iid" --ping --keep --json "${auth[@]}"
 set_id=$(json_get keep "j['pings'][0]['set_id']")
 expect_exit 0 simple-ping oxid 127.0.0.1 --ping "$set_id" "${auth[@]}"
-check_text() { if grep -qE "$3" "$work/$2.out"; then pass "$1"; else flunk "$1"; cat "$work/$2.out" >&2; fi; }
 check_text "SimplePing of the kept object's set" simple-ping "SimplePing $set_id: ok"
 expect_exit 1 unknown-set oxid 127.0.0.1 --ping 0x1 "${auth[@]}"
 check_text "an unknown set is OR_INVALID_SET" unknown-set "OR_INVALID_SET"

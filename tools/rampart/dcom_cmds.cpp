@@ -166,7 +166,13 @@ Outcome<void> instance_from_factory(DcomClient& c, const std::vector<Uuid>& iids
   }
   out.factory = f;
   auto made = c.create_from_class_object(f.objref->std.ipid, iids[0]);
-  if (!made) return std::unexpected(dcom_failure(c, made.error(), "IClassFactory::CreateInstance"));
+  if (!made) {
+    Failure failure = dcom_failure(c, made.error(), "IClassFactory::CreateInstance");
+    // The class object is given back at once rather than left to the collector.
+    const std::vector refs{dcom::InterfaceRef{f.objref->std.ipid, f.objref->std.public_refs, 0}};
+    (void)c.rem_release(refs);
+    return std::unexpected(std::move(failure));
+  }
   std::vector<dcom::ActivatedInterface> itfs{{iids[0], dcom::hr::kOk, *made}};
   if (iids.size() > 1) {
     const std::vector<Uuid> more(iids.begin() + 1, iids.end());
