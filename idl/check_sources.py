@@ -65,6 +65,9 @@ EXPECTED = {
     # [MS-DCOM] 3.1.1.5.7: opnum 6.
     "IRemUnknown2": ("ms-dcom/remunknown.idl", "00000143-0000-0000-c000-000000000046", (0, 0),
                      "IRemUnknown", {"object"}, ["RemQueryInterface2"]),
+    # [MS-DCOM] 1.9 (IID_IClassFactory), 3.1.2.5.2.3.2; COM's remoted CreateInstance and LockServer.
+    "IClassFactory": ("ms-dcom/classfactory.idl", "00000001-0000-0000-c000-000000000046", (0, 0),
+                      "IUnknown", {"object"}, ["RemoteCreateInstance", "RemoteLockServer"]),
     # Declaration-only interfaces (no procedures, no UUID).
     "ObjRefLayout": ("ms-dcom/orpc.idl", None, (0, 0), None, {"local"}, []),
     "ActivationProperties": ("ms-dcom/activation_props.idl", None, (0, 0), None, {"local"},

@@ -3,6 +3,7 @@
 
 #include "activation_props.hpp"
 #include "rampart/base/byte_writer.hpp"
+#include "rampart/dcom/class_object.hpp"
 #include "rampart/dcom/errc.hpp"
 #include "rampart/dcom/fault_policy.hpp"
 #include "rampart/dcom/hresult.hpp"
@@ -18,7 +19,6 @@ using runtime::CallContext;
 
 namespace {
 
-constexpr std::uint32_t kNotImpl = 0x80004001;  // E_NOTIMPL
 const Uuid kIActivationPropertiesIn = Uuid::from_string("000001a2-0000-0000-c000-000000000046");
 const Uuid kIActivationPropertiesOut = Uuid::from_string("000001a3-0000-0000-c000-000000000046");
 
@@ -52,7 +52,10 @@ Result<std::vector<std::uint8_t>> property_blob(const std::vector<std::uint8_t>&
 
 Activator::Activator(std::shared_ptr<ComServer> server, std::shared_ptr<OxidResolver> resolver,
                      ActivationPolicy policy, ActivationLimits limits)
-    : server_(std::move(server)), resolver_(std::move(resolver)), policy_(policy), limits_(limits) {}
+    : server_(std::move(server)), resolver_(std::move(resolver)), policy_(policy), limits_(limits) {
+  // The class objects RemoteGetClassObject exports are called through it.
+  register_class_object_interface(*server_);
+}
 
 std::expected<ra::Opnum0NotUsedOnWire_response, std::uint32_t> Activator::Opnum0NotUsedOnWire(
     const CallContext&, ra::Opnum0NotUsedOnWire_request) {
@@ -67,10 +70,36 @@ std::expected<ra::Opnum2NotUsedOnWire_response, std::uint32_t> Activator::Opnum2
   return std::unexpected(pdu::status::kNcaOpRangeError);
 }
 
+// [MS-DCOM] 3.1.2.5.2.3.2: the request is checked exactly as
+// RemoteCreateInstance's (steps 1-4 of activator.hpp), so the MS03-039
+// shapes get the same faults on opnum 3. The reply is a class object
+// (class_object.hpp) in the same property blob: its IClassFactory on this
+// exporter, or REGDB_E_CLASSNOTREG / E_NOINTERFACE with nothing exported.
 std::expected<ra::RemoteGetClassObject_response, std::uint32_t> Activator::RemoteGetClassObject(
-    const CallContext& ctx, ra::RemoteGetClassObject_request) {
+    const CallContext& ctx, ra::RemoteGetClassObject_request request) {
   ra::RemoteGetClassObject_response out;
-  out.return_value = hres(policy_.admits(call_security(ctx)) ? kNotImpl : ActivationPolicy::refusal());
+  if (!policy_.admits(call_security(ctx))) {
+    out.return_value = hres(ActivationPolicy::refusal());
+    return out;
+  }
+  if (auto v = negotiate({request.orpcthis.version.MajorVersion, request.orpcthis.version.MinorVersion}); !v)
+    return std::unexpected(react(v.error()).code);
+  if (!request.pActProperties) return std::unexpected(hr::kInvalidArg);
+  auto objref = ObjRef::decode(request.pActProperties->abData);
+  if (!objref) return std::unexpected(react(objref.error()).code);
+  const auto* custom = std::get_if<ObjRefCustom>(&objref->form);
+  if (custom == nullptr || custom->clsid != actprop::kActivationPropertiesIn || objref->iid != kIActivationPropertiesIn)
+    return std::unexpected(hr::kInvalidObjref);
+  auto props = parse_activation_properties(custom->object_data, limits_);
+  if (!props) return std::unexpected(react(props.error()).code);
+  auto made = export_class_object(server_, resolver_, props->clsid, props->iids, Clock::now());
+  if (!made) {
+    out.return_value = hres(made.error());
+    return out;
+  }
+  auto reply = reply_blob(ctx, props->iids, *made);
+  if (!reply) return std::unexpected(react(reply.error()).code);
+  out.ppActProperties = spec::orpc::MInterfacePointer{static_cast<std::uint32_t>(reply->size()), std::move(*reply)};
   return out;
 }
 

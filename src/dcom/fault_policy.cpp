@@ -51,6 +51,10 @@ DcomReaction react_dcom(Errc e) noexcept {
     case Errc::actprop_unknown_property:
     case Errc::actprop_missing_property:
     case Errc::actprop_bad_value: return fault(hr::kInvalidArg);
+    // Only a client reports these, about a server's answer; a server never
+    // raises them, so the row exists for completeness of the table.
+    case Errc::unusable_binding:
+    case Errc::call_failed: return fault(kRpcBadStubData);
   }
   return fault(kRpcBadStubData);
 }
@@ -96,6 +100,8 @@ const char* ErrorCodeTraits<dcom::Errc>::name(dcom::Errc e) noexcept {
     case Errc::actprop_unknown_property: return "actprop_unknown_property";
     case Errc::actprop_missing_property: return "actprop_missing_property";
     case Errc::actprop_bad_value: return "actprop_bad_value";
+    case Errc::unusable_binding: return "unusable_binding";
+    case Errc::call_failed: return "call_failed";
   }
   return "unknown";
 }

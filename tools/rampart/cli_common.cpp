@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "rampart/dcom/errc.hpp"
 #include "rampart/runtime/client_errc.hpp"
 
 namespace rampart::cli {
@@ -41,6 +42,15 @@ int exit_code_for(const Error& e) noexcept {
       // ClientErrc lists the server's rule violations first (client_errc.hpp).
       if (e.code() == static_cast<std::uint16_t>(C::auth_downgrade)) return kExitProtocol;
       return e.code() <= static_cast<std::uint16_t>(C::auth_not_supported) ? kExitProtocol : kExitFailure;
+    }
+    case ErrorDomain::dcom: {
+      // A reply that breaks [MS-DCOM]'s rules is the server's violation; a
+      // failure status or a binding that names another host is a refusal.
+      using D = dcom::Errc;
+      const auto c = e.code();
+      return c == static_cast<std::uint16_t>(D::call_failed) || c == static_cast<std::uint16_t>(D::unusable_binding)
+                 ? kExitFailure
+                 : kExitProtocol;
     }
     default: return kExitFailure;
   }

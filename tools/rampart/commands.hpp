@@ -12,5 +12,7 @@ void add_explain_command(CLI::App& app, CommonOptions& common, Action& action);
 void add_network_commands(CLI::App& app, CommonOptions& common, Action& action);
 /// register, unregister: ept_insert / ept_delete over rampartd's local sockets.
 void add_register_commands(CLI::App& app, CommonOptions& common, Action& action);
+/// dcom activate, oxid: remote activation and the OXID resolver (dcom_cmds.hpp).
+void add_dcom_commands(CLI::App& app, CommonOptions& common, Action& action);
 
 }  // namespace rampart::cli

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   add_explain_command(app, common, action);
   add_network_commands(app, common, action);
   add_register_commands(app, common, action);
+  add_dcom_commands(app, common, action);
   add_probe_command(app, common, action);
   // CLI11 handles --help before it notices that "rampart frobnicate --help"
   // names no command, and would print the main help with status 0.

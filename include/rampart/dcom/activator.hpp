@@ -15,8 +15,12 @@
 // blob holds PropsOutInfo then ScmReplyInfoData (the order Impacket's
 // dcomrt.py reads by position), with OBJREF_STANDARD interface pointers,
 // the OXID bindings of oxid_resolver.hpp, the exporter's ipidRemUnknown
-// and authnHint from the floor. RemoteGetClassObject returns E_NOTIMPL:
-// Rampart hands out instances, not class factories.
+// and authnHint from the floor. RemoteGetClassObject checks its request
+// with steps 1-4, then exports a class object (class_object.hpp: its
+// IClassFactory makes instances on this exporter) and replies in the same
+// form; REGDB_E_CLASSNOTREG for an unknown class, E_NOINTERFACE when
+// IClassFactory is not among the IIDs asked for. The constructor makes
+// IClassFactory callable on the ComServer's registry.
 #pragma once
 
 #include <memory>

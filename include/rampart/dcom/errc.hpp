@@ -44,6 +44,9 @@ enum class Errc : std::uint16_t {
   actprop_unknown_property,  // a pclsid this reader does not know, or one named twice
   actprop_missing_property,  // no InstantiationInfoData or ScmRequestInfoData
   actprop_bad_value,         // a NULL remoteRequest or pIID, too many IIDs, a name too long
+  // The client side (dcom_client.hpp): outcomes a server's answer causes, never sent.
+  unusable_binding,          // no OXID binding names the target host with a port
+  call_failed,               // a method returned a failure HRESULT or error_status_t
 };
 
 }  // namespace rampart::dcom
