@@ -139,7 +139,13 @@ void Association::finish_step(const PendingStep& step, Result<security::StepResu
       return;
     }
     auth_.erase(it);
-    return apply_reaction(Error(Errc::auth_step_failed, "the security provider refused the token", 10),
+    // An exchange that completed without the SIGN or SEAL its level needs
+    // has its own reaction (DCERPC_FAULT_SEC_PKG_ERROR); every other
+    // refusal is the provider's.
+    const bool missing_feature = result.error().domain() == ErrorDomain::security &&
+                                 result.error().code_as<security::Errc>() == security::Errc::feature_not_negotiated;
+    return apply_reaction(missing_feature ? result.error()
+                                          : Error(Errc::auth_step_failed, "the security provider refused the token", 10),
                           phase_of(step.ptype), &step.header, out);
   }
   if (!auth3) finish_bind_family(step, ctx, std::move(result->output), out);

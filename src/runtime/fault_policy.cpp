@@ -169,6 +169,11 @@ Reaction react_security(security::Errc e, Phase phase) {
     case E::auth_type_changed:
     case E::auth_context_changed:
       return fault(st::kAccessDenied, false, true);
+    // test_spnego_privacy_bind_none/_sign: the exchange completed without
+    // the SIGN or SEAL the auth_level needs; Windows refuses the leg that
+    // completes it with DCERPC_FAULT_SEC_PKG_ERROR and DID_NOT_EXECUTE.
+    case E::feature_not_negotiated:
+      return phase == Phase::binding ? nak(RejectReason::reason_not_specified) : fault(st::kSecPkgError, true, true);
     case E::gss_failure:
     case E::gss_no_session_key:
     case E::bad_ntlm_message:
