@@ -44,6 +44,9 @@ class NtlmProtection final : public PduProtection {
   Result<AuthLayout> unprotect(std::span<std::uint8_t> pdu, std::size_t stub_offset) override {
     return ntlm_unprotect_pdu(pdu, stub_offset, sealer_, params_.established);
   }
+  Result<AuthLayout> unprotect_continuation(std::span<std::uint8_t> pdu, std::size_t stub_offset) override {
+    return ntlm_unprotect_continuation(pdu, stub_offset, sealer_, params_.established);
+  }
 
  private:
   NtlmSealer sealer_;

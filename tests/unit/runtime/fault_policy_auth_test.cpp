@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "rampart/pdu/status.hpp"
+#include "rampart/runtime/errc.hpp"
 #include "rampart/security/errc.hpp"
 
 namespace rampart::runtime {
@@ -25,6 +26,20 @@ TEST(FaultPolicyAuth, MissingSealOnTheLastLegIsSecPkgError) {
   const Reaction b = react(e, Phase::binding);
   EXPECT_EQ(b.kind, Reaction::Kind::bind_nak);
   EXPECT_EQ(b.nak_reason, pdu::RejectReason::reason_not_specified);
+}
+
+// test_ntlmssp_multi_auth_first1_firstSame2: a first fragment that repeats
+// the reassembling call under another security context.
+TEST(FaultPolicyAuth, FirstFragmentSwitchingContextIsSecPkgErrorAndClose) {
+  const Reaction r = react(Error(Errc::first_fragment_switches_auth, "switch", 10), Phase::in_call);
+  EXPECT_EQ(r, (Reaction{Reaction::Kind::fault, {}, pdu::status::kSecPkgError, false, true}));
+}
+
+// test_ntlmssp_multi_auth_first1_lastSameNone: a later fragment without
+// the verifier its call's level requires.
+TEST(FaultPolicyAuth, LaterFragmentWithoutVerifierIsProtoErrorAndClose) {
+  const Reaction r = react(Error(Errc::fragment_verifier_missing, "none", 10), Phase::in_call);
+  EXPECT_EQ(r, (Reaction{Reaction::Kind::fault, {}, pdu::status::kNcaProtoError, false, true}));
 }
 
 }  // namespace
