@@ -67,6 +67,8 @@ std::string_view runtime_class(Errc e) noexcept {
     case Errc::auth_type_mismatch:
     case Errc::auth_level_mismatch:
     case Errc::auth_context_switched:
+    case Errc::first_fragment_switches_auth:
+    case Errc::fragment_verifier_missing:
     case Errc::auth_required:
     case Errc::auth_unfinished:
     case Errc::auth_level_unsupported: return "C5";

@@ -139,7 +139,13 @@ void Association::finish_step(const PendingStep& step, Result<security::StepResu
       return;
     }
     auth_.erase(it);
-    return apply_reaction(Error(Errc::auth_step_failed, "the security provider refused the token", 10),
+    // An exchange that completed without the SEAL the privacy level needs
+    // has its own reaction (DCERPC_FAULT_SEC_PKG_ERROR); every other
+    // refusal is the provider's.
+    const bool missing_feature = result.error().domain() == ErrorDomain::security &&
+                                 result.error().code_as<security::Errc>() == security::Errc::feature_not_negotiated;
+    return apply_reaction(missing_feature ? result.error()
+                                          : Error(Errc::auth_step_failed, "the security provider refused the token", 10),
                           phase_of(step.ptype), &step.header, out);
   }
   if (!auth3) finish_bind_family(step, ctx, std::move(result->output), out);
@@ -150,7 +156,9 @@ void Association::finish_bind_family(const PendingStep& step, AuthContext& ctx, 
   pdu::Pdu reply;
   reply.header.call_id = step.header.call_id;
   reply.header.drep = step.header.drep;
-  reply.header.pfc_flags = static_cast<std::uint8_t>(pdu::pfc::kFirstLast | (conc_mpx_ ? pdu::pfc::kConcMpx : 0) |
+  // CONC_MPX only in a bind_ack, as in association_bind.cpp's reply_flags.
+  const bool mpx = conc_mpx_ && step.ptype == pdu::PType::bind;
+  reply.header.pfc_flags = static_cast<std::uint8_t>(pdu::pfc::kFirstLast | (mpx ? pdu::pfc::kConcMpx : 0) |
                                                      (step.header.pfc_flags & pdu::pfc::kSupportHeaderSign));
   if (step.ptype == pdu::PType::bind) {
     reply.header.ptype = pdu::PType::bind_ack;
@@ -223,6 +231,41 @@ void Association::handle_auth3(const pdu::Pdu& pdu, Output& out) {
   }
   PendingStep step{pdu::PType::auth3, pdu.header, a.auth_context_id, {}};
   run_step(std::move(step), c.security, std::vector<std::uint8_t>(a.auth_value.begin(), a.auth_value.end()), out);
+}
+
+// A verifier naming no security context of the connection, or one of
+// another auth_type or auth_level (Samba's dcesrv_auth_pkt_pull marks such
+// a state invalid): access denied.
+std::optional<Error> Association::fragment_auth_invalid(const pdu::Pdu& pdu) const {
+  if (!pdu.auth) return std::nullopt;
+  auto it = auth_.find(pdu.auth->auth_context_id);
+  if (it == auth_.end()) return Error(security::Errc::auth_context_changed, "verifier names no security context", 10);
+  if (pdu.auth->auth_type != it->second.auth_type) return Error(security::Errc::auth_type_changed, "auth_type differs", 10);
+  if (pdu.auth->auth_level != it->second.auth_level)
+    return Error(security::Errc::auth_level_changed, "auth_level differs", 10);
+  return std::nullopt;
+}
+
+// A later fragment is verified under the context of its call's first
+// fragment, whatever its own sec_trailer names (CVE-2021-23192; Windows
+// ignores those fields there). A context that protects PDUs needs a
+// verifier in every fragment.
+Result<std::optional<std::uint32_t>> Association::verify_continuation(std::span<const std::uint8_t> frame,
+                                                                      const pdu::Pdu& pdu, const CallIdentity& first,
+                                                                      std::vector<std::uint8_t>& plain) {
+  if (auth_invalid_) return fail(Errc::auth_invalid, "the security exchange failed", 10);
+  if (!first.auth) {
+    if (pdu.auth) return fail(Errc::auth_without_context, "later fragment adds a verifier its call lacks", 10);
+    return std::optional<std::uint32_t>{};
+  }
+  const std::uint32_t id = (*first.auth)[2];
+  auto it = auth_.find(id);
+  if (it == auth_.end()) return fail(Errc::auth_without_context, "the call's security context is gone", 10);
+  if (!it->second.protection) return std::optional<std::uint32_t>{id};
+  if (!pdu.auth) return fail(Errc::fragment_verifier_missing, "later fragment without a verifier", 10);
+  plain.assign(frame.begin(), frame.end());
+  RAMPART_CHECK(it->second.protection->unprotect_continuation(plain, request_stub_offset(pdu)));
+  return std::optional<std::uint32_t>{id};
 }
 
 // Which context a request fragment belongs to, and its verification

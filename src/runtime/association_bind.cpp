@@ -46,7 +46,9 @@ ContextResultEntry rejection(ProviderReason why) {
 
 // The flags of bind_ack and alter_context_resp: header signing is echoed
 // when the client offers it ([MS-RPCE] 3.3.1.5.2.2; Windows does so even
-// without auth), CONC_MPX when the connection negotiated it.
+// without auth), CONC_MPX when the connection negotiated it and the PDU is
+// a bind: Windows' alter_context_resp never carries it (raw_protocol
+// test_ntlmssp_auth_MPX_*, test_ntlmssp_multi_auth_MPX_*).
 std::uint8_t reply_flags(const pdu::CommonHeader& request, bool conc_mpx) {
   return static_cast<std::uint8_t>(pdu::pfc::kFirstLast | (conc_mpx ? pdu::pfc::kConcMpx : 0) |
                                    (request.pfc_flags & pdu::pfc::kSupportHeaderSign));
@@ -227,7 +229,7 @@ void Association::handle_alter_context(const pdu::Pdu& pdu, Output& out) {
   resp.header.ptype = pdu::PType::alter_context_resp;
   resp.header.call_id = pdu.header.call_id;
   resp.header.drep = pdu.header.drep;
-  resp.header.pfc_flags = reply_flags(pdu.header, conc_mpx_);
+  resp.header.pfc_flags = reply_flags(pdu.header, false);
   // C706 12.6.4.2: the secondary address is empty in alter_context_resp.
   resp.body = pdu::AlterContextResp{{max_xmit_, max_recv_, group_->id(), {}, std::move(*results)}};
   send(resp, out);

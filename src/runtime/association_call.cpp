@@ -9,17 +9,93 @@
 
 namespace rampart::runtime {
 
+namespace {
+
+// What a later request fragment claims beyond its call_id, PTYPE and drep.
+bool claims_differ(const pdu::Pdu& f, const CallIdentity& first) {
+  const auto id = identity_of(f);
+  if (!id) return false;
+  const bool auth_differs = id->auth && first.auth && id->auth != first.auth;
+  return id->context_id != first.context_id || id->opnum != first.opnum || id->object != first.object ||
+         auth_differs;
+}
+
+void adopt_first_identity(pdu::Pdu& f, const CallIdentity& first) {
+  auto* q = std::get_if<pdu::Request>(&f.body);
+  if (!q) return;
+  q->context_id = first.context_id;
+  q->opnum = first.opnum;
+  q->object = first.object;
+  if (f.auth && first.auth) {
+    f.auth->auth_type = static_cast<std::uint8_t>((*first.auth)[0]);
+    f.auth->auth_level = static_cast<std::uint8_t>((*first.auth)[1]);
+    f.auth->auth_context_id = (*first.auth)[2];
+  }
+}
+
+}  // namespace
+
+// [MS-RPCE] 3.3.1.5.2.2 and Windows' answers as raw_protocol records them
+// (test_ntlmssp_auth_*middle*, test_ntlmssp_multi_auth_*). A first fragment
+// while a call is reassembling is a protocol error, or DCERPC_FAULT_SEC_PKG_ERROR
+// when it repeats that call with another security context on the same
+// presentation context; without CONC_MPX the fault answers the reassembling
+// call. A later fragment continues the call with its call_id; one without
+// such a call is a protocol error answered for context 0 without CONC_MPX,
+// and with CONC_MPX first checked for its context (unknown: nca_s_unk_if)
+// and security context (invalid: access denied).
+Association::FragmentRoute Association::route_fragment(const pdu::Pdu& wire) const {
+  const auto& q = *wire.as<pdu::Request>();
+  const auto same = reassembler_.partial_call(wire.header.call_id);
+  const auto open = reassembler_.first_in_progress();
+  auto refuse = [&](Error e, const std::optional<CallIdentity>& on, std::uint16_t ctx) {
+    FragmentRoute r{std::nullopt, std::move(e), wire.header, ctx};
+    if (on) {
+      r.header.call_id = on->call_id;
+      r.header.drep = on->drep;
+    }
+    return r;
+  };
+  const Error unexpected(FragErrc::unexpected_fragment, "continuation fragment with no call in progress", 3);
+  if (wire.header.is_first_frag()) {
+    if (!open) return {};
+    Error e(FragErrc::call_in_progress, "new call while another is reassembling", 3);
+    const auto named = wire.auth ? std::optional<std::uint32_t>(wire.auth->auth_context_id) : std::nullopt;
+    const auto governing = same && same->auth ? std::optional<std::uint32_t>((*same->auth)[2]) : std::nullopt;
+    if (same && named && named != governing && q.context_id == same->context_id)
+      e = Error(Errc::first_fragment_switches_auth, "first fragment repeats a call under another security context", 10);
+    if (!conc_mpx_) return refuse(std::move(e), open, open->context_id);
+    return refuse(std::move(e), std::nullopt, same ? same->context_id : std::uint16_t{0});
+  }
+  if (same) return {same, std::nullopt, wire.header, same->context_id};
+  if (!conc_mpx_) return open ? refuse(unexpected, open, open->context_id) : refuse(unexpected, std::nullopt, 0);
+  if (open) return refuse(unexpected, std::nullopt, 0);
+  if (!contexts_.contains(q.context_id))
+    return refuse(Error(Errc::unknown_context, "request names an undefined context", 20), std::nullopt, 0);
+  if (auto bad = fragment_auth_invalid(wire)) return refuse(std::move(*bad), std::nullopt, q.context_id);
+  return refuse(unexpected, std::nullopt, q.context_id);
+}
+
 void Association::handle_request(const pdu::Pdu& wire, std::span<const std::uint8_t> frame, Output& out) {
-  // C5: every fragment is verified (and unsealed) against the context its
-  // sec_trailer names before anything else reads it.
+  // Which call a fragment belongs to is settled before its verifier is
+  // read, in the order Windows follows (Samba's dcesrv_process_ncacn_packet
+  // mirrors it; raw_protocol test_ntlmssp_auth_*middle*, _multi_auth_*).
+  const FragmentRoute route = route_fragment(wire);
+  if (route.refusal) return apply_reaction(*route.refusal, Phase::in_call, &route.header, out, route.context_id);
+  // C5: every fragment is verified (and unsealed) before anything else
+  // reads it: a first fragment against the context its sec_trailer names,
+  // a later one against its call's (CVE-2021-23192).
   std::vector<std::uint8_t> plain;
-  auto auth_context = verify_request(frame, wire, plain);
+  auto auth_context = route.continues ? verify_continuation(frame, wire, *route.continues, plain)
+                                      : verify_request(frame, wire, plain);
   if (!auth_context) {
     // A request before the exchange completed is answered for context 0
-    // (test_spnego_unfinished_request); the others name the request's.
-    const bool unfinished = auth_context.error().is(Errc::auth_unfinished);
-    return apply_reaction(auth_context.error(), Phase::in_call, &wire.header, out,
-                          unfinished ? std::uint16_t{0} : wire.as<pdu::Request>()->context_id);
+    // (test_spnego_unfinished_request); a later fragment for its call's
+    // (test_ntlmssp_multi_auth_first1_lastSame2); the others name the request's.
+    std::uint16_t ctx = wire.as<pdu::Request>()->context_id;
+    if (auth_context.error().is(Errc::auth_unfinished)) ctx = 0;
+    if (route.continues) ctx = route.continues->context_id;
+    return apply_reaction(auth_context.error(), Phase::in_call, &wire.header, out, ctx);
   }
   std::optional<pdu::Pdu> unsealed;
   if (!plain.empty()) {
@@ -27,25 +103,17 @@ void Association::handle_request(const pdu::Pdu& wire, std::span<const std::uint
     if (!decoded) return apply_reaction(decoded.error(), Phase::in_call, &wire.header, out);
     unsealed = std::move(*decoded);
   }
-  const pdu::Pdu& pdu = unsealed ? *unsealed : wire;
-  // Windows reassembles one call at a time, CONC_MPX or not: a first
-  // fragment while another call is incomplete is a protocol error. Without
-  // CONC_MPX the fault answers the incomplete call (C3; raw_protocol
-  // test_orphaned_request_after_first_no_last and ..._mpx_no_last).
-  if (pdu.header.is_first_frag() && reassembler_.in_progress() > 0) {
-    const Error e(FragErrc::call_in_progress, "new call while another is reassembling", 3);
-    if (conc_mpx_) return apply_reaction(e, Phase::in_call, &pdu.header, out);
-    const CallIdentity open = *reassembler_.first_in_progress();
-    pdu::CommonHeader h = pdu.header;
-    h.call_id = open.call_id;
-    h.drep = open.drep;
-    return apply_reaction(e, Phase::in_call, &h, out, open.context_id);
+  if (route.continues && claims_differ(unsealed ? *unsealed : wire, *route.continues)) {
+    // Windows ignores what a later fragment says of its context, opnum,
+    // object and security context: the first fragment's govern the call
+    // (test_ntlmssp_multi_auth_first1_lastSame111).
+    if (!unsealed) unsealed = wire;
+    adopt_first_identity(*unsealed, *route.continues);
   }
+  const pdu::Pdu& pdu = unsealed ? *unsealed : wire;
   auto call = reassembler_.add(pdu);
   if (!call) return apply_reaction(call.error(), Phase::in_call, &pdu.header, out);
   if (*call) {
-    // CVE-2021-23192: the first fragment's context governs the call; the
-    // reassembler refuses later fragments that name another (C3).
     const auto& first = (**call).identity.auth;
     const std::optional<std::uint32_t> governing = first ? std::optional<std::uint32_t>((*first)[2]) : std::nullopt;
     dispatch(std::move(**call), out, governing);

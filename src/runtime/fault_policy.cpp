@@ -135,11 +135,23 @@ Reaction react_auth(Errc e, Phase phase) {
     case Errc::auth_busy:
       return phase == Phase::binding ? nak(RejectReason::temporary_congestion)
                                      : fault(st::kNcaServerTooBusy, true, true);
+    // A new security context beyond the cap: nca_s_proto_error with
+    // DID_NOT_EXECUTE in the alter_context leg, then close, as Windows does
+    // past its own cap (test_multiple_auth_limit; the cap itself is
+    // docs/deviations.md 10).
     case Errc::too_many_auth_contexts:
       return phase == Phase::binding ? nak(RejectReason::local_limit_exceeded)
-                                     : fault(st::kAccessDenied, true, true);
+                                     : fault(st::kNcaProtoError, true, true);
     // CVE-2021-23192: fragments of one call disagree about their context (C3).
     case Errc::auth_context_switched: return fault(st::kNcaProtoError, false, true);
+    // A first fragment for the call being reassembled, with a verifier of
+    // another security context for the same presentation context: Windows
+    // faults DCERPC_FAULT_SEC_PKG_ERROR and closes
+    // (test_ntlmssp_multi_auth_first1_firstSame2).
+    case Errc::first_fragment_switches_auth: return fault(st::kSecPkgError, false, true);
+    // A later fragment without the verifier its call's level requires: a
+    // protocol error, then close (test_ntlmssp_multi_auth_first1_lastSameNone).
+    case Errc::fragment_verifier_missing: return fault(st::kNcaProtoError, false, true);
     // Samba's dcesrv_call_verify_trailer: access denied, then close.
     case Errc::verification_trailer_mismatch: return fault(st::kAccessDenied, false, true);
     default: return close_connection();
@@ -169,6 +181,11 @@ Reaction react_security(security::Errc e, Phase phase) {
     case E::auth_type_changed:
     case E::auth_context_changed:
       return fault(st::kAccessDenied, false, true);
+    // test_spnego_privacy_bind_none/_sign: the exchange completed without
+    // the SEAL the privacy level needs; Windows refuses the leg that
+    // completes it with DCERPC_FAULT_SEC_PKG_ERROR and DID_NOT_EXECUTE.
+    case E::feature_not_negotiated:
+      return phase == Phase::binding ? nak(RejectReason::reason_not_specified) : fault(st::kSecPkgError, true, true);
     case E::gss_failure:
     case E::gss_no_session_key:
     case E::bad_ntlm_message:
@@ -290,6 +307,8 @@ const char* ErrorCodeTraits<runtime::Errc>::name(runtime::Errc e) noexcept {
     case Errc::auth_busy: return "auth_busy";
     case Errc::too_many_auth_contexts: return "too_many_auth_contexts";
     case Errc::auth_context_switched: return "auth_context_switched";
+    case Errc::first_fragment_switches_auth: return "first_fragment_switches_auth";
+    case Errc::fragment_verifier_missing: return "fragment_verifier_missing";
     case Errc::verification_trailer_mismatch: return "verification_trailer_mismatch";
     case Errc::auth_policy_denied: return "auth_policy_denied";
     case Errc::auth_level_unsupported: return "auth_level_unsupported";

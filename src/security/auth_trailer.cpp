@@ -32,7 +32,10 @@ Result<HeaderLengths> read_header(std::span<const std::uint8_t> pdu) {
 
 }  // namespace
 
-Result<SecTrailer> SecTrailer::decode(ByteReader& r) {
+namespace {
+
+// The sec_trailer's fields, with every check but auth_level's range.
+Result<SecTrailer> decode_trailer(ByteReader& r, bool check_level) {
   const std::size_t at = r.position();
   SecTrailer t;
   t.auth_type = RAMPART_TRY(r.u8());
@@ -40,8 +43,8 @@ Result<SecTrailer> SecTrailer::decode(ByteReader& r) {
   t.auth_pad_length = RAMPART_TRY(r.u8());
   t.auth_reserved = RAMPART_TRY(r.u8());
   t.auth_context_id = RAMPART_TRY(r.u32());
-  if (t.auth_level < static_cast<std::uint8_t>(AuthLevel::none) ||
-      t.auth_level > static_cast<std::uint8_t>(AuthLevel::privacy)) {
+  if (check_level && (t.auth_level < static_cast<std::uint8_t>(AuthLevel::none) ||
+                      t.auth_level > static_cast<std::uint8_t>(AuthLevel::privacy))) {
     return fail(Errc::bad_auth_level, "auth_level outside 1..6", at + 1);
   }
   // [MS-RPCE] 2.2.2.11: auth_pad_length is what brings the stub to a
@@ -55,6 +58,12 @@ Result<SecTrailer> SecTrailer::decode(ByteReader& r) {
   }
   return t;
 }
+
+Result<AuthLayout> locate(std::span<const std::uint8_t> pdu, std::size_t stub_offset, bool check_level);
+
+}  // namespace
+
+Result<SecTrailer> SecTrailer::decode(ByteReader& r) { return decode_trailer(r, true); }
 
 void SecTrailer::encode(ByteWriter& w) const {
   w.u8(auth_type);
@@ -71,6 +80,16 @@ std::string SecTrailer::describe() const {
 
 Result<AuthLayout> locate_auth_trailer(std::span<const std::uint8_t> pdu,
                                        std::size_t stub_offset) {
+  return locate(pdu, stub_offset, true);
+}
+
+Result<AuthLayout> locate_continuation_trailer(std::span<const std::uint8_t> pdu, std::size_t stub_offset) {
+  return locate(pdu, stub_offset, false);
+}
+
+namespace {
+
+Result<AuthLayout> locate(std::span<const std::uint8_t> pdu, std::size_t stub_offset, bool check_level) {
   const HeaderLengths h = RAMPART_TRY(read_header(pdu));
   if (h.frag_length != pdu.size()) {
     return fail(Errc::frag_length_mismatch, "frag_length disagrees with the PDU", 8);
@@ -96,7 +115,7 @@ Result<AuthLayout> locate_auth_trailer(std::span<const std::uint8_t> pdu,
   }
   ByteReader r(pdu, h.drep);
   RAMPART_CHECK(r.seek(l.trailer_offset));
-  l.trailer = RAMPART_TRY(SecTrailer::decode(r));
+  l.trailer = RAMPART_TRY(decode_trailer(r, check_level));
   const std::size_t stub_and_pad = l.trailer_offset - stub_offset;
   if (l.trailer.auth_pad_length > stub_and_pad) {
     return fail(Errc::auth_pad_too_large, "auth_pad_length larger than the stub",
@@ -106,6 +125,8 @@ Result<AuthLayout> locate_auth_trailer(std::span<const std::uint8_t> pdu,
   l.stub_length = stub_and_pad - l.pad_length;
   return l;
 }
+
+}  // namespace
 
 void append_auth_trailer(std::vector<std::uint8_t>& pdu, std::size_t stub_offset,
                          SecTrailer trailer, std::size_t auth_length) {

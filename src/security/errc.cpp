@@ -26,6 +26,7 @@ const char* ErrorCodeTraits<security::Errc>::name(security::Errc e) noexcept {
     case Errc::gss_failure: return "gss_failure";
     case Errc::gss_no_session_key: return "gss_no_session_key";
     case Errc::bad_ntlm_message: return "bad_ntlm_message";
+    case Errc::feature_not_negotiated: return "feature_not_negotiated";
   }
   return "unknown";
 }

@@ -223,6 +223,8 @@ GssContext::GssContext(GssContext&& o) noexcept
       failed_(o.failed_),
       source_name_(std::move(o.source_name_)),
       ntlm_flags_(o.ntlm_flags_),
+      mics_sent_(o.mics_sent_),
+      mics_received_(o.mics_received_),
       last_status_(std::move(o.last_status_)),
       actual_mech_(o.actual_mech_) {}
 
@@ -239,6 +241,8 @@ GssContext& GssContext::operator=(GssContext&& o) noexcept {
     failed_ = o.failed_;
     source_name_ = std::move(o.source_name_);
     ntlm_flags_ = o.ntlm_flags_;
+    mics_sent_ = o.mics_sent_;
+    mics_received_ = o.mics_received_;
     last_status_ = std::move(o.last_status_);
     actual_mech_ = o.actual_mech_;
   }
@@ -273,12 +277,22 @@ void GssContext::note_ntlm_token(ByteSpan token) {
   if (auto f = ntlm_authenticate_flags(token)) ntlm_flags_ = *f;
 }
 
+void GssContext::note_mech_list_mics(ByteSpan input, ByteSpan output) {
+  if (!cred_ || cred_->mech() != GssMech::spnego) return;
+  if (!input.empty() && spnego_has_mech_list_mic(input)) ++mics_received_;
+  if (!output.empty() && spnego_has_mech_list_mic(output)) ++mics_sent_;
+}
+
 Result<GssStep> GssContext::step(ByteSpan input) {
   if (failed_) return fail(Errc::gss_failure, "security context failed earlier");
   if (complete_) return fail(Errc::gss_failure, "security context already complete");
   if (!cred_) return fail(Errc::gss_failure, "security context has no credential");
   auto r = initiator_ ? init_step(input) : accept_step(input);
-  if (!r) failed_ = true;
+  if (!r) {
+    failed_ = true;
+    return r;
+  }
+  note_mech_list_mics(input, r->output);
   return r;
 }
 

@@ -15,6 +15,20 @@ namespace {
 std::uint32_t le16(ByteSpan t, std::size_t at) { return t[at] | (t[at + 1] << 8); }
 std::uint32_t le32(ByteSpan t, std::size_t at) { return le16(t, at) | (le16(t, at + 2) << 16); }
 
+// The privacy level needs NTLM's SEAL in the flags the AUTHENTICATE message
+// settled on; a client that did not negotiate it is refused when the
+// exchange completes, as Windows does (raw_protocol
+// test_spnego_privacy_bind_none/_sign: DCERPC_FAULT_SEC_PKG_ERROR on the
+// last leg). Without SIGN the packet and integrity levels still complete
+// (test_spnego_integrity_bind_none): every request is then verified with
+// the session keys all the same, so an unsigned one is refused
+// (DCERPC_FAULT_SEC_PKG_ERROR), never accepted with a dummy signature.
+Result<void> check_ntlm_features(std::uint32_t flags, AuthLevel level) {
+  if (level == AuthLevel::privacy && (flags & ntlm_flag::kSeal) == 0)
+    return fail(Errc::feature_not_negotiated, "NTLM exchange without SEAL for the privacy level");
+  return {};
+}
+
 class NtlmProtection final : public PduProtection {
  public:
   NtlmProtection(NtlmSealer sealer, const ProtectionParams& p)
@@ -29,6 +43,9 @@ class NtlmProtection final : public PduProtection {
   }
   Result<AuthLayout> unprotect(std::span<std::uint8_t> pdu, std::size_t stub_offset) override {
     return ntlm_unprotect_pdu(pdu, stub_offset, sealer_, params_.established);
+  }
+  Result<AuthLayout> unprotect_continuation(std::span<std::uint8_t> pdu, std::size_t stub_offset) override {
+    return ntlm_unprotect_continuation(pdu, stub_offset, sealer_, params_.established);
   }
 
  private:
@@ -118,6 +135,7 @@ class GssSecurityContext final : public SecurityContext {
       Rc4 rc4 = RAMPART_TRY(Rc4::create(zero));
       RAMPART_CHECK(rc4.apply(key));
     }
+    RAMPART_CHECK(check_ntlm_features(flags, params.established.level));
     const NtlmRole role = params.role == Role::acceptor ? NtlmRole::server : NtlmRole::client;
     NtlmSealer sealer = RAMPART_TRY(NtlmSealer::create(key, flags, role));
     return std::unique_ptr<PduProtection>(new NtlmProtection(std::move(sealer), params));
@@ -194,8 +212,10 @@ Result<std::unique_ptr<PduProtection>> make_ntlm_protection(GssContext& context,
   const Bytes16 key = RAMPART_TRY(context.session_key());
   const auto flags = context.ntlm_flags();
   if (!flags) return fail(Errc::bad_ntlm_message, "no AUTHENTICATE flags seen for the context");
+  RAMPART_CHECK(check_ntlm_features(*flags, params.established.level));
   const NtlmRole role = params.role == Role::acceptor ? NtlmRole::server : NtlmRole::client;
   NtlmSealer sealer = RAMPART_TRY(NtlmSealer::create(key, *flags, role));
+  sealer.continue_sequences(context.mech_list_mics_sent(), context.mech_list_mics_received());
   return std::unique_ptr<PduProtection>(new NtlmProtection(std::move(sealer), params));
 }
 

@@ -53,6 +53,25 @@ Result<AuthLayout> ntlm_protect_pdu(std::span<std::uint8_t> pdu, std::size_t stu
   return l;
 }
 
+namespace {
+
+// The signature check, and at privacy the unsealing in place, of a PDU whose
+// trailer `l` located, at `level`.
+Result<void> open_pdu(std::span<std::uint8_t> pdu, const AuthLayout& l, AuthLevel level, NtlmSealer& sealer) {
+  if (l.auth_length != kNtlmSignatureSize) {
+    return fail(Errc::bad_signature_length, "NTLM auth_value must be 16 octets", 10);
+  }
+  const auto covered = covered_octets(pdu, l, sealer);
+  const auto sig = std::span<const std::uint8_t>(pdu).subspan(l.auth_value_offset);
+  if (level == AuthLevel::privacy) {
+    auto stub_and_pad = pdu.subspan(l.stub_offset, l.stub_length + l.pad_length);
+    return sealer.unseal(stub_and_pad, covered, sig);
+  }
+  return sealer.verify(covered, sig);
+}
+
+}  // namespace
+
 Result<AuthLayout> ntlm_unprotect_pdu(std::span<std::uint8_t> pdu, std::size_t stub_offset,
                                       NtlmSealer& sealer, const EstablishedAuth& established) {
   const AuthLayout l = RAMPART_TRY(locate_auth_trailer(pdu, stub_offset));
@@ -69,17 +88,14 @@ Result<AuthLayout> ntlm_unprotect_pdu(std::span<std::uint8_t> pdu, std::size_t s
                 l.trailer_offset + 4);
   }
   const AuthLevel level = RAMPART_TRY(protected_level(l.trailer, l.trailer_offset));
-  if (l.auth_length != kNtlmSignatureSize) {
-    return fail(Errc::bad_signature_length, "NTLM auth_value must be 16 octets", 10);
-  }
-  const auto covered = covered_octets(pdu, l, sealer);
-  const auto sig = std::span<const std::uint8_t>(pdu).subspan(l.auth_value_offset);
-  if (level == AuthLevel::privacy) {
-    auto stub_and_pad = pdu.subspan(l.stub_offset, l.stub_length + l.pad_length);
-    RAMPART_CHECK(sealer.unseal(stub_and_pad, covered, sig));
-  } else {
-    RAMPART_CHECK(sealer.verify(covered, sig));
-  }
+  RAMPART_CHECK(open_pdu(pdu, l, level, sealer));
+  return l;
+}
+
+Result<AuthLayout> ntlm_unprotect_continuation(std::span<std::uint8_t> pdu, std::size_t stub_offset,
+                                               NtlmSealer& sealer, const EstablishedAuth& established) {
+  const AuthLayout l = RAMPART_TRY(locate_continuation_trailer(pdu, stub_offset));
+  RAMPART_CHECK(open_pdu(pdu, l, established.level, sealer));
   return l;
 }
 

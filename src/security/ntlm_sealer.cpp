@@ -98,6 +98,15 @@ Result<NtlmSealer> NtlmSealer::create(const Bytes16& esk, std::uint32_t flags, N
                     client ? k.server_sign : k.client_sign, std::move(send), std::move(recv));
 }
 
+void NtlmSealer::continue_sequences(std::uint32_t sent, std::uint32_t received) noexcept {
+  if (ess()) {
+    send_seq_ = sent;
+    recv_seq_ = received;
+  } else {
+    send_seq_ = sent + received;
+  }
+}
+
 bool NtlmSealer::ess() const noexcept {
   return has(flags_, ntlm_flag::kExtendedSessionSecurity);
 }

@@ -34,26 +34,32 @@ Result<Tlv> read_tlv(ByteSpan& in) {
   return t;
 }
 
-// Finds context tag [n] in a SEQUENCE of context-tagged fields and returns
-// the OCTET STRING inside it.
-Result<std::vector<std::uint8_t>> octets_at(ByteSpan sequence, std::uint8_t context_tag) {
+// The value of context tag [n] in a SEQUENCE of context-tagged fields, or
+// nothing when the field is absent.
+Result<std::optional<ByteSpan>> field_at(ByteSpan sequence, std::uint8_t context_tag) {
   Tlv seq = RAMPART_TRY(read_tlv(sequence));
   if (seq.tag != 0x30) return fail(Errc::bad_ntlm_message, "SPNEGO body is not a SEQUENCE");
   ByteSpan fields = seq.value;
   while (!fields.empty()) {
     Tlv f = RAMPART_TRY(read_tlv(fields));
-    if (f.tag != (0xa0 | context_tag)) continue;
-    ByteSpan inner = f.value;
-    Tlv os = RAMPART_TRY(read_tlv(inner));
-    if (os.tag != 0x04) return fail(Errc::bad_ntlm_message, "SPNEGO token is not an OCTET STRING");
-    return std::vector<std::uint8_t>(os.value.begin(), os.value.end());
+    if (f.tag == (0xa0 | context_tag)) return std::optional<ByteSpan>(f.value);
   }
-  return fail(Errc::bad_ntlm_message, "SPNEGO message carries no mechanism token");
+  return std::optional<ByteSpan>{};
 }
 
-}  // namespace
+// The OCTET STRING inside context tag [n].
+Result<std::vector<std::uint8_t>> octets_at(ByteSpan sequence, std::uint8_t context_tag) {
+  const auto field = RAMPART_TRY(field_at(sequence, context_tag));
+  if (!field) return fail(Errc::bad_ntlm_message, "SPNEGO message carries no mechanism token");
+  ByteSpan inner = *field;
+  Tlv os = RAMPART_TRY(read_tlv(inner));
+  if (os.tag != 0x04) return fail(Errc::bad_ntlm_message, "SPNEGO token is not an OCTET STRING");
+  return std::vector<std::uint8_t>(os.value.begin(), os.value.end());
+}
 
-Result<std::vector<std::uint8_t>> spnego_inner_token(ByteSpan token) {
+// The SEQUENCE of a negTokenInit ([0]) or negTokenResp ([1]), with the
+// choice's tag; the InitialContextToken wrapper (RFC 2743 3.1) is removed.
+Result<Tlv> negotiation_body(ByteSpan token) {
   ByteSpan in = token;
   Tlv outer = RAMPART_TRY(read_tlv(in));
   if (outer.tag == 0x60) {
@@ -63,9 +69,25 @@ Result<std::vector<std::uint8_t>> spnego_inner_token(ByteSpan token) {
     if (oid.tag != 0x06) return fail(Errc::bad_ntlm_message, "SPNEGO token lacks its OID");
     outer = RAMPART_TRY(read_tlv(body));
   }
-  if (outer.tag == 0xa0) return octets_at(outer.value, 2);  // negTokenInit.mechToken
-  if (outer.tag == 0xa1) return octets_at(outer.value, 2);  // negTokenResp.responseToken
-  return fail(Errc::bad_ntlm_message, "not a SPNEGO negotiation token");
+  if (outer.tag != 0xa0 && outer.tag != 0xa1) return fail(Errc::bad_ntlm_message, "not a SPNEGO negotiation token");
+  return outer;
+}
+
+}  // namespace
+
+Result<std::vector<std::uint8_t>> spnego_inner_token(ByteSpan token) {
+  // negTokenInit.mechToken and negTokenResp.responseToken are both [2].
+  const Tlv body = RAMPART_TRY(negotiation_body(token));
+  return octets_at(body.value, 2);
+}
+
+bool spnego_has_mech_list_mic(ByteSpan token) {
+  // RFC 4178 4.2.1/4.2.2: mechListMIC is [3] in negTokenInit and in
+  // negTokenResp alike.
+  auto body = negotiation_body(token);
+  if (!body) return false;
+  auto mic = field_at(body->value, 3);
+  return mic && mic->has_value();
 }
 
 }  // namespace rampart::security

@@ -171,11 +171,27 @@ class Hostile(unittest.TestCase):
                                      flags=PFC_LAST_FRAG))
             self.assert_reaction_then_serving(replies, FAULT, status=PROTO_ERROR, closed=True, conn=c)
 
-    def test_c3_later_fragment_changes_context(self):
-        self._fragment_pair(ctx_id=1)
+    def _fragment_claims_ignored(self, **later):
+        # Windows ignores the context and opnum a later fragment names: the
+        # first fragment's govern (raw_protocol
+        # test_ntlmssp_multi_auth_first1_lastSame111; docs/hardening.md C3).
+        stub = ept_map_stub(LSARPC_V0)
+        with self.bound() as c:
+            c.send(request(2, 0, 3, stub[:16], flags=PFC_FIRST_FRAG))
+            second = dict(ctx_id=0, opnum=3)
+            second.update(later)
+            replies = c.call(request(2, second["ctx_id"], second["opnum"], stub[16:], flags=PFC_LAST_FRAG))
+            self.assertTrue(replies, "no reply")
+            self.assertEqual(replies[0][2], RESPONSE, f"reply {replies[0].hex()}")
+            self.assertEqual(stub_status(response_stub(replies[0])), 0)
+            # The connection still serves.
+            self.assertEqual(self.ept_map(c, 3)[2], RESPONSE)
 
-    def test_c3_later_fragment_changes_opnum(self):
-        self._fragment_pair(opnum=2)
+    def test_c3_later_fragment_context_is_ignored(self):
+        self._fragment_claims_ignored(ctx_id=1)
+
+    def test_c3_later_fragment_opnum_is_ignored(self):
+        self._fragment_claims_ignored(opnum=2)
 
     def test_c3_later_fragment_changes_call_id(self):
         self._fragment_pair(call_id=3)

@@ -136,6 +136,18 @@ class Association {
   void resume_held(Output& out);
   /// Verifies and unprotects a request fragment; returns the frame to
   /// decode (the held copy when it was unsealed) and the context it names.
+  // Where a request fragment goes before its verifier is read: on to the
+  // call it continues, or refused with the fault addressed as Windows does.
+  struct FragmentRoute {
+    std::optional<CallIdentity> continues;  // the first fragment of the call it continues
+    std::optional<Error> refusal;
+    pdu::CommonHeader header;  // call_id and drep the refusal answers
+    std::uint16_t context_id = 0;
+  };
+  [[nodiscard]] FragmentRoute route_fragment(const pdu::Pdu& pdu) const;
+  [[nodiscard]] std::optional<Error> fragment_auth_invalid(const pdu::Pdu& pdu) const;
+  Result<std::optional<std::uint32_t>> verify_continuation(std::span<const std::uint8_t> frame, const pdu::Pdu& pdu,
+                                                           const CallIdentity& first, std::vector<std::uint8_t>& plain);
   Result<std::optional<std::uint32_t>> verify_request(std::span<const std::uint8_t> frame,
                                                       const pdu::Pdu& pdu, std::vector<std::uint8_t>& plain);
   Result<void> check_verification_trailer(ReassembledCall& call) const;

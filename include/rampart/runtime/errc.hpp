@@ -42,6 +42,8 @@ enum class Errc : std::uint16_t {
   auth_busy,                     // the provider pool's queue is full (C16)
   too_many_auth_contexts,        // ServerLimits::max_auth_contexts reached
   auth_context_switched,         // a later fragment names another context than the first (CVE-2021-23192)
+  first_fragment_switches_auth,  // a first fragment repeats a reassembling call under another context
+  fragment_verifier_missing,     // a later fragment lacks the verifier its call's context requires
   verification_trailer_mismatch, // [MS-RPCE] 2.2.2.13 trailer disagrees with the header or context
   auth_policy_denied,            // the authentication policy refuses this call or exchange
   auth_level_unsupported,        // a level the auth_type's provider does not offer (SPNEGO at call)

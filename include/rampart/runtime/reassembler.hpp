@@ -67,6 +67,13 @@ class Reassembler {
     if (calls_.empty()) return std::nullopt;
     return calls_.front().identity;
   }
+  /// The identity of call `call_id` while it is being reassembled, if it is.
+  [[nodiscard]] std::optional<CallIdentity> partial_call(std::uint32_t call_id) const {
+    for (const auto& p : calls_) {
+      if (p.identity.call_id == call_id) return p.identity;
+    }
+    return std::nullopt;
+  }
   /// Octets held by partial calls (for memory accounting).
   [[nodiscard]] std::size_t buffered_bytes() const noexcept;
 

@@ -84,6 +84,14 @@ struct AuthLayout {
 [[nodiscard]] Result<AuthLayout> locate_auth_trailer(std::span<const std::uint8_t> pdu,
                                                      std::size_t stub_offset);
 
+/// As locate_auth_trailer, for a later fragment of a call: the trailer's
+/// auth_level is not range-checked, because Windows ignores a later
+/// fragment's auth_type, auth_level and auth_context_id and so does the
+/// caller (it protects at the first fragment's level); the geometry, the
+/// pad and auth_reserved are checked as ever.
+[[nodiscard]] Result<AuthLayout> locate_continuation_trailer(std::span<const std::uint8_t> pdu,
+                                                             std::size_t stub_offset);
+
 /// Appends auth pad, sec_trailer (with the pad length filled in) and
 /// `auth_length` zero octets for the auth_value, then sets frag_length and
 /// auth_length in the header. `pdu` holds header, fixed body and stub, and

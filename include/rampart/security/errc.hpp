@@ -37,6 +37,7 @@ enum class Errc : std::uint16_t {
   gss_failure,               // a GSSAPI call failed (bad credentials, bad token, ...)
   gss_no_session_key,        // the mechanism did not expose a 16-octet session key
   bad_ntlm_message,          // an NTLMSSP token is not a well-formed AUTHENTICATE message
+  feature_not_negotiated,    // the exchange settled without the SEAL the privacy level needs
 };
 
 }  // namespace rampart::security

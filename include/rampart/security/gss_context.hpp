@@ -98,6 +98,11 @@ class GssContext {
   /// NegotiateFlags from the AUTHENTICATE message the context saw or sent;
   /// empty for other mechanisms.
   [[nodiscard]] std::optional<std::uint32_t> ntlm_flags() const noexcept { return ntlm_flags_; }
+  /// SPNEGO mechListMICs this side sent and received during the exchange
+  /// (0 or 1 each). They used the inner NTLM context's sequence numbers,
+  /// which the first protected PDU continues ([MS-SPNG] 3.3.5.1).
+  [[nodiscard]] std::uint32_t mech_list_mics_sent() const noexcept { return mics_sent_; }
+  [[nodiscard]] std::uint32_t mech_list_mics_received() const noexcept { return mics_received_; }
   /// The mechanism the exchange actually used (for SPNEGO the inner one,
   /// once known); `any` before that.
   [[nodiscard]] GssMech actual_mech() const noexcept { return actual_mech_; }
@@ -116,6 +121,7 @@ class GssContext {
   [[nodiscard]] Result<GssStep> accept_step(ByteSpan input);
   [[nodiscard]] Result<GssStep> init_step(ByteSpan input);
   void note_ntlm_token(ByteSpan token);
+  void note_mech_list_mics(ByteSpan input, ByteSpan output);
 
   std::shared_ptr<const GssCredential> cred_;
   void* ctx_ = nullptr;     // gss_ctx_id_t
@@ -127,6 +133,8 @@ class GssContext {
   bool failed_ = false;
   std::string source_name_;
   std::optional<std::uint32_t> ntlm_flags_;
+  std::uint32_t mics_sent_ = 0;
+  std::uint32_t mics_received_ = 0;
   std::string last_status_;
   GssMech actual_mech_ = GssMech::any;
 };

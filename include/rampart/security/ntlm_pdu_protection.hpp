@@ -52,4 +52,12 @@ struct EstablishedAuth {
                                                     std::size_t stub_offset, NtlmSealer& sealer,
                                                     const EstablishedAuth& established);
 
+/// As ntlm_unprotect_pdu for a later fragment of a call: the sec_trailer's
+/// auth_type, auth_level and auth_context_id are not compared (Windows
+/// ignores them there); the signature is checked, and the stub unsealed, at
+/// the established level.
+[[nodiscard]] Result<AuthLayout> ntlm_unprotect_continuation(std::span<std::uint8_t> pdu,
+                                                             std::size_t stub_offset, NtlmSealer& sealer,
+                                                             const EstablishedAuth& established);
+
 }  // namespace rampart::security

@@ -79,6 +79,13 @@ class NtlmSealer {
   [[nodiscard]] Result<void> unseal(std::span<std::uint8_t> data, ByteSpan signed_message,
                                     ByteSpan signature);
 
+  /// Continues the sequence numbers after `sent` and `received` messages
+  /// that were signed outside this sealer, with fresh RC4 handles: after
+  /// SPNEGO's mechListMIC the RC4 state restarts but the sequence numbers
+  /// go on ([MS-SPNG] 3.3.5.1; Windows and Samba do so). Without ESS the
+  /// one shared sequence counts both. Only before the first message.
+  void continue_sequences(std::uint32_t sent, std::uint32_t received) noexcept;
+
   [[nodiscard]] std::uint32_t flags() const noexcept { return flags_; }
   [[nodiscard]] std::uint32_t send_sequence() const noexcept { return send_seq_; }
   /// Without ESS there is one sequence shared by both directions.

@@ -83,6 +83,16 @@ class PduProtection {
   /// must end (the peer's sequence and RC4 state are lost).
   [[nodiscard]] virtual Result<AuthLayout> unprotect(std::span<std::uint8_t> pdu,
                                                      std::size_t stub_offset) = 0;
+  /// As unprotect(), for a later fragment of a call whose first fragment
+  /// chose this context: Windows ignores the auth_type, auth_level and
+  /// auth_context_id such a fragment's sec_trailer claims and verifies it
+  /// under the first fragment's context ([MS-RPCE] 3.3.1.5.2.2; raw_protocol
+  /// test_ntlmssp_multi_auth_first1_lastSame111). A mechanism that does not
+  /// override this keeps refusing such a fragment.
+  [[nodiscard]] virtual Result<AuthLayout> unprotect_continuation(std::span<std::uint8_t> pdu,
+                                                                  std::size_t stub_offset) {
+    return unprotect(pdu, stub_offset);
+  }
 };
 
 /// One exchange, acceptor or initiator side. step() may block; it is called

@@ -16,4 +16,9 @@ namespace rampart::security {
 /// token or bare) or responseToken of a negTokenResp.
 [[nodiscard]] Result<std::vector<std::uint8_t>> spnego_inner_token(ByteSpan token);
 
+/// True when a negTokenInit or negTokenResp carries a mechListMIC (RFC 4178
+/// 4.2.1, 4.2.2). The MIC is made with the inner mechanism's per-message
+/// state, so NTLM's sequence numbers count it ([MS-SPNG] 3.3.5.1).
+[[nodiscard]] bool spnego_has_mech_list_mic(ByteSpan token);
+
 }  // namespace rampart::security

@@ -161,6 +161,100 @@ TEST_F(AuthHarness, SecondAuth3IsAProtocolError) {
   EXPECT_TRUE(h_.closed);
 }
 
+// The fragments of encoded PDUs, split by their frag_length.
+std::vector<std::vector<std::uint8_t>> split_fragments(const std::vector<std::uint8_t>& bytes) {
+  std::vector<std::vector<std::uint8_t>> out;
+  for (std::size_t at = 0; at + 10 <= bytes.size();) {
+    const std::size_t len = bytes[at + 8] | (bytes[at + 9] << 8);
+    out.emplace_back(bytes.begin() + static_cast<std::ptrdiff_t>(at),
+                     bytes.begin() + static_cast<std::ptrdiff_t>(at + len));
+    at += len;
+  }
+  return out;
+}
+
+// CVE-2021-23192 and Windows' answer (raw_protocol
+// test_ntlmssp_multi_auth_first1_lastSame111): a later fragment is verified
+// under its call's security context, and what it says of its context and
+// opnum is ignored; the first fragment's govern.
+TEST_F(AuthHarness, LaterFragmentClaimsAreIgnoredAndItsSignatureChecked) {
+  auto first_prot = authenticate(AuthLevel::integrity);
+  ASSERT_TRUE(first_prot);
+  // A second sealer of the same session, fresh: its second fragment carries
+  // sequence number 1, the one the server expects after the first fragment.
+  auto later_prot = client_->protection({{security::auth_type::kNtlm, AuthLevel::integrity, 7}, false,
+                                         security::Role::initiator});
+  ASSERT_TRUE(later_prot);
+  const std::vector<std::uint8_t> stub(3000, 0x5a);
+  std::vector<std::uint8_t> a;
+  std::vector<std::uint8_t> b;
+  ASSERT_TRUE(fragment_protected(h_.request(0, stub, 2), 2048, *first_prot, a));
+  ASSERT_TRUE(fragment_protected(h_.request(3, stub, 2, 9), 2048, **later_prot, b));
+  const auto fa = split_fragments(a);
+  const auto fb = split_fragments(b);
+  ASSERT_EQ(fa.size(), 2u);
+  ASSERT_EQ(fb.size(), 2u);
+  EXPECT_TRUE(h_.feed(fa[0]).empty());
+  auto sent = h_.feed(fb[1]);  // opnum 3 and context 9: neither exists
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].ptype(), pdu::PType::response);
+  EXPECT_FALSE(h_.closed);
+}
+
+// The same fragment, but signed out of sequence (the signature of another
+// position), is refused with DCERPC_FAULT_SEC_PKG_ERROR for the call's context.
+TEST_F(AuthHarness, LaterFragmentIsVerifiedUnderTheCallsContext) {
+  auto prot = authenticate(AuthLevel::integrity);
+  ASSERT_TRUE(prot);
+  const std::vector<std::uint8_t> stub(3000, 0x5a);
+  std::vector<std::uint8_t> bytes;
+  ASSERT_TRUE(fragment_protected(h_.request(0, stub, 2), 2048, *prot, bytes));
+  std::vector<std::uint8_t> again;
+  ASSERT_TRUE(fragment_protected(h_.request(0, stub, 2), 2048, *prot, again));
+  EXPECT_TRUE(h_.feed(split_fragments(bytes)[0]).empty());
+  auto sent = h_.feed(split_fragments(again)[1]);  // sequence 3 where 1 is due
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(fault_status(sent[0]), pdu::status::kSecPkgError);
+  EXPECT_EQ(sent[0].as<pdu::Fault>()->context_id, 0u);
+  EXPECT_TRUE(h_.closed);
+}
+
+// test_ntlmssp_multi_auth_first1_lastSameNone: a later fragment without the
+// verifier its call's level needs is a protocol error for the call's context.
+TEST_F(AuthHarness, LaterFragmentWithoutVerifierIsAProtocolError) {
+  auto prot = authenticate(AuthLevel::integrity);
+  ASSERT_TRUE(prot);
+  const std::vector<std::uint8_t> stub(3000, 0x5a);
+  std::vector<std::uint8_t> bytes;
+  ASSERT_TRUE(fragment_protected(h_.request(0, stub, 2), 2048, *prot, bytes));
+  EXPECT_TRUE(h_.feed(split_fragments(bytes)[0]).empty());
+  static const std::vector<std::uint8_t> rest(16, 1);
+  auto last = h_.request(0, rest, 2, 5);
+  last.header.pfc_flags = pdu::pfc::kLastFrag;
+  auto sent = h_.send(last);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(fault_status(sent[0]), pdu::status::kNcaProtoError);
+  EXPECT_EQ(sent[0].as<pdu::Fault>()->context_id, 0u) << "the call's context, not the fragment's 5";
+  EXPECT_TRUE(h_.closed);
+}
+
+// test_ntlmssp_auth_middle_*: without CONC_MPX a fragment that continues no
+// call is a protocol error answered for context 0, before its verifier is read.
+TEST_F(AuthHarness, MiddleFragmentWithoutCallIsAProtocolErrorForContextZero) {
+  ASSERT_TRUE(authenticate(AuthLevel::integrity));
+  static const std::vector<std::uint8_t> middle(16, 1);
+  auto p = h_.request(0, middle, 3, 5);
+  p.header.pfc_flags = 0;
+  static const std::vector<std::uint8_t> sig(16, 0);
+  p.auth = pdu::AuthVerifier{security::auth_type::kNtlm, 111, 0, 0, 111, {}, sig};
+  auto sent = h_.send(p);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(fault_status(sent[0]), pdu::status::kNcaProtoError);
+  EXPECT_EQ(sent[0].as<pdu::Fault>()->context_id, 0u);
+  EXPECT_FALSE(sent[0].header.has_flag(pdu::pfc::kDidNotExecute));
+  EXPECT_TRUE(h_.closed);
+}
+
 TEST_F(AuthHarness, ConnectLevelServesPlainRequests) {
   authenticate(AuthLevel::connect);
   auto sent = h_.send(h_.request(0, std::vector<std::uint8_t>{1, 2, 3, 4}));
@@ -220,7 +314,7 @@ TEST_F(AuthHarness, ContextsPerConnectionAreCapped) {
     if (id == 2) {
       EXPECT_EQ(sent[0].ptype(), pdu::PType::alter_context_resp) << "a second context is allowed";
     } else {
-      EXPECT_EQ(fault_status(sent[0]), pdu::status::kAccessDenied) << "the third exceeds the cap";
+      EXPECT_EQ(fault_status(sent[0]), pdu::status::kNcaProtoError) << "the third exceeds the cap";
       EXPECT_TRUE(small.closed);
     }
   }

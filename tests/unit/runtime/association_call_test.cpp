@@ -217,16 +217,39 @@ TEST(AssociationCall, AllocHintAtTheCapIsAccepted) {
   EXPECT_FALSE(h.closed);
 }
 
-TEST(AssociationCall, FragmentThatChangesContextIsAProtocolError) {
+// Windows ignores the context and opnum a later fragment names: the first
+// fragment's govern the call (raw_protocol
+// test_ntlmssp_multi_auth_first1_lastSame111, docs/hardening.md C3).
+TEST(AssociationCall, LaterFragmentsContextAndOpnumAreIgnored) {
   Harness h;
   h.bind_echo();
   auto frag = h.request(0, kStub, 22);
   frag.header.pfc_flags = pdu::pfc::kFirstFrag;
-  h.send(frag);
+  EXPECT_TRUE(h.send(frag).empty());
   frag.header.pfc_flags = pdu::pfc::kLastFrag;
   frag.as<pdu::Request>()->context_id = 1;
+  frag.as<pdu::Request>()->opnum = 7;
   auto sent = h.send(frag);
-  EXPECT_EQ(fault_status(sent.at(0)), status::kNcaProtoError);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].ptype(), PType::response);
+  EXPECT_EQ(sent[0].as<pdu::Response>()->context_id, 0u);
+  EXPECT_FALSE(h.closed);
+}
+
+// A later fragment of another call_id without CONC_MPX is a protocol error
+// answered for the reassembling call (test_ntlmssp_multi_auth_first1_lastNext2).
+TEST(AssociationCall, LaterFragmentOfAnotherCallFaultsTheOpenOne) {
+  Harness h;
+  h.bind_echo();
+  auto frag = h.request(0, kStub, 22);
+  frag.header.pfc_flags = pdu::pfc::kFirstFrag;
+  EXPECT_TRUE(h.send(frag).empty());
+  frag.header.pfc_flags = pdu::pfc::kLastFrag;
+  frag.header.call_id = 23;
+  auto sent = h.send(frag);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(fault_status(sent[0]), status::kNcaProtoError);
+  EXPECT_EQ(sent[0].header.call_id, 22u);
   EXPECT_TRUE(h.closed);
 }
 

@@ -88,6 +88,25 @@ TEST(AuthLayout, LocatesPartsOfAWellFormedPdu) {
   EXPECT_EQ(l->trailer.auth_pad_length, 6U);
 }
 
+// A later fragment's auth_level is ignored (Windows verifies it at the
+// first fragment's level): locate_continuation_trailer accepts one outside
+// 1..6 where locate_auth_trailer refuses it, and still checks the rest.
+TEST(AuthLayout, ContinuationTrailerIgnoresOnlyTheLevel) {
+  auto p = authenticated(10);
+  p[41] = 111;  // auth_level, at trailer_offset 40 + 1
+  auto strict = locate_auth_trailer(p, kRequestStubOffset);
+  ASSERT_FALSE(strict);
+  EXPECT_TRUE(strict.error().is(Errc::bad_auth_level));
+  auto l = locate_continuation_trailer(p, kRequestStubOffset);
+  ASSERT_TRUE(l) << l.error().to_string();
+  EXPECT_EQ(l->trailer.auth_level, 111U);
+  EXPECT_EQ(l->stub_length, 10U);
+  p[43] = 1;  // auth_reserved
+  auto reserved = locate_continuation_trailer(p, kRequestStubOffset);
+  ASSERT_FALSE(reserved);
+  EXPECT_TRUE(reserved.error().is(Errc::auth_reserved_nonzero));
+}
+
 TEST(AuthLayout, BigEndianPdu) {
   auto p = request(3, false);
   append_auth_trailer(p, kRequestStubOffset, ntlm_trailer(AuthLevel::privacy), 16);

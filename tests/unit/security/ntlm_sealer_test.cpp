@@ -223,6 +223,50 @@ TEST(NtlmSealer, DirectionsDoNotMix) {
   EXPECT_TRUE(r.error().is(Errc::bad_checksum));
 }
 
+// [MS-SPNG] 3.3.5.1: SPNEGO's mechListMIC is NTLM's first signature in
+// each direction. The first PDU after it is keyed with fresh RC4 handles but
+// carries the next sequence number (Samba's gensec_may_reset_crypto without
+// a full reset).
+TEST(NtlmSealer, ContinuesSequencesAfterMechListMic) {
+  auto mic_signer = NtlmSealer::create(kRandomSessionKey, kFlagsV2, NtlmRole::client);
+  ASSERT_TRUE(mic_signer);
+  ASSERT_TRUE(mic_signer->sign(plaintext()));  // the client's mechListMIC, sequence 0
+  auto client = NtlmSealer::create(kRandomSessionKey, kFlagsV2, NtlmRole::client);
+  auto server = NtlmSealer::create(kRandomSessionKey, kFlagsV2, NtlmRole::server);
+  auto fresh_server = NtlmSealer::create(kRandomSessionKey, kFlagsV2, NtlmRole::server);
+  ASSERT_TRUE(client && server && fresh_server);
+  client->continue_sequences(1, 1);
+  server->continue_sequences(1, 1);
+  EXPECT_EQ(client->send_sequence(), 1U);
+  EXPECT_EQ(server->receive_sequence(), 1U);
+  auto data = plaintext();
+  auto sig = client->seal(data, plaintext());
+  ASSERT_TRUE(sig);
+  // The signature's SeqNum field (octets 12..15) says 1.
+  EXPECT_EQ((*sig)[12], 1);
+  // A fresh RC4 handle, not the one that made the MIC, sealed it: the sealer
+  // that signed the MIC seals the same message differently.
+  auto via_mic_state = plaintext();
+  ASSERT_TRUE(mic_signer->seal(via_mic_state, plaintext()));
+  EXPECT_NE(via_mic_state, data);
+  auto copy = data;
+  auto r = server->unseal(data, data, *sig);
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(data, plaintext());
+  // A server that did not count the MIC expects sequence 0 and refuses it.
+  auto stale = fresh_server->unseal(copy, copy, *sig);
+  ASSERT_FALSE(stale);
+  EXPECT_TRUE(stale.error().is(Errc::bad_sequence_number));
+}
+
+TEST(NtlmSealer, ContinuedSequenceWithoutEssCountsBothDirections) {
+  auto server = NtlmSealer::create(kRandomSessionKey, kFlagsV1, NtlmRole::server);
+  ASSERT_TRUE(server);
+  server->continue_sequences(1, 1);
+  EXPECT_EQ(server->send_sequence(), 2U);
+  EXPECT_EQ(server->receive_sequence(), 2U);
+}
+
 TEST(NtlmSealer, RejectsMalformedSignatures) {
   auto server = NtlmSealer::create(kRandomSessionKey, kFlagsV2, NtlmRole::server);
   ASSERT_TRUE(server);

@@ -150,5 +150,37 @@ TEST(SpnegoToken, RejectsTruncatedAndOverlongLengths) {
   EXPECT_EQ(*t, (std::vector<std::uint8_t>{1, 2, 3}));
 }
 
+// RFC 4178 4.2.2: negTokenResp { negState [0], responseToken [2],
+// mechListMIC [3] }; the MIC is found whether or not a token precedes it.
+TEST(SpnegoToken, FindsMechListMic) {
+  const std::vector<std::uint8_t> with_mic{0xa1, 0x10, 0x30, 0x0e, 0xa0, 0x03, 0x0a, 0x01, 0x00,
+                                           0xa3, 0x07, 0x04, 0x05, 1,    2,    3,    4,    5};
+  EXPECT_TRUE(spnego_has_mech_list_mic(with_mic));
+  const std::vector<std::uint8_t> token_and_mic{0xa1, 0x0f, 0x30, 0x0d, 0xa2, 0x04, 0x04, 0x02, 9, 9,
+                                                0xa3, 0x05, 0x04, 0x03, 1,    2,    3};
+  EXPECT_TRUE(spnego_has_mech_list_mic(token_and_mic));
+  const std::vector<std::uint8_t> accept_completed{0xa1, 0x07, 0x30, 0x05, 0xa0, 0x03, 0x0a, 0x01, 0x00};
+  EXPECT_FALSE(spnego_has_mech_list_mic(accept_completed));
+  const std::vector<std::uint8_t> truncated{0xa1, 0x10, 0x30, 0x0e, 0xa0, 0x03};
+  EXPECT_FALSE(spnego_has_mech_list_mic(truncated));
+  EXPECT_FALSE(spnego_has_mech_list_mic({}));
+}
+
+// An exchange that did not negotiate SEAL yields no privacy protection
+// (test_spnego_privacy_bind_none/_sign), while integrity still works.
+TEST_F(Providers, PrivacyNeedsSeal) {
+  auto prov = provider(GssMech::spnego, "Secret-Pass1");
+  ASSERT_TRUE(prov);
+  auto server = prov->new_acceptor();
+  auto client = prov->new_initiator("host@localhost", AuthLevel::integrity);
+  ASSERT_TRUE(server && client);
+  ASSERT_TRUE(run(**client, **server));
+  auto privacy = (*server)->protection({{auth_type::kSpnego, AuthLevel::privacy, 5}, true, Role::acceptor});
+  ASSERT_FALSE(privacy);
+  EXPECT_TRUE(privacy.error().is(Errc::feature_not_negotiated)) << privacy.error().to_string();
+  auto integrity = (*server)->protection({{auth_type::kSpnego, AuthLevel::integrity, 5}, true, Role::acceptor});
+  EXPECT_TRUE(integrity) << integrity.error().to_string();
+}
+
 }  // namespace
 }  // namespace rampart::security
