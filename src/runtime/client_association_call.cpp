@@ -88,6 +88,8 @@ std::vector<std::uint8_t> ClientAssociation::with_verification_trailer(const Cli
   h2.opnum = call.opnum;
   vt.commands.push_back({false, h2});
   std::vector<std::uint8_t> out;
+  // Stub, alignment, signature and at most 44 octets per command: sized once.
+  out.reserve(call.stub.size() + 3 + 8 + 44 * vt.commands.size());
   ByteWriter w(out, drep_);
   w.bytes(call.stub);
   vt.encode(w);
