@@ -68,6 +68,9 @@ Result<VerificationTrailer> decode_at(Bytes stub, std::size_t offset, Drep drep,
   ByteReader r(stub, drep);
   RAMPART_CHECK(r.seek(offset + kSignature.size()));
   VerificationTrailer vt;
+  // Windows, Samba and Impacket send three commands (bitmask_1, pcontext,
+  // header2) with every protected request: one allocation for all of them.
+  vt.commands.reserve(3);
   for (;;) {
     if (vt.commands.size() == limits.max_commands)
       return fail(Errc::bad_verification_trailer, "too many verification commands", r.position());
