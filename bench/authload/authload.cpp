@@ -5,21 +5,29 @@
 // the exchange, Rampart's sealer for the PDUs) at integrity or privacy.
 //
 // Shapes:
-//   steady  N connections bind with NTLM once, then call ept_map back to back
-//   churn   N workers each loop: connect, NTLM bind (bind, bind_ack, auth3),
-//           one ept_map, close
+//   steady  N connections bind with NTLM once, then call ept_map back to back,
+//           one call outstanding on each; one epoll thread drives them all
+//           (as rampart-loadgen does), so the client's CPU per call is its
+//           protocol work, not a thread switch per reply
+//   churn   N workers, one thread each, each loop: connect, NTLM bind (bind,
+//           bind_ack, auth3), one ept_map, close
 //
 // Every reply counted must verify and carry the same stub as the first one
 // (ept_map for lsarpc: one tower). With --server-pid PID the server's CPU
 // (utime+stime of its process group, /proc) over the timed window is
-// reported per call.
+// reported per call; the load generator's own CPU (getrusage) always is, so
+// a run whose client saturates its core shows it.
 //
 // Output: one line "RESULT key=value ..." on stdout.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <atomic>
@@ -108,6 +116,15 @@ Options parse(int argc, char** argv) {
   return o;
 }
 
+// An event filter that takes a completed call's stub into `stub`.
+auto completion(std::vector<std::uint8_t>& stub) {
+  return [&stub](runtime::ClientEvent& e) {
+    auto* c = std::get_if<runtime::client_event::CallCompleted>(&e);
+    if (c) stub = std::move(c->stub);
+    return c != nullptr;
+  };
+}
+
 // One authenticated connection: connect, bind with NTLM, then calls.
 class Conn {
  public:
@@ -134,21 +151,42 @@ class Conn {
     return wait_for([](const runtime::ClientEvent& e) { return std::holds_alternative<runtime::client_event::Bound>(e); });
   }
 
-  // One ept_map; checks the reply against the first one seen.
+  // One ept_map, blocking; checks the reply against the first one seen.
   bool call(std::vector<std::uint8_t>& reference) {
+    if (!start_call()) return false;
+    std::vector<std::uint8_t> stub;
+    return wait_for(completion(stub)) && same_reply(stub, reference);
+  }
+
+  // Sends one ept_map request; its reply arrives through on_readable().
+  bool start_call() {
     runtime::Output out;
     if (!assoc_.begin_call({std::nullopt, 0, 3, std::nullopt, kEptMapStub}, out)) return fail("call");
-    if (!send(out.send)) return false;
-    std::vector<std::uint8_t> stub;
-    const bool ok = wait_for([&](runtime::ClientEvent& e) {
-      auto* c = std::get_if<runtime::client_event::CallCompleted>(&e);
-      if (c) stub = std::move(c->stub);
-      return c != nullptr;
-    });
-    if (!ok) return false;
-    if (reference.empty()) reference = stub;
-    return stub == reference || fail("reply differs from the first");
+    started_ = Clock::now();
+    return send(out.send);
   }
+
+  enum class Step { pending, completed, failed };
+  // What one readable event on the socket brought: the reply to the call
+  // in progress (checked against `reference`), not all of it yet, or an
+  // error.
+  Step on_readable(std::vector<std::uint8_t>& reference) {
+    std::uint8_t buf[16384];
+    const auto n = ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return Step::pending;
+    if (n <= 0) {
+      fail("recv");
+      return Step::failed;
+    }
+    std::vector<std::uint8_t> stub;
+    const int r = feed(std::span<const std::uint8_t>(buf, static_cast<std::size_t>(n)), completion(stub));
+    if (r < 0) return Step::failed;
+    if (r == 0) return Step::pending;
+    return same_reply(stub, reference) ? Step::completed : Step::failed;
+  }
+
+  [[nodiscard]] int fd() const noexcept { return fd_; }
+  [[nodiscard]] Clock::time_point started() const noexcept { return started_; }
 
  private:
   bool fail(const char* what) {
@@ -164,35 +202,49 @@ class Conn {
     }
     return true;
   }
+  bool same_reply(const std::vector<std::uint8_t>& stub, std::vector<std::uint8_t>& reference) {
+    if (reference.empty()) reference = stub;
+    return stub == reference || fail("reply differs from the first");
+  }
+  // Runs `input` through the association: -1 on an error, 1 when `pred`
+  // accepted one of the events, else 0.
+  template <class Pred>
+  int feed(std::span<const std::uint8_t> input, Pred pred) {
+    events_.clear();
+    assoc_.on_bytes(input, events_);
+    bool done = false;
+    for (auto& e : events_) {
+      if (auto* s = std::get_if<runtime::client_event::Send>(&e)) {
+        if (!send(s->bytes)) return -1;
+      } else if (auto* pe = std::get_if<runtime::client_event::ProtocolError>(&e)) {
+        std::fprintf(stderr, "rampart-authload: %s\n", pe->error.to_string().c_str());
+        return -1;
+      } else if (std::holds_alternative<runtime::client_event::CallFaulted>(e) ||
+                 std::holds_alternative<runtime::client_event::BindRefused>(e)) {
+        fail("the server refused (fault or bind_nak)");
+        return -1;
+      } else if (pred(e)) {
+        done = true;
+      }
+    }
+    return done ? 1 : 0;
+  }
   template <class Pred>
   bool wait_for(Pred pred) {
     std::uint8_t buf[16384];
     for (;;) {
       const auto n = ::recv(fd_, buf, sizeof buf, 0);
       if (n <= 0) return fail("recv");
-      std::vector<runtime::ClientEvent> events;
-      assoc_.on_bytes(std::span<const std::uint8_t>(buf, static_cast<std::size_t>(n)), events);
-      bool done = false;
-      for (auto& e : events) {
-        if (auto* s = std::get_if<runtime::client_event::Send>(&e)) {
-          if (!send(s->bytes)) return false;
-        } else if (auto* pe = std::get_if<runtime::client_event::ProtocolError>(&e)) {
-          std::fprintf(stderr, "rampart-authload: %s\n", pe->error.to_string().c_str());
-          return false;
-        } else if (std::holds_alternative<runtime::client_event::CallFaulted>(e) ||
-                   std::holds_alternative<runtime::client_event::BindRefused>(e)) {
-          return fail("the server refused (fault or bind_nak)");
-        } else if (pred(e)) {
-          done = true;
-        }
-      }
-      if (done) return true;
+      const int r = feed(std::span<const std::uint8_t>(buf, static_cast<std::size_t>(n)), pred);
+      if (r != 0) return r > 0;
     }
   }
 
   const Options& o_;
   std::shared_ptr<security::SecurityProvider> provider_;
   runtime::ClientAssociation assoc_;
+  std::vector<runtime::ClientEvent> events_;
+  Clock::time_point started_;
   int fd_ = -1;
 };
 
@@ -202,6 +254,54 @@ struct Shared {
   std::mutex m;
   std::vector<double> latencies_us;
 };
+
+// The steady shape: every connection on one epoll thread, each with one
+// call outstanding; a connection that fails is reopened.
+void steady(const Options& o, const std::shared_ptr<security::SecurityProvider>& p, Shared& sh) {
+  std::vector<std::uint8_t> reference;
+  std::vector<double> lat;
+  std::vector<std::unique_ptr<Conn>> conns(o.connections);
+  const int ep = ::epoll_create1(EPOLL_CLOEXEC);
+  if (ep < 0) {
+    ++sh.errors;
+    return;
+  }
+  auto open = [&](std::size_t i) {
+    auto c = std::make_unique<Conn>(o, p);
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = i;
+    if (!c->open() || !c->start_call() || ::epoll_ctl(ep, EPOLL_CTL_ADD, c->fd(), &ev) != 0) {
+      ++sh.errors;
+      return;
+    }
+    conns[i] = std::move(c);
+  };
+  std::vector<epoll_event> ready(o.connections);
+  while (!sh.stop) {
+    for (std::size_t i = 0; i < conns.size() && !sh.stop; ++i) {
+      if (!conns[i]) open(i);
+    }
+    const int n = ::epoll_wait(ep, ready.data(), static_cast<int>(ready.size()), 100);
+    for (int k = 0; k < n; ++k) {
+      auto& c = conns[ready[static_cast<std::size_t>(k)].data.u64];
+      if (!c) continue;
+      const Conn::Step step = c->on_readable(reference);
+      if (step == Conn::Step::pending) continue;
+      if (step == Conn::Step::completed && sh.measuring) {
+        ++sh.done;
+        lat.push_back(std::chrono::duration<double, std::micro>(Clock::now() - c->started()).count());
+      }
+      if (step == Conn::Step::failed || !c->start_call()) {
+        ++sh.errors;
+        c.reset();  // closing the socket takes it out of the epoll set
+      }
+    }
+  }
+  ::close(ep);
+  std::lock_guard lock(sh.m);
+  sh.latencies_us.insert(sh.latencies_us.end(), lat.begin(), lat.end());
+}
 
 void worker(const Options& o, std::shared_ptr<security::SecurityProvider> p, Shared& sh) {
   std::vector<std::uint8_t> reference;
@@ -232,6 +332,14 @@ void worker(const Options& o, std::shared_ptr<security::SecurityProvider> p, Sha
   sh.latencies_us.insert(sh.latencies_us.end(), lat.begin(), lat.end());
 }
 
+// User and system CPU of this process, every thread (getrusage(2)).
+double self_cpu_us() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  auto us = [](const timeval& t) { return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_usec); };
+  return us(u.ru_utime) + us(u.ru_stime);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -241,15 +349,21 @@ int main(int argc, char** argv) {
   auto provider = security::make_ntlm_provider(nullptr, std::make_shared<security::GssCredential>(std::move(*cred)));
   Shared sh;
   std::vector<std::thread> threads;
-  for (std::size_t i = 0; i < o.connections; ++i) threads.emplace_back(worker, std::cref(o), provider, std::ref(sh));
+  if (o.churn) {
+    for (std::size_t i = 0; i < o.connections; ++i) threads.emplace_back(worker, std::cref(o), provider, std::ref(sh));
+  } else {
+    threads.emplace_back(steady, std::cref(o), std::cref(provider), std::ref(sh));
+  }
   std::this_thread::sleep_for(std::chrono::duration<double>(o.warmup));
   const auto cpu0 = bench::sample_group(o.server_pid);
+  const double self0 = self_cpu_us();
   const auto t0 = Clock::now();
   sh.measuring = true;
   std::this_thread::sleep_for(std::chrono::duration<double>(o.seconds));
   sh.measuring = false;
   const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
   const auto cpu1 = bench::sample_group(o.server_pid);
+  const double self_us = self_cpu_us() - self0;
   const std::uint64_t calls = sh.done;
   sh.stop = true;
   for (auto& t : threads) t.join();
@@ -260,11 +374,13 @@ int main(int argc, char** argv) {
   const double tick_us = 1e6 / static_cast<double>(::sysconf(_SC_CLK_TCK));
   const double cpu_us = static_cast<double>(cpu1.cpu_ticks - cpu0.cpu_ticks) * tick_us;
   std::printf("RESULT label=%s shape=%s level=%s connections=%zu seconds=%.2f calls=%llu calls_per_s=%.0f "
-              "p50_us=%.1f p99_us=%.1f server_cpu_us_per_call=%.1f errors=%llu\n",
+              "p50_us=%.1f p99_us=%.1f server_cpu_us_per_call=%.1f client_cpu_us_per_call=%.1f "
+              "client_cpu_share=%.2f errors=%llu\n",
               o.label.c_str(), o.churn ? "churn" : "steady",
               o.level == security::AuthLevel::privacy ? "privacy" : "integrity", o.connections, secs,
               static_cast<unsigned long long>(calls), static_cast<double>(calls) / secs, pct(0.5), pct(0.99),
               o.server_pid != 0 && calls != 0 ? cpu_us / static_cast<double>(calls) : 0.0,
+              calls != 0 ? self_us / static_cast<double>(calls) : 0.0, self_us / (secs * 1e6),
               static_cast<unsigned long long>(sh.errors.load()));
   return calls != 0 && sh.errors == 0 ? 0 : 1;
 }

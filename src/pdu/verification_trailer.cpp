@@ -68,6 +68,9 @@ Result<VerificationTrailer> decode_at(Bytes stub, std::size_t offset, Drep drep,
   ByteReader r(stub, drep);
   RAMPART_CHECK(r.seek(offset + kSignature.size()));
   VerificationTrailer vt;
+  // Windows, Samba and Impacket send three commands (bitmask_1, pcontext,
+  // header2) with every protected request: one allocation for all of them.
+  vt.commands.reserve(3);
   for (;;) {
     if (vt.commands.size() == limits.max_commands)
       return fail(Errc::bad_verification_trailer, "too many verification commands", r.position());
@@ -84,34 +87,47 @@ Result<VerificationTrailer> decode_at(Bytes stub, std::size_t offset, Drep drep,
   return vt;
 }
 
+// Overwrites the u16 at `at` of `buf` in `drep`.
+void put_u16_at(std::vector<std::uint8_t>& buf, std::size_t at, std::uint16_t v, const Drep& drep) {
+  const auto lo = static_cast<std::uint8_t>(v & 0xff);
+  const auto hi = static_cast<std::uint8_t>(v >> 8);
+  buf[at] = drep.is_little() ? lo : hi;
+  buf[at + 1] = drep.is_little() ? hi : lo;
+}
+
+// Every protected request carries one, so the command is written in place:
+// type and length first as placeholders, then the value, then both fixed up.
 void encode_command(ByteWriter& w, const VerificationTrailer::Command& c, bool last) {
   using VT = VerificationTrailer;
   std::uint16_t type = 0;
-  std::vector<std::uint8_t> value;
-  ByteWriter v(value, w.drep());
+  std::vector<std::uint8_t>& buf = w.buffer();
+  const std::size_t head = buf.size();
+  w.u16(0);
+  w.u16(0);
   if (auto* b = std::get_if<VT::Bitmask1>(&c.body)) {
     type = kBitmask1;
-    v.u32(b->bits);
+    w.u32(b->bits);
   } else if (auto* p = std::get_if<VT::PContext>(&c.body)) {
     type = kPContext;
-    p->interface_id.encode(v);
-    p->transfer_syntax.encode(v);
+    p->interface_id.encode(w);
+    p->transfer_syntax.encode(w);
   } else if (auto* h = std::get_if<VT::Header2>(&c.body)) {
     type = kHeader2;
-    v.u8(h->ptype);
-    v.zeros(3);
-    v.bytes(h->drep);
-    v.u32(h->call_id);
-    v.u16(h->context_id);
-    v.u16(h->opnum);
+    w.u8(h->ptype);
+    w.zeros(3);
+    w.bytes(h->drep);
+    w.u32(h->call_id);
+    w.u16(h->context_id);
+    w.u16(h->opnum);
   } else {
     const auto& u = std::get<VT::Unknown>(c.body);
     type = u.type & kTypeMask;
-    v.bytes(u.value);
+    w.bytes(u.value);
   }
-  w.u16(static_cast<std::uint16_t>(type | (c.must_process ? kMustProcess : 0) | (last ? kCommandEnd : 0)));
-  w.u16(static_cast<std::uint16_t>(value.size()));
-  w.bytes(value);
+  const std::size_t length = buf.size() - head - 4;
+  put_u16_at(buf, head, static_cast<std::uint16_t>(type | (c.must_process ? kMustProcess : 0) | (last ? kCommandEnd : 0)),
+             w.drep());
+  put_u16_at(buf, head + 2, static_cast<std::uint16_t>(length), w.drep());
 }
 
 }  // namespace

@@ -73,6 +73,7 @@ std::vector<std::uint8_t> ClientAssociation::with_verification_trailer(const Cli
   // cover: whether the client asked for header signing, the presentation
   // context's syntaxes, and the header fields of the call.
   pdu::VerificationTrailer vt;
+  vt.commands.reserve(3);
   const std::uint32_t header_sign_bit = security_->bind_flags() != 0 ? 1U : 0U;
   vt.commands.push_back({false, pdu::VtBitmask1{header_sign_bit}});
   for (const auto& d : contexts_) {
@@ -88,6 +89,8 @@ std::vector<std::uint8_t> ClientAssociation::with_verification_trailer(const Cli
   h2.opnum = call.opnum;
   vt.commands.push_back({false, h2});
   std::vector<std::uint8_t> out;
+  // Stub, alignment, signature and at most 44 octets per command: sized once.
+  out.reserve(call.stub.size() + 3 + 8 + 44 * vt.commands.size());
   ByteWriter w(out, drep_);
   w.bytes(call.stub);
   vt.encode(w);

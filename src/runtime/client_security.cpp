@@ -138,10 +138,12 @@ Result<void> ClientSecurity::fragment_request(const pdu::Pdu& whole, std::uint16
     frag.header.pfc_flags = keep | (done == 0 ? pdu::pfc::kFirstFrag : 0) |
                             (done + n == stub.size() ? pdu::pfc::kLastFrag : 0);
     std::vector<std::uint8_t> bytes;
+    const std::size_t sig_n = protection_->signature_length_for(n + sec::auth_pad_for(n));
+    bytes.reserve(offset + n + sec::kAuthPadAlignment + sec::kSecTrailerSize + sig_n);
     pdu::encode(frag, bytes);
     const sec::SecTrailer t{auth_.provider->auth_type(), static_cast<std::uint8_t>(auth_.level), 0, 0,
                             auth_.context_id};
-    sec::append_auth_trailer(bytes, offset, t, protection_->signature_length_for(n + sec::auth_pad_for(n)));
+    sec::append_auth_trailer(bytes, offset, t, sig_n);
     auto l = protection_->protect(bytes, offset);
     if (!l) return fail(ClientErrc::auth_failed, "the security provider could not protect a request");
     out.insert(out.end(), bytes.begin(), bytes.end());

@@ -1,6 +1,7 @@
 // Authenticated fragments: split, pad, trailer, sign or seal each one
 // ([MS-RPCE] 2.2.2.11 auth pad and sec_trailer, 3.3.1.5.2.2 per-PDU
 // protection).
+#include <algorithm>
 #include <stdexcept>
 
 #include "rampart/runtime/fragmenter.hpp"
@@ -47,8 +48,15 @@ Result<std::size_t> fragment_protected(const pdu::Pdu& whole, std::uint16_t max_
   const std::uint8_t keep = whole.header.pfc_flags & static_cast<std::uint8_t>(~pdu::pfc::kFirstLast);
   pdu::Pdu frag = whole;
   frag.auth.reset();
-  std::vector<std::uint8_t> produced;
+  // One fragment is encoded and protected in `one`, then appended to
+  // `out`; both are sized once. On a failure `out` is left as it was.
   std::vector<std::uint8_t> one;
+  one.reserve(s.fixed + std::min(s.chunk, s.stub.size()) + security::kAuthPadAlignment +
+              security::kSecTrailerSize + sig);
+  const std::size_t out_start = out.size();
+  const std::size_t fragments = s.stub.empty() ? 1 : (s.stub.size() + s.chunk - 1) / s.chunk;
+  out.reserve(out_start + s.stub.size() +
+              fragments * (s.fixed + security::kAuthPadAlignment + security::kSecTrailerSize + sig));
   std::size_t offset = 0;
   std::size_t count = 0;
   do {
@@ -68,12 +76,14 @@ Result<std::size_t> fragment_protected(const pdu::Pdu& whole, std::uint16_t max_
     one.clear();
     pdu::encode(frag, one);
     security::append_auth_trailer(one, s.fixed, trailer, sig);
-    RAMPART_CHECK(protection.protect(one, s.fixed));
-    produced.insert(produced.end(), one.begin(), one.end());
+    if (auto protected_pdu = protection.protect(one, s.fixed); !protected_pdu) {
+      out.resize(out_start);
+      return std::unexpected(protected_pdu.error());
+    }
+    out.insert(out.end(), one.begin(), one.end());
     offset += n;
     ++count;
   } while (offset < s.stub.size());
-  out.insert(out.end(), produced.begin(), produced.end());
   return count;
 }
 

@@ -134,17 +134,22 @@ void append_auth_trailer(std::vector<std::uint8_t>& pdu, std::size_t stub_offset
   const Drep drep = Drep::decode(label).value_or(Drep::little());
   const std::size_t pad = auth_pad_for(pdu.size() - stub_offset);
   trailer.auth_pad_length = static_cast<std::uint8_t>(pad);
+  // Every protected PDU passes here: pad, sec_trailer and auth_value go
+  // into the PDU's own buffer with at most one allocation.
+  pdu.reserve(pdu.size() + pad + kSecTrailerSize + auth_length);
   pdu.insert(pdu.end(), pad, 0);
-  std::vector<std::uint8_t> tail;
-  ByteWriter w(tail, drep);
+  ByteWriter w(pdu, drep);
   trailer.encode(w);
-  pdu.insert(pdu.end(), tail.begin(), tail.end());
   pdu.insert(pdu.end(), auth_length, 0);
-  std::vector<std::uint8_t> lengths;
-  ByteWriter lw(lengths, drep);
-  lw.u16(static_cast<std::uint16_t>(pdu.size()));
-  lw.u16(static_cast<std::uint16_t>(auth_length));
-  std::copy(lengths.begin(), lengths.end(), pdu.begin() + 8);
+  // frag_length at 8 and auth_length at 10, in the PDU's drep (C706 12.6.3.1).
+  auto put16 = [&](std::size_t at, std::size_t v) {
+    const auto lo = static_cast<std::uint8_t>(v & 0xff);
+    const auto hi = static_cast<std::uint8_t>((v >> 8) & 0xff);
+    pdu[at] = drep.is_little() ? lo : hi;
+    pdu[at + 1] = drep.is_little() ? hi : lo;
+  };
+  put16(8, pdu.size());
+  put16(10, auth_length);
 }
 
 }  // namespace rampart::security

@@ -75,22 +75,53 @@ Result<Bytes16> md5(std::initializer_list<ByteSpan> parts) {
 }
 
 Result<Bytes16> hmac_md5(ByteSpan key, std::initializer_list<ByteSpan> parts) {
+  HmacMd5 h = RAMPART_TRY(HmacMd5::create(key));
+  return h.mac(parts);
+}
+
+struct HmacMd5::State {
+  std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> ctx{nullptr, EVP_MAC_CTX_free};
+  bool keyed_state_fresh = true;  // create() left the context ready for a message
+};
+
+HmacMd5::HmacMd5(std::unique_ptr<State> s) noexcept : state_(std::move(s)) {}
+HmacMd5::~HmacMd5() = default;
+HmacMd5::HmacMd5(HmacMd5&&) noexcept = default;
+HmacMd5& HmacMd5::operator=(HmacMd5&&) noexcept = default;
+
+Result<HmacMd5> HmacMd5::create(ByteSpan key) {
   const Provider& p = provider();
   if (!p.ok()) return unavailable("HMAC-MD5 not available from OpenSSL");
-  std::unique_ptr<EVP_MAC_CTX, decltype(&EVP_MAC_CTX_free)> c(EVP_MAC_CTX_new(p.hmac),
-                                                              EVP_MAC_CTX_free);
+  auto s = std::make_unique<State>();
+  s->ctx.reset(EVP_MAC_CTX_new(p.hmac));
   char digest[] = "MD5";
   const OSSL_PARAM params[] = {
       OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0), OSSL_PARAM_END};
-  if (!c || EVP_MAC_init(c.get(), key.data(), key.size(), params) != 1) {
+  // A null key pointer means "keep the previous key" to EVP_MAC_init, so an
+  // empty key still passes a valid pointer.
+  static constexpr std::uint8_t kNoKey = 0;
+  const std::uint8_t* k = key.empty() ? &kNoKey : key.data();
+  if (!s->ctx || EVP_MAC_init(s->ctx.get(), k, key.size(), params) != 1) {
     return unavailable("HMAC-MD5 init failed");
   }
+  return HmacMd5(std::move(s));
+}
+
+Result<Bytes16> HmacMd5::mac(std::initializer_list<ByteSpan> parts) {
+  EVP_MAC_CTX* c = state_->ctx.get();
+  // EVP_MAC_init without a key restarts the MAC under the key already set
+  // (OpenSSL 3 provider HMAC: the saved inner and outer digest states are
+  // copied back), instead of fetching MD5 and hashing the pads again.
+  if (!state_->keyed_state_fresh && EVP_MAC_init(c, nullptr, 0, nullptr) != 1) {
+    return unavailable("HMAC-MD5 re-init failed");
+  }
+  state_->keyed_state_fresh = false;
   for (ByteSpan part : parts) {
-    if (EVP_MAC_update(c.get(), part.data(), part.size()) != 1) return unavailable("HMAC failed");
+    if (EVP_MAC_update(c, part.data(), part.size()) != 1) return unavailable("HMAC failed");
   }
   Bytes16 out{};
   std::size_t n = 0;
-  if (EVP_MAC_final(c.get(), out.data(), &n, out.size()) != 1 || n != out.size()) {
+  if (EVP_MAC_final(c, out.data(), &n, out.size()) != 1 || n != out.size()) {
     return unavailable("HMAC-MD5 final failed");
   }
   return out;

@@ -74,11 +74,11 @@ Result<NtlmKeys> NtlmKeys::derive(const Bytes16& esk, std::uint32_t flags) {
   return k;
 }
 
-NtlmSealer::NtlmSealer(std::uint32_t flags, Bytes16 send_sign, Bytes16 recv_sign, Rc4 send,
+NtlmSealer::NtlmSealer(std::uint32_t flags, HmacMd5 send_mac, HmacMd5 recv_mac, Rc4 send,
                        Rc4 recv)
     : flags_(flags),
-      send_sign_key_(send_sign),
-      recv_sign_key_(recv_sign),
+      send_mac_(std::move(send_mac)),
+      recv_mac_(std::move(recv_mac)),
       send_handle_(std::move(send)),
       recv_handle_(std::move(recv)) {}
 
@@ -94,8 +94,9 @@ Result<NtlmSealer> NtlmSealer::create(const Bytes16& esk, std::uint32_t flags, N
   // the receive side then uses the send handle (recv_handle()).
   Rc4 send = RAMPART_TRY(Rc4::create(ByteSpan(send_seal.data(), k.seal_key_length)));
   Rc4 recv = RAMPART_TRY(Rc4::create(ByteSpan(recv_seal.data(), k.seal_key_length)));
-  return NtlmSealer(flags, client ? k.client_sign : k.server_sign,
-                    client ? k.server_sign : k.client_sign, std::move(send), std::move(recv));
+  HmacMd5 send_mac = RAMPART_TRY(HmacMd5::create(client ? k.client_sign : k.server_sign));
+  HmacMd5 recv_mac = RAMPART_TRY(HmacMd5::create(client ? k.server_sign : k.client_sign));
+  return NtlmSealer(flags, std::move(send_mac), std::move(recv_mac), std::move(send), std::move(recv));
 }
 
 void NtlmSealer::continue_sequences(std::uint32_t sent, std::uint32_t received) noexcept {
@@ -118,12 +119,12 @@ std::uint32_t& NtlmSealer::recv_seq() noexcept { return ess() ? recv_seq_ : send
 // HMAC_MD5(SignKey, SeqNum || Message)[0..7] and SeqNum (3.4.4.2), or
 // RandomPad 0, CRC32(Message) and SeqNum (3.4.4.1).
 Result<NtlmSignature> NtlmSealer::make_signature(ByteSpan message, std::uint32_t seq, Rc4& handle,
-                                                 const Bytes16& sign_key) {
+                                                 HmacMd5& mac_key) {
   NtlmSignature sig{};
   put_le32(sig.data(), 1);
   put_le32(sig.data() + 12, seq);
   if (ess()) {
-    const Bytes16 mac = RAMPART_TRY(hmac_md5(sign_key, {ByteSpan(sig.data() + 12, 4), message}));
+    const Bytes16 mac = RAMPART_TRY(mac_key.mac({ByteSpan(sig.data() + 12, 4), message}));
     std::memcpy(sig.data() + 4, mac.data(), 8);
     // 3.4.4.2: only with KEY_EXCH is the checksum RC4-encrypted.
     if (has(flags_, ntlm_flag::kKeyExch)) {
@@ -140,7 +141,7 @@ Result<NtlmSignature> NtlmSealer::make_signature(ByteSpan message, std::uint32_t
 
 Result<NtlmSignature> NtlmSealer::sign(ByteSpan message) {
   if (failed_) return fail(Errc::sealer_failed, "NTLM context failed earlier");
-  NtlmSignature sig = RAMPART_TRY(make_signature(message, send_seq_, send_handle_, send_sign_key_));
+  NtlmSignature sig = RAMPART_TRY(make_signature(message, send_seq_, send_handle_, send_mac_));
   ++send_seq_;
   return sig;
 }
@@ -154,8 +155,7 @@ Result<NtlmSignature> NtlmSealer::seal(std::span<std::uint8_t> data, ByteSpan si
   put_le32(sig.data(), 1);
   put_le32(sig.data() + 12, send_seq_);
   if (ess()) {
-    const Bytes16 mac =
-        RAMPART_TRY(hmac_md5(send_sign_key_, {ByteSpan(sig.data() + 12, 4), signed_message}));
+    const Bytes16 mac = RAMPART_TRY(send_mac_.mac({ByteSpan(sig.data() + 12, 4), signed_message}));
     std::memcpy(sig.data() + 4, mac.data(), 8);
   } else {
     put_le32(sig.data() + 8, crc32(signed_message));
@@ -183,7 +183,7 @@ Result<void> NtlmSealer::check_signature(ByteSpan message, ByteSpan signature) {
     return fail(Errc::bad_sequence_number, "NTLM SeqNum is not the expected one", 12);
   }
   const NtlmSignature want =
-      RAMPART_TRY(make_signature(message, recv_seq(), recv_handle(), recv_sign_key_));
+      RAMPART_TRY(make_signature(message, recv_seq(), recv_handle(), recv_mac_));
   if (ess()) {
     if (CRYPTO_memcmp(want.data() + 4, signature.data() + 4, 8) != 0) {
       return fail(Errc::bad_checksum, "NTLM MAC does not match", 4);

@@ -23,6 +23,27 @@ using ByteSpan = std::span<const std::uint8_t>;
 /// HMAC-MD5 (RFC 2104) keyed with `key` over the concatenation of `parts`.
 [[nodiscard]] Result<Bytes16> hmac_md5(ByteSpan key, std::initializer_list<ByteSpan> parts);
 
+/// HMAC-MD5 under one key for many messages: the digest is fetched and the
+/// key's inner and outer pads are hashed once, at create(); each mac() then
+/// starts again from that keyed state. NTLM signs every PDU of a context with
+/// the same key ([MS-NLMP] 3.4.4.2), so this is the per-message form.
+class HmacMd5 {
+ public:
+  [[nodiscard]] static Result<HmacMd5> create(ByteSpan key);
+
+  /// HMAC-MD5 over the concatenation of `parts`; the object is reusable.
+  [[nodiscard]] Result<Bytes16> mac(std::initializer_list<ByteSpan> parts);
+
+  HmacMd5(HmacMd5&&) noexcept;
+  HmacMd5& operator=(HmacMd5&&) noexcept;
+  ~HmacMd5();
+
+ private:
+  struct State;
+  explicit HmacMd5(std::unique_ptr<State> s) noexcept;
+  std::unique_ptr<State> state_;
+};
+
 /// CRC-32 as [MS-NLMP] 3.4.4.1 uses it: the ISO 3309 / IEEE 802.3 polynomial,
 /// reflected, initial value and final XOR 0xFFFFFFFF (the zlib crc32()).
 [[nodiscard]] std::uint32_t crc32(ByteSpan data) noexcept;

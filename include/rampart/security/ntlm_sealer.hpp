@@ -95,17 +95,19 @@ class NtlmSealer {
   [[nodiscard]] bool failed() const noexcept { return failed_; }
 
  private:
-  NtlmSealer(std::uint32_t flags, Bytes16 send_sign, Bytes16 recv_sign, Rc4 send, Rc4 recv);
+  NtlmSealer(std::uint32_t flags, HmacMd5 send_mac, HmacMd5 recv_mac, Rc4 send, Rc4 recv);
   [[nodiscard]] bool ess() const noexcept;
   [[nodiscard]] Rc4& recv_handle() noexcept;
   [[nodiscard]] std::uint32_t& recv_seq() noexcept;
   [[nodiscard]] Result<NtlmSignature> make_signature(ByteSpan message, std::uint32_t seq,
-                                                     Rc4& handle, const Bytes16& sign_key);
+                                                     Rc4& handle, HmacMd5& mac);
   [[nodiscard]] Result<void> check_signature(ByteSpan message, ByteSpan signature);
 
   std::uint32_t flags_;
-  Bytes16 send_sign_key_;
-  Bytes16 recv_sign_key_;
+  // Keyed once with SignKey of each direction (3.4.5.2); without ESS the
+  // keys are NIL and these are never used.
+  HmacMd5 send_mac_;
+  HmacMd5 recv_mac_;
   Rc4 send_handle_;
   Rc4 recv_handle_;
   std::uint32_t send_seq_ = 0;

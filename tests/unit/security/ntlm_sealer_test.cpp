@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string_view>
 #include <vector>
 
 #include "rampart/security/errc.hpp"
@@ -112,6 +114,73 @@ TEST(NtlmSealer, Spec4224SealWithoutExtendedSessionSecurity) {
 TEST(NtlmCrc32, Spec4224ChecksumOfPlaintext) {
   // 4.2.2.4: CRC32(Message) = 7d 84 aa 93 (little-endian on the wire).
   EXPECT_EQ(crc32(plaintext()), 0x93aa847dU);
+}
+
+std::vector<std::uint8_t> octets(std::string_view s) { return {s.begin(), s.end()}; }
+
+// RFC 2202 section 2, HMAC-MD5 test cases 1, 2 and 6 (a key longer than
+// the block), each computed twice and interleaved on one keyed object: the
+// second and later messages restart from the saved key state.
+TEST(HmacMd5, Rfc2202VectorsRepeatOnOneKeyedObject) {
+  struct Case {
+    std::vector<std::uint8_t> key, data;
+    Bytes16 want;
+  };
+  const std::vector<Case> cases = {
+      {std::vector<std::uint8_t>(16, 0x0b), octets("Hi There"),
+       {0x92, 0x94, 0x72, 0x7a, 0x36, 0x38, 0xbb, 0x1c, 0x13, 0xf4, 0x8e, 0xf8, 0x15, 0x8b, 0xfc, 0x9d}},
+      {octets("Jefe"), octets("what do ya want for nothing?"),
+       {0x75, 0x0c, 0x78, 0x3e, 0x6a, 0xb0, 0xb5, 0x03, 0xea, 0xa8, 0x6e, 0x31, 0x0a, 0x5d, 0xb7, 0x38}},
+      {std::vector<std::uint8_t>(80, 0xaa), octets("Test Using Larger Than Block-Size Key - Hash Key First"),
+       {0x6b, 0x1a, 0xb7, 0xfe, 0x4b, 0xd7, 0xbf, 0x8f, 0x0b, 0x62, 0xe6, 0xce, 0x61, 0xb9, 0xd0, 0xcd}},
+  };
+  for (const Case& c : cases) {
+    auto h = HmacMd5::create(c.key);
+    ASSERT_TRUE(h) << h.error().to_string();
+    const auto half = c.data.size() / 2;
+    for (int round = 0; round < 3; ++round) {
+      auto whole = h->mac({c.data});
+      ASSERT_TRUE(whole);
+      EXPECT_EQ(*whole, c.want) << "round " << round;
+      // The same octets in two parts, and an unrelated message in between.
+      auto split = h->mac({ByteSpan(c.data).first(half), ByteSpan(c.data).subspan(half)});
+      ASSERT_TRUE(split);
+      EXPECT_EQ(*split, c.want) << "round " << round;
+      ASSERT_TRUE(h->mac({plaintext()}));
+    }
+    auto once = hmac_md5(c.key, {c.data});
+    ASSERT_TRUE(once);
+    EXPECT_EQ(*once, c.want);
+  }
+  auto empty = hmac_md5({}, {});
+  ASSERT_TRUE(empty);
+  const Bytes16 want_empty = {0x74, 0xe6, 0xf7, 0x29, 0x8a, 0x9c, 0x2d, 0x16,
+                              0x89, 0x35, 0xf5, 0x8c, 0x00, 0x1b, 0xad, 0x88};
+  EXPECT_EQ(*empty, want_empty);
+}
+
+// 3.4.4.2 without KEY_EXCH: the checksum travels in clear, so each
+// message's can be compared with HMAC_MD5(SignKey, SeqNum || Message)
+// computed from scratch. Round trips alone would not notice both sides
+// losing the key the same way.
+TEST(NtlmSealer, EveryMessageMacsUnderTheSignKey) {
+  const std::uint32_t flags = kFlagsV2 & ~ntlm_flag::kKeyExch;
+  auto keys = NtlmKeys::derive(kRandomSessionKey, flags);
+  auto client = NtlmSealer::create(kRandomSessionKey, flags, NtlmRole::client);
+  ASSERT_TRUE(keys && client);
+  for (std::uint8_t seq = 0; seq < 5; ++seq) {
+    auto message = plaintext();
+    message.push_back(seq);  // a different message each time
+    const auto original = message;
+    // Sealing encrypts part of the message in place after the MAC is taken.
+    auto sig = seq % 2 ? client->sign(message) : client->seal(std::span(message).first(4), message);
+    ASSERT_TRUE(sig);
+    const std::uint8_t seq_le[4] = {seq, 0, 0, 0};
+    auto want = hmac_md5(keys->client_sign, {ByteSpan(seq_le, 4), original});
+    ASSERT_TRUE(want);
+    EXPECT_TRUE(std::equal(want->begin(), want->begin() + 8, sig->begin() + 4)) << "message " << int{seq};
+    EXPECT_TRUE(std::equal(seq_le, seq_le + 4, sig->begin() + 12));
+  }
 }
 
 
