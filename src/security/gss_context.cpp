@@ -153,8 +153,11 @@ Result<GssCredential> GssCredential::spnego_keytab(const std::filesystem::path& 
   // first (Windows' order), NTLM for clients without a ticket. MIT's SPNEGO
   // fails acquisition unless every mechanism named here came up, so a
   // keytab without the service's key is reported at start, not at a bind.
-  gss_OID_desc both[] = {*gss_mech_krb5, kNtlmOid};
-  gss_OID_set_desc set{2, both};
+  // Windows and Impacket offer Kerberos under 1.2.840.48018.1.2.2 ([MS-KILE]
+  // 3.1.5.1, the "MS KRB5" OID) and often under that one alone; MIT keeps it
+  // a mechanism of its own, so SPNEGO selects it only when it is listed here.
+  gss_OID_desc both[] = {*gss_mech_krb5, *gss_mech_krb5_wrong, kNtlmOid};
+  gss_OID_set_desc set{3, both};
   OM_uint32 minor = 0;
   if (GSS_ERROR(gss_set_neg_mechs(&minor, static_cast<gss_cred_id_t>(cred.handle()), &set))) {
     return fail(Errc::gss_failure, "gss_set_neg_mechs failed");
@@ -317,6 +320,11 @@ Result<GssStep> GssContext::step(ByteSpan input) {
 
 Result<GssStep> GssContext::accept_step(ByteSpan input) {
   note_ntlm_token(input);  // the AUTHENTICATE message is the acceptor's last input
+  // MIT accepts a DCE-style AP-REQ only bare; Impacket frames it inside
+  // SPNEGO (spnego_token.hpp), so the first SPNEGO leg is rebuilt bare.
+  std::optional<std::vector<std::uint8_t>> bare;
+  if (cred_->mech() == GssMech::spnego && ctx_ == nullptr) bare = spnego_with_bare_ap_req(input);
+  if (bare) input = ByteSpan(*bare);
   OM_uint32 minor = 0;
   gss_ctx_id_t ctx = static_cast<gss_ctx_id_t>(ctx_);
   gss_buffer_desc in{input.size(), const_cast<std::uint8_t*>(input.data())};
