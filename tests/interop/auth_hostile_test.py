@@ -10,7 +10,8 @@ Impacket's own rpcrt never sends:
   stub only as if header signing had been stripped, are faulted rpc_s_sec_pkg_error and the
   connection closes ([MS-RPCE] 3.3.1.5.2.2, 2.2.2.12);
 - a replayed request (same sequence number) is faulted rpc_s_sec_pkg_error;
-- a request naming another auth_level, and one without a verifier, are faulted access denied;
+- a request naming another auth_level or auth_type, or an auth_context_id no exchange
+  established, and one without a verifier, are faulted access denied;
 - a second auth3 is nca_s_proto_error; a wrong password leaves every request refused with
   access denied; a request before auth3 is nca_s_proto_error;
 - an auth_pad_length beyond the stub is refused;
@@ -227,6 +228,23 @@ class AuthHostile(unittest.TestCase):
         s = NtlmSession(self.d.port)
         try:
             self.assert_refused_and_closed(s, s.request(level=LEVEL_PRIVACY), ACCESS_DENIED, ("auth_level",))
+        finally:
+            s.close()
+
+    def test_type_changed_in_a_request(self):
+        # The sec_trailer (8 octets) precedes the 16-octet signature; auth_type is its first octet.
+        s = NtlmSession(self.d.port)
+        try:
+            pdu = s.request(tamper=lambda p: p.__setitem__(len(p) - 24, 9))
+            self.assert_refused_and_closed(s, pdu, ACCESS_DENIED, ("auth_type",))
+        finally:
+            s.close()
+
+    def test_context_changed_in_a_request(self):
+        s = NtlmSession(self.d.port)
+        try:
+            pdu = s.request(tamper=lambda p: struct.pack_into("<I", p, len(p) - 20, CTX_ID + 1))
+            self.assert_refused_and_closed(s, pdu, ACCESS_DENIED, ("auth_context_id",))
         finally:
             s.close()
 
