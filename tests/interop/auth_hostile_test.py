@@ -5,6 +5,8 @@ serving well-behaved clients, and every refusal is one structured JSON log event
 reason. The client is Impacket's NTLM (ntlm.py) driven by hand, so the test can build PDUs that
 Impacket's own rpcrt never sends:
 
+- a sealed (privacy) request is served, and one with a sealed octet changed is faulted
+  rpc_s_sec_pkg_error;
 - header signing: the bind asks for PFC_SUPPORT_HEADER_SIGN and the bind_ack echoes it; a request
   whose header (call_id, opnum, alloc_hint) changes after it was signed, and one signed over the
   stub only as if header signing had been stripped, are faulted rpc_s_sec_pkg_error and the
@@ -97,7 +99,14 @@ class NtlmSession:
         pdu = bytearray(pdu_header(0, PFC_FIRST_LAST, frag, 16, call_id) + struct.pack("<IHH", len(stub), 0, opnum))
         pdu += stub + b"\0" * pad + trailer(level, pad)
         covered = bytes(pdu[24:24 + len(stub) + pad]) if stub_only else bytes(pdu)
-        signature = ntlm.SIGN(self.flags, self.sign_key, covered, self.seq, self.handle).getData()
+        if self.level == LEVEL_PRIVACY:
+            # [MS-NLMP] 3.4.3: the stub and pad are sealed, the signature covers the PDU in clear.
+            sealed, sig = ntlm.SEAL(self.flags, self.sign_key, None, covered, bytes(pdu[24:24 + len(stub) + pad]),
+                                    self.seq, self.handle)
+            pdu[24:24 + len(stub) + pad] = sealed
+            signature = sig.getData()
+        else:
+            signature = ntlm.SIGN(self.flags, self.sign_key, covered, self.seq, self.handle).getData()
         self.seq += 1
         pdu += signature if sign else b"\0" * 16
         if tamper:
@@ -209,6 +218,22 @@ class AuthHostile(unittest.TestCase):
         s = NtlmSession(self.d.port)
         try:
             pdu = s.request(opnum=1, stub=b"\0" * 8, tamper=lambda p: p.__setitem__(24, 1))
+            self.assert_refused_and_closed(s, pdu, SEC_PKG_ERROR, ("security.bad_checksum",))
+        finally:
+            s.close()
+
+    def test_sealed_stub_tampered(self):
+        # A sealed request is served; the same with one sealed octet changed is not.
+        stub = struct.pack("<II", 0, 1024)  # inq_princ_name(authn_proto 0, princ_name_size 1024)
+        s = NtlmSession(self.d.port, level=LEVEL_PRIVACY)
+        try:
+            reply = s.call(s.request(opnum=3, stub=stub))[0]
+            self.assertEqual(reply[2], RESPONSE, reply.hex())
+        finally:
+            s.close()
+        s = NtlmSession(self.d.port, level=LEVEL_PRIVACY)
+        try:
+            pdu = s.request(opnum=3, stub=stub, tamper=lambda p: p.__setitem__(25, p[25] ^ 0x01))
             self.assert_refused_and_closed(s, pdu, SEC_PKG_ERROR, ("security.bad_checksum",))
         finally:
             s.close()
