@@ -31,6 +31,11 @@ Providers add_kerberos(const SecurityConfig& config, const std::string& service,
   auto names = keytab_principals(config.keytab);
   if (!names) return std::unexpected("cannot read the keytab " + config.keytab + " (missing, unreadable or empty)");
   const std::string krb_principal = principal_for_service(*names, service);
+  // SPNEGO accepts Kerberos under the service's name only; MIT would drop
+  // the mechanism silently and offer NTLM alone.
+  if (!is_service_principal(krb_principal, service))
+    return std::unexpected("the keytab " + config.keytab + " holds no key for " + service + " (it has " +
+                           krb_principal + "...)");
   const std::string principal = config.principal.empty() ? krb_principal : config.principal;
   auto krb = GssCredential::keytab(config.keytab);
   if (!krb) return std::unexpected("cannot acquire Kerberos credentials from " + config.keytab);

@@ -151,8 +151,8 @@ Result<GssCredential> GssCredential::spnego_keytab(const std::filesystem::path& 
   GssCredential cred(c, GssMech::spnego);
   // RFC 4178 4.2.1: the acceptor chooses among what it offers; Kerberos
   // first (Windows' order), NTLM for clients without a ticket. MIT's SPNEGO
-  // fails acquisition unless every mechanism named here came up, so a
-  // keytab without the service's key is reported at start, not at a bind.
+  // keeps whichever mechanisms came up, so rampartd checks the keytab for
+  // the service's key itself (apps/rampartd/security_setup.cpp).
   // Windows and Impacket offer Kerberos under 1.2.840.48018.1.2.2 ([MS-KILE]
   // 3.1.5.1, the "MS KRB5" OID) and often under that one alone; MIT keeps it
   // a mechanism of its own, so SPNEGO selects it only when it is listed here.

@@ -48,16 +48,19 @@ Result<std::vector<std::string>> keytab_principals(const std::filesystem::path& 
   return reader.read("FILE:" + file.string());
 }
 
-std::string principal_for_service(const std::vector<std::string>& principals, const std::string& service) {
-  if (principals.empty()) return {};
+bool is_service_principal(const std::string& principal, const std::string& service) {
   // RFC 2743 4.1 host-based service "service@host" is the Kerberos
   // principal "service/host@REALM" (RFC 1964 2.1.2).
   const auto at = service.find('@');
-  if (at != std::string::npos) {
-    const std::string prefix = service.substr(0, at) + "/" + service.substr(at + 1) + "@";
-    for (const auto& p : principals) {
-      if (p.size() > prefix.size() && p.compare(0, prefix.size(), prefix) == 0) return p;
-    }
+  if (at == std::string::npos) return false;
+  const std::string prefix = service.substr(0, at) + "/" + service.substr(at + 1) + "@";
+  return principal.size() > prefix.size() && principal.compare(0, prefix.size(), prefix) == 0;
+}
+
+std::string principal_for_service(const std::vector<std::string>& principals, const std::string& service) {
+  if (principals.empty()) return {};
+  for (const auto& p : principals) {
+    if (is_service_principal(p, service)) return p;
   }
   return principals.front();
 }

@@ -11,7 +11,8 @@
 #     under auth type 10 and `rampart -U` keep working beside it).
 #  4. tshark, given the keytab, decrypts the Kerberos-sealed sessions and decodes every stub
 #     without malformed packets or expert errors; without the keytab no lookup reply is readable.
-#  5. Reload: with the keytab removed from [security], SIGHUP leaves an established Kerberos
+#  5. Reload: a keytab without the service's key is refused and the running providers stay;
+#     with the keytab removed from [security], SIGHUP leaves an established Kerberos
 #     connection serving while a new Kerberos bind is refused (bind_nak).
 # rampartd logs every completed exchange as "authenticated" with auth_type 16 or 9.
 #
@@ -170,6 +171,12 @@ reload() {
   rampartd_write_conf "$work/rampartd"
   kill -HUP "$RAMPARTD_PID"
 }
+# A keytab without the service's key is refused at a reload; the running providers stay.
+RAMPARTD_EXTRA_CONF=$(security_conf 1 | sed 's|/service.keytab"|/other.keytab"|')
+reload
+interop_wait_until 10 grep -q 'security providers not reloaded.*holds no key for' "$log" ||
+  { tail -n 5 "$log" >&2; interop_die "rampartd took a keytab without the service's key"; }
+check "rampart -k after a refused reload" has 'status ok' kr ifids 127.0.0.1
 in_ns env KRB5CCNAME="$work/ccache" timeout 60 /usr/bin/python3 "$here/lib/impacket_krb5_reload.py" "$user" "$password" "$KDC_REALM" \
   "$KDC_HOST" 127.0.0.1 "$work/reload.fifo" >"$work/reload.out" 2>&1 &
 reload_client=$!

@@ -15,6 +15,10 @@ namespace rampart::security {
 /// A missing, unreadable or empty keytab is an error.
 [[nodiscard]] Result<std::vector<std::string>> keytab_principals(const std::filesystem::path& file);
 
+/// Whether `principal` ("host/name@REALM") names the host-based `service`
+/// ("host@name"), in any realm.
+[[nodiscard]] bool is_service_principal(const std::string& principal, const std::string& service);
+
 /// The principal a host-based service name ("host@name") stands for among
 /// `principals`: the first "host/name@..." one, else the first one; empty
 /// when there are none.

@@ -266,6 +266,10 @@ TEST_F(GssNtlm, KeytabPrincipalsAndTheServices) {
   EXPECT_EQ(principal_for_service(two, "host@b"), "host/b@R");
   EXPECT_EQ(principal_for_service(two, "http@c"), "cifs/a@R");
   EXPECT_EQ(principal_for_service({}, "host@b"), "");
+  EXPECT_TRUE(is_service_principal("host/b@R", "host@b"));
+  EXPECT_FALSE(is_service_principal("host/bb@R", "host@b"));
+  EXPECT_FALSE(is_service_principal("host/b@", "host@b"));
+  EXPECT_FALSE(is_service_principal("host/b@R", "host"));
 }
 
 }  // namespace
