@@ -348,6 +348,8 @@ Result<GssStep> GssContext::accept_step(ByteSpan input) {
     if (src != GSS_C_NO_NAME && gss_display_name(&minor, src, &shown, nullptr) == GSS_S_COMPLETE) {
       source_name_.assign(static_cast<const char*>(shown.value), shown.length);
       gss_release_buffer(&minor, &shown);
+      // gss-ntlmssp 1.2 counts the terminating NUL in the displayed name.
+      while (!source_name_.empty() && source_name_.back() == '\0') source_name_.pop_back();
     }
   }
   if (src != GSS_C_NO_NAME) gss_release_name(&minor, &src);

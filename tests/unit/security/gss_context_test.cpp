@@ -80,6 +80,7 @@ TEST_F(GssNtlm, ExchangeCompletesWithMatchingSessionKeys) {
   EXPECT_EQ(*ck, *sk);
   EXPECT_NE(*ck, Bytes16{});
   EXPECT_NE(o.server->source_name().find("alice"), std::string::npos) << o.server->source_name();
+  EXPECT_EQ(o.server->source_name().find('\0'), std::string::npos) << "no NUL in what is logged";
   // Both sides read the same negotiated flags from the AUTHENTICATE message.
   ASSERT_TRUE(o.client->ntlm_flags());
   ASSERT_TRUE(o.server->ntlm_flags());
