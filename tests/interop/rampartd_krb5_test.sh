@@ -56,6 +56,9 @@ ip netns exec "$ns" env KRB5_CONFIG="$KDC_KRB5_CONFIG" kvno -q -c "FILE:$work/cc
 # rampartd and the clients read the test realm's krb5.conf (no DNS, nothing outside $work).
 export KRB5_CONFIG=$KDC_KRB5_CONFIG
 unset KRB5CCNAME
+# rampartd's replay cache in $work too, not /var/tmp.
+export KRB5RCACHEDIR=$work/rcache
+mkdir -p "$KRB5RCACHEDIR"
 principal="host/$KDC_HOST@$KDC_REALM"
 printf 'RAMPART:%s:%s\n' "$user" "$password" >"$work/rampartd/users"
 security_conf() {  # security_conf WITH_KEYTAB
