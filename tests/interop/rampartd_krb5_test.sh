@@ -3,7 +3,9 @@
 # and every client in one private network namespace:
 #  1. Impacket (/usr/bin/python3) with Kerberos through SPNEGO (auth type 9) calls mgmt
 #     (inq_if_ids, inq_princ_name for 16 and 9) and the endpoint mapper (ept_lookup, ept_map) at
-#     privacy (Impacket 0.10 cannot sign with Kerberos at integrity: lib/impacket_krb5.py); a ticket for a service whose key rampartd lacks is refused at the bind.
+#     privacy (Impacket 0.10 cannot sign with Kerberos at integrity: lib/impacket_krb5.py); a
+#     sealed request changed in flight is fault rpc_s_sec_pkg_error, logged, and a new
+#     connection is served; a ticket for a service whose key rampartd lacks is refused at the bind.
 #  2. `rampart -k` (Kerberos, auth type 16, three legs) does ifids, princ and dump at
 #     integrity and privacy, from a ccache and from a password; without a ticket it fails.
 #     `rampart --auth-type spnego` does dump with Kerberos and ifids with NTLM at both levels.
@@ -168,6 +170,8 @@ for type in 16 9; do
 done
 grep -q 'authentication denied' "$log" ||
   { interop_log "FAIL: the refused ticket was not logged as a denial"; failures=$((failures + 1)); }
+grep -q 'protocol error .*code=security.bad_checksum .*reaction="fault status=0x00000721' "$log" ||
+  { interop_log "FAIL: the tampered sealed request was not logged with its reason"; failures=$((failures + 1)); }
 
 # 5. Reload without the keytab: established contexts keep serving, new Kerberos binds are refused.
 reload() {

@@ -84,6 +84,29 @@ def check_epm(args, level, name):
     d.disconnect()
 
 
+def check_tampered(args):
+    """A sealed request with one octet of its sealed stub changed in flight: fault
+    rpc_s_sec_pkg_error (0x721) and the connection closes; a new connection is served."""
+    d = connect(args, RPC_C_AUTHN_LEVEL_PKT_PRIVACY, mgmt.MSRPC_UUID_MGMT)
+    send = d._transport.send
+
+    def flip(data, *rest, **kw):
+        data = bytearray(data)
+        data[24] ^= 0x01  # the first sealed stub octet of a request
+        return send(bytes(data), *rest, **kw)
+
+    d._transport.send = flip
+    try:
+        mgmt.hinq_princ_name(d, RPC_C_AUTHN_GSS_KERBEROS, 256)
+    except DCERPCException as e:
+        assert "0x721" in str(e) or "00000721" in str(e) or "sec_pkg_error" in str(e), str(e)
+        print(f"ok: a tampered sealed request is refused: {e}")
+    else:
+        sys.exit("a tampered sealed request was served")
+    d._transport.send = send
+    check_mgmt(args, RPC_C_AUTHN_LEVEL_PKT_PRIVACY, "privacy, after the tampered request")
+
+
 def main():
     args = sys.argv[1:7]
     if len(args) != 6:
@@ -93,6 +116,7 @@ def main():
     for level, name in LEVELS:
         check_mgmt(args, level, name)
         check_epm(args, level, name)
+    check_tampered(args)
     # A password the KDC refuses never reaches rampartd; a valid ticket for a service whose key
     # rampartd lacks (the test realm has host/other.HOST) does, and the bind must be refused.
     wrong = list(args)
