@@ -6,7 +6,7 @@
 #     privacy (Impacket 0.10 cannot sign with Kerberos at integrity: lib/impacket_krb5.py); a
 #     sealed request changed in flight is fault rpc_s_sec_pkg_error, logged, and a new
 #     connection is served; a ticket for a service whose key rampartd lacks is refused at the bind.
-#  2. `rampart -k` (Kerberos, auth type 16, three legs) does ifids, princ and dump at
+#  2. `rampart -k` (Kerberos, auth type 16, three legs) does ifids, princ, dump and map at
 #     integrity and privacy, from a ccache and from a password; without a ticket it fails.
 #     `rampart --auth-type spnego` does dump with Kerberos and ifids with NTLM at both levels.
 #  3. SPNEGO with a keytab still negotiates NTLM for clients without a ticket (Impacket NTLM
@@ -122,6 +122,7 @@ for level in integrity privacy; do
   check "rampart -k ifids $level" has 'status ok' kr ifids 127.0.0.1 --auth-level "$level"
   check "rampart -k princ $level" has "\"$principal\" (authn 16)" kr princ 127.0.0.1 --authn 16 --auth-level "$level"
   check "rampart -k dump $level" has lsarpc kr dump 127.0.0.1 --auth-level "$level"
+  check "rampart -k map $level" has '[49154]' kr map 127.0.0.1 lsarpc --auth-level "$level"
 done
 # SPNEGO (9) from MIT's initiator: the AP-REQ bare under the krb5 OID, the last leg on an
 # alter_context; and SPNEGO offering NTLM beside it.
@@ -157,7 +158,8 @@ interop_log "tshark (rampartd, Kerberos): $kmalformed malformed, $kexperts exper
 ((kmalformed == 0 && kexperts == 0)) ||
   { ktsh -q -z expert,error >&2; interop_log "FAIL: Kerberos capture"; failures=$((failures + 1)); }
 # Decoded: Impacket's lookup, 2 maps and 2 inq_princ_name, rampart's 5 dumps (one lookup each)
-# and 2 inq_princ_name.
+# and 2 inq_princ_name. tshark 4.0 reads a map reply to more than one tower (rampart asks for 4)
+# without its deferred tower ("Long frame", a warning), so rampart's maps are not counted.
 ((klookup >= 6 && kmap >= 2 && kprinc >= 4)) || { interop_log "FAIL: Kerberos-sealed stubs not decoded"; failures=$((failures + 1)); }
 # Readable without the keytab: the replies to rampart's 2 dumps at integrity, never a sealed one.
 ((ksealed <= 2 && klookup + kmap - ksealed >= 6)) || { interop_log "FAIL: sealed replies readable in clear"; failures=$((failures + 1)); }
