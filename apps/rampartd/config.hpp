@@ -73,15 +73,17 @@ struct DcomConfig {
 /// [security]: server credentials for the security providers
 /// (docs/security.md, rampartd(8)). NTLMSSP (10) and SPNEGO (9) are always
 /// offered; with no user file they authenticate anonymous NTLM logons only.
+/// A keytab adds Kerberos (16) and lets SPNEGO negotiate it.
 struct SecurityConfig {
   /// gss-ntlmssp user file (DOMAIN:USER:PASSWORD lines, or smbpasswd).
   std::string ntlm_user_file;
-  /// Kerberos service keys (used by the Kerberos provider when present).
+  /// Kerberos service keys; empty: no Kerberos.
   std::string keytab;
   /// Host-based service name the acceptor credentials carry ("host@NAME");
   /// empty: "host@" and the host name.
   std::string service;
-  /// What mgmt inq_princ_name answers; empty: the service name.
+  /// What mgmt inq_princ_name answers for NTLM and SPNEGO; empty: the
+  /// keytab's principal for the service, or the service name.
   std::string principal;
   friend bool operator==(const SecurityConfig&, const SecurityConfig&) = default;
 };

@@ -119,7 +119,7 @@ bool Daemon::prepare_security() {
   auto providers = make_providers(config_.security);
   if (!providers) {
     log::event(level_enum::err, "cannot set up the security providers",
-               {{"error", providers.error()}, {"fix", "check [security] ntlm_user_file and service"}});
+               {{"error", providers.error()}, {"fix", "check [security] ntlm_user_file, keytab and service"}});
     return false;
   }
   core_->set_providers(std::move(*providers));
@@ -127,7 +127,8 @@ bool Daemon::prepare_security() {
   log::event(level_enum::info, "security providers ready",
              {{"service", service_name(config_.security)},
               {"ntlm_user_file", config_.security.ntlm_user_file.empty() ? "(none: anonymous only)"
-                                                                          : config_.security.ntlm_user_file}});
+                                                                          : config_.security.ntlm_user_file},
+              {"keytab", config_.security.keytab.empty() ? "(none: no Kerberos)" : config_.security.keytab}});
   return true;
 }
 

@@ -1,6 +1,7 @@
 // The security providers rampartd offers, from [security] (rampartd(8),
 // docs/security.md): NTLMSSP (10) and SPNEGO over NTLM (9) from the user
-// file, or for anonymous NTLM logons only when there is none.
+// file, or for anonymous NTLM logons only when there is none; with a keytab
+// also Kerberos (16), and SPNEGO negotiating Kerberos or NTLM.
 #pragma once
 
 #include <expected>

@@ -238,7 +238,13 @@ Result<void> place_tail(ByteReader& r, Pdu& pdu, std::optional<AuthPlacement>& a
     if (tail != 0) return fail(Errc::trailing_bytes, "octets after the last field of the PDU", fixed_end);
     return {};
   }
-  if (tail > kMaxAlignmentGap)
+  // Impacket's SPNEGO alter_context (the third Kerberos leg) carries its
+  // presentation context list twice, the second copy uncounted, and Windows
+  // serves it: in a bind or alter_context the octets between the counted
+  // contexts and the sec_trailer are skipped unread (the pad claim below
+  // still holds). Other PDUs keep the alignment bound.
+  const bool bind_family = pdu.header.ptype == PType::bind || pdu.header.ptype == PType::alter_context;
+  if (tail > kMaxAlignmentGap && !bind_family)
     return fail(Errc::trailing_bytes, "more than alignment padding before the sec_trailer", fixed_end);
   // Windows (and Samba's dcerpc_pull_auth_trailer) measure a bind-family
   // auth_pad_length against the octets from offset 24 to the sec_trailer,

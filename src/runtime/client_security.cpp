@@ -63,7 +63,15 @@ Result<void> ClientSecurity::check_trailer(const pdu::AuthVerifier& v) const {
 }
 
 Result<ClientSecurity::Next> ClientSecurity::on_server_token(const pdu::Pdu& p) {
-  if (established()) return fail(ClientErrc::unexpected_pdu, "an auth token after the context was established", 10);
+  if (established()) {
+    // The answer to SPNEGO's last leg: the initiator completed when it
+    // produced that leg, so the server's closing negTokenResp (RFC 4178
+    // 4.2.2, accept-completed) carries nothing it needs.
+    if (!final_on_alter_) return fail(ClientErrc::unexpected_pdu, "an auth token after the context was established", 10);
+    final_on_alter_ = false;
+    if (p.auth) RAMPART_CHECK(check_trailer(*p.auth));
+    return Next::ready;
+  }
   if (!ack_seen_) {
     ack_seen_ = true;
     // [MS-RPCE] 3.3.1.5.2.2: a server that supports header signing echoes
@@ -94,7 +102,15 @@ Result<ClientSecurity::Next> ClientSecurity::on_server_token(const pdu::Pdu& p) 
     return Next::alter;
   }
   RAMPART_CHECK(establish());
-  return token_.empty() ? Next::ready : Next::auth3;
+  if (token_.empty()) return Next::ready;
+  // A SPNEGO server answers every leg with a negTokenResp, so the last one
+  // rides an alter_context as Windows' and Impacket's clients send it; an
+  // auth3 gets no answer and Samba refuses the calls after it.
+  if (auth_.provider->auth_type() == security::auth_type::kSpnego) {
+    final_on_alter_ = true;
+    return Next::alter;
+  }
+  return Next::auth3;
 }
 
 Result<void> ClientSecurity::establish() {

@@ -5,6 +5,7 @@
 #include <gssapi/gssapi_krb5.h>
 
 #include <cstring>
+#include <initializer_list>
 
 #include "rampart/security/errc.hpp"
 #include "rampart/security/ntlm_sealer.hpp"
@@ -32,6 +33,9 @@ GssMech mech_of(gss_const_OID oid) {
   if (oid == GSS_C_NO_OID) return GssMech::any;
   if (gss_oid_equal(oid, &kNtlmOid) != 0) return GssMech::ntlm;
   if (gss_oid_equal(oid, gss_mech_krb5) != 0) return GssMech::kerberos;
+  // 1.2.840.48018.1.2.2, the OID Windows (and Impacket) offer Kerberos
+  // under in SPNEGO ([MS-KILE] 3.1.5.1); MIT accepts it as Kerberos.
+  if (gss_oid_equal(oid, gss_mech_krb5_wrong) != 0) return GssMech::kerberos;
   if (gss_oid_equal(oid, &kSpnegoOid) != 0) return GssMech::spnego;
   return GssMech::any;
 }
@@ -90,7 +94,9 @@ GssCredential::~GssCredential() {
 }
 
 namespace {
-Result<void*> acquire_from(const char* key, const std::string& value, GssMech mech,
+// gss_acquire_cred_from with a credential store of `elements` (cred-store
+// keys such as "keytab" and gss-ntlmssp's "ntlmssp_keyfile").
+Result<void*> acquire_from(std::initializer_list<gss_key_value_element_desc> elements, GssMech mech,
                            const std::string& service) {
   OM_uint32 minor = 0;
   gss_name_t name = GSS_C_NO_NAME;
@@ -100,8 +106,8 @@ Result<void*> acquire_from(const char* key, const std::string& value, GssMech me
       return fail(Errc::gss_failure, "gss_import_name failed for the service");
     }
   }
-  gss_key_value_element_desc element{key, value.c_str()};
-  gss_key_value_set_desc store{1, &element};
+  gss_key_value_set_desc store{static_cast<OM_uint32>(elements.size()),
+                               const_cast<gss_key_value_element_desc*>(elements.begin())};
   MechSet mechs(mech);
   gss_cred_id_t cred = GSS_C_NO_CREDENTIAL;
   const OM_uint32 major = gss_acquire_cred_from(&minor, name, GSS_C_INDEFINITE, mechs.get(),
@@ -109,6 +115,11 @@ Result<void*> acquire_from(const char* key, const std::string& value, GssMech me
   if (name != GSS_C_NO_NAME) gss_release_name(&minor, &name);
   if (GSS_ERROR(major)) return fail(Errc::gss_failure, "gss_acquire_cred_from failed");
   return static_cast<void*>(cred);
+}
+
+Result<void*> acquire_from(const char* key, const std::string& value, GssMech mech,
+                           const std::string& service) {
+  return acquire_from({gss_key_value_element_desc{key, value.c_str()}}, mech, service);
 }
 }  // namespace
 
@@ -127,6 +138,31 @@ Result<GssCredential> GssCredential::spnego_user_file(const std::filesystem::pat
   gss_OID_set_desc ntlm_only{1, &kNtlmOid};
   gss_set_neg_mechs(&minor, static_cast<gss_cred_id_t>(c), &ntlm_only);
   return GssCredential(c, GssMech::spnego);
+}
+
+Result<GssCredential> GssCredential::spnego_keytab(const std::filesystem::path& keytab,
+                                                   const std::filesystem::path& user_file,
+                                                   const std::string& service) {
+  const std::string kt = keytab.string();
+  const std::string users = user_file.string();
+  void* c = RAMPART_TRY(acquire_from({gss_key_value_element_desc{"keytab", kt.c_str()},
+                                      gss_key_value_element_desc{"ntlmssp_keyfile", users.c_str()}},
+                                     GssMech::spnego, service));
+  GssCredential cred(c, GssMech::spnego);
+  // RFC 4178 4.2.1: the acceptor chooses among what it offers; Kerberos
+  // first (Windows' order), NTLM for clients without a ticket. MIT's SPNEGO
+  // keeps whichever mechanisms came up, so rampartd checks the keytab for
+  // the service's key itself (apps/rampartd/security_setup.cpp).
+  // Windows and Impacket offer Kerberos under 1.2.840.48018.1.2.2 ([MS-KILE]
+  // 3.1.5.1, the "MS KRB5" OID) and often under that one alone; MIT keeps it
+  // a mechanism of its own, so SPNEGO selects it only when it is listed here.
+  gss_OID_desc both[] = {*gss_mech_krb5, *gss_mech_krb5_wrong, kNtlmOid};
+  gss_OID_set_desc set{3, both};
+  OM_uint32 minor = 0;
+  if (GSS_ERROR(gss_set_neg_mechs(&minor, static_cast<gss_cred_id_t>(cred.handle()), &set))) {
+    return fail(Errc::gss_failure, "gss_set_neg_mechs failed");
+  }
+  return cred;
 }
 
 Result<GssCredential> GssCredential::keytab(const std::filesystem::path& file) {
@@ -298,6 +334,11 @@ Result<GssStep> GssContext::step(ByteSpan input) {
 
 Result<GssStep> GssContext::accept_step(ByteSpan input) {
   note_ntlm_token(input);  // the AUTHENTICATE message is the acceptor's last input
+  // MIT accepts a DCE-style AP-REQ only bare; Impacket frames it inside
+  // SPNEGO (spnego_token.hpp), so the first SPNEGO leg is rebuilt bare.
+  std::optional<std::vector<std::uint8_t>> bare;
+  if (cred_->mech() == GssMech::spnego && ctx_ == nullptr) bare = spnego_with_bare_ap_req(input);
+  if (bare) input = ByteSpan(*bare);
   OM_uint32 minor = 0;
   gss_ctx_id_t ctx = static_cast<gss_ctx_id_t>(ctx_);
   gss_buffer_desc in{input.size(), const_cast<std::uint8_t*>(input.data())};
@@ -321,6 +362,8 @@ Result<GssStep> GssContext::accept_step(ByteSpan input) {
     if (src != GSS_C_NO_NAME && gss_display_name(&minor, src, &shown, nullptr) == GSS_S_COMPLETE) {
       source_name_.assign(static_cast<const char*>(shown.value), shown.length);
       gss_release_buffer(&minor, &shown);
+      // gss-ntlmssp 1.2 counts the terminating NUL in the displayed name.
+      while (!source_name_.empty() && source_name_.back() == '\0') source_name_.pop_back();
     }
   }
   if (src != GSS_C_NO_NAME) gss_release_name(&minor, &src);

@@ -104,6 +104,18 @@ std::size_t Krb5Protection::signature_length_for(std::size_t protected_length) c
   return n ? *n : signature_length_;
 }
 
+bool Krb5Protection::acceptable_length(std::size_t auth_length, std::size_t own) const {
+  if (auth_length == own) return true;
+  // RFC 4121 4.2.4: a sealed token names its filler length (EC) in its
+  // header, and MIT's unwrap reads it from there. MIT and Windows send
+  // EC = 16 for AES (76 octets), Impacket EC = 0 (60 octets), and for an
+  // empty stub MIT sends an unsealed token where Impacket seals nothing: any
+  // privacy token up to this side's sealed size is handed to
+  // gss_unwrap_iov, which decides. A MIC has no filler, so integrity keeps
+  // the exact size.
+  return level() == AuthLevel::privacy && auth_length >= kMinSealedToken && auth_length <= signature_length_;
+}
+
 Result<AuthLayout> Krb5Protection::protect(std::span<std::uint8_t> pdu, std::size_t stub_offset) {
   if (failed_) return fail(Errc::sealer_failed, "Kerberos protection failed earlier");
   const AuthLayout l = RAMPART_TRY(locate_auth_trailer(pdu, stub_offset));
@@ -140,7 +152,7 @@ Result<AuthLayout> Krb5Protection::unprotect(std::span<std::uint8_t> pdu, std::s
                   l.trailer_offset + 4);
     }
     const std::size_t want = RAMPART_TRY(token_length(l.stub_length + l.pad_length));
-    if (l.auth_length != want) {
+    if (!acceptable_length(l.auth_length, want)) {
       return fail(Errc::bad_signature_length, "auth_length is not the Kerberos token size", 10);
     }
     RAMPART_CHECK(level() == AuthLevel::privacy ? unwrap(pdu, l) : verify(pdu, l));

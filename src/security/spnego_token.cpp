@@ -1,5 +1,7 @@
 #include "rampart/security/spnego_token.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <optional>
 
 #include "rampart/security/errc.hpp"
@@ -73,7 +75,81 @@ Result<Tlv> negotiation_body(ByteSpan token) {
   return outer;
 }
 
+// X.690 8.1: one TLV with a definite length in the shortest form.
+void put_tlv(std::vector<std::uint8_t>& out, std::uint8_t tag, ByteSpan value) {
+  out.push_back(tag);
+  const std::size_t n = value.size();
+  if (n < 0x80) {
+    out.push_back(static_cast<std::uint8_t>(n));
+  } else {
+    std::uint8_t len[4];
+    std::size_t k = 0;
+    for (std::size_t v = n; v != 0; v >>= 8) len[k++] = static_cast<std::uint8_t>(v & 0xffU);
+    out.push_back(static_cast<std::uint8_t>(0x80U | k));
+    while (k != 0) out.push_back(len[--k]);
+  }
+  out.insert(out.end(), value.begin(), value.end());
+}
+
+std::vector<std::uint8_t> tlv(std::uint8_t tag, ByteSpan value) {
+  std::vector<std::uint8_t> out;
+  put_tlv(out, tag, value);
+  return out;
+}
+
+// RFC 1964 1.1 / RFC 4121 4.1: [APPLICATION 0] { OID, TOK_ID 01 00, AP-REQ }.
+std::optional<ByteSpan> framed_ap_req(ByteSpan token) {
+  static constexpr std::uint8_t kKrb5[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02};
+  static constexpr std::uint8_t kMsKrb5[] = {0x2a, 0x86, 0x48, 0x82, 0xf7, 0x12, 0x01, 0x02, 0x02};
+  auto outer = read_tlv(token);
+  if (!outer || outer->tag != 0x60 || !token.empty()) return std::nullopt;
+  ByteSpan body = outer->value;
+  auto oid = read_tlv(body);
+  if (!oid || oid->tag != 0x06) return std::nullopt;
+  const ByteSpan o = oid->value;
+  const auto is = [&](const auto& want) { return std::equal(o.begin(), o.end(), std::begin(want), std::end(want)); };
+  if (!is(kKrb5) && !is(kMsKrb5)) return std::nullopt;
+  if (body.size() < 3 || body[0] != 0x01 || body[1] != 0x00 || body[2] != 0x6e) return std::nullopt;
+  return body.subspan(2);
+}
+
 }  // namespace
+
+std::optional<std::vector<std::uint8_t>> spnego_with_bare_ap_req(ByteSpan token) {
+  ByteSpan in = token;
+  auto outer = read_tlv(in);
+  if (!outer || outer->tag != 0x60 || !in.empty()) return std::nullopt;
+  ByteSpan body = outer->value;
+  auto oid = read_tlv(body);
+  auto init = oid ? read_tlv(body) : oid;
+  if (!oid || oid->tag != 0x06 || !init || init->tag != 0xa0 || !body.empty()) return std::nullopt;
+  ByteSpan seq_in = init->value;
+  auto seq = read_tlv(seq_in);
+  if (!seq || seq->tag != 0x30 || !seq_in.empty()) return std::nullopt;
+  // Copy every field of negTokenInit as it came, but mechToken [2].
+  std::vector<std::uint8_t> fields;
+  bool replaced = false;
+  for (ByteSpan f = seq->value; !f.empty();) {
+    const ByteSpan at = f;
+    auto field = read_tlv(f);
+    if (!field) return std::nullopt;
+    if (field->tag != 0xa2) {
+      fields.insert(fields.end(), at.begin(), at.begin() + static_cast<std::ptrdiff_t>(at.size() - f.size()));
+      continue;
+    }
+    ByteSpan v = field->value;
+    auto octets = read_tlv(v);
+    if (!octets || octets->tag != 0x04 || !v.empty()) return std::nullopt;
+    auto ap_req = framed_ap_req(octets->value);
+    if (!ap_req) return std::nullopt;
+    put_tlv(fields, 0xa2, tlv(0x04, *ap_req));
+    replaced = true;
+  }
+  if (!replaced) return std::nullopt;
+  std::vector<std::uint8_t> inner = tlv(0x06, oid->value);
+  put_tlv(inner, 0xa0, tlv(0x30, fields));
+  return tlv(0x60, inner);
+}
 
 Result<std::vector<std::uint8_t>> spnego_inner_token(ByteSpan token) {
   // negTokenInit.mechToken and negTokenResp.responseToken are both [2].

@@ -55,12 +55,20 @@ Result<binding::TowerBinding> resolve_endpoint(std::string_view host, const Synt
   ClientOptions options;
   options.connect_timeout = timeout;
   options.call_timeout = timeout;
+  return resolve_endpoint(host, interface, protseq, options, epm_port);
+}
+
+Result<binding::TowerBinding> resolve_endpoint(std::string_view host, const SyntaxId& interface,
+                                               binding::Protseq protseq, const ClientOptions& given,
+                                               std::uint16_t epm_port) {
+  ClientOptions options = given;
   options.request_conc_mpx = false;
   BlockingClient client(options);
   RAMPART_CHECK(client.connect_tcp(host, epm_port));
   (void)RAMPART_TRY(client.bind(epm::ept_descriptor().syntax));
   const auto stub = RAMPART_TRY(map_request(interface, protseq));
-  CallRequest call{epm::ept_descriptor().syntax, static_cast<std::uint16_t>(epm::ept_opnum::ept_map), stub, std::nullopt, timeout};
+  CallRequest call{epm::ept_descriptor().syntax, static_cast<std::uint16_t>(epm::ept_opnum::ept_map), stub,
+                   std::nullopt, options.call_timeout};
   auto reply = RAMPART_TRY(client.call(call));
   if (reply.is_fault()) return fail(ClientErrc::call_faulted, "the endpoint mapper faulted ept_map");
   auto resp = RAMPART_TRY(ndr::decode_stub<epm::ept_map_response>(reply.stub, reply.drep));

@@ -3,13 +3,16 @@
 // the rest is a whole PDU. Invariants: a located trailer accounts for every
 // octet of the PDU; any PDU whose trailer locates at a protected level and
 // carries a 16-octet auth_value survives protect -> unprotect with its stub
-// restored; unprotecting untrusted bytes never crashes.
+// restored; unprotecting untrusted bytes never crashes. The same bytes also go
+// to the SPNEGO rewrite of a framed Kerberos AP-REQ (spnego_token.hpp): a
+// rebuilt token parses, carries a bare AP-REQ, and is not rebuilt again.
 #include <cstdint>
 #include <cstdlib>
 #include <span>
 #include <vector>
 
 #include "rampart/security/ntlm_pdu_protection.hpp"
+#include "rampart/security/spnego_token.hpp"
 
 namespace {
 
@@ -41,12 +44,21 @@ void round_trip(std::vector<std::uint8_t> pdu, std::size_t stub_offset, const Au
   }
 }
 
+void spnego_rewrite(std::span<const std::uint8_t> token) {
+  auto bare = spnego_with_bare_ap_req(token);
+  if (!bare) return;
+  auto inner = spnego_inner_token(*bare);
+  if (!inner || inner->empty() || (*inner)[0] != 0x6e) std::abort();
+  if (spnego_with_bare_ap_req(*bare)) std::abort();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
   const std::size_t stub_offset = (data[0] & 1) ? 40 : 24;
   std::vector<std::uint8_t> pdu(data + 1, data + size);
+  spnego_rewrite(pdu);
   auto l = locate_auth_trailer(pdu, stub_offset);
   if (!l) {
     (void)l.error().to_string();

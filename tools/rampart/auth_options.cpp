@@ -46,11 +46,11 @@ void add_auth_options(CLI::App& sub, AuthOptions& auth) {
   sub.add_option("--auth-level", auth.level, "connect, packet, integrity or privacy (default privacy)")
       ->check(CLI::IsMember({"connect", "packet", "integrity", "privacy"}));
   sub.add_option("--spn", auth.spn, "the server's service name for authentication (default host@HOST)");
-  // SPNEGO (9) is not offered yet: against Samba the NTLM keys must skip
-  // the mechListMIC's sequence number, and MIT's last Kerberos token needs
-  // a leg Samba does not expect (docs/security.md, "Client").
-  sub.add_option("--auth-type", auth.type, "ntlm (10) or kerberos (16); default ntlm, kerberos with -k")
-      ->check(CLI::IsMember({"ntlm", "kerberos"}));
+  // SPNEGO (9) offers the one mechanism of the credential: Kerberos with -k,
+  // NTLM otherwise (docs/security.md, "Client").
+  sub.add_option("--auth-type", auth.type,
+                 "ntlm (10), kerberos (16) or spnego (9); default ntlm, kerberos with -k")
+      ->check(CLI::IsMember({"ntlm", "kerberos", "spnego"}));
 }
 
 namespace {

@@ -41,8 +41,7 @@ using Action = std::function<int()>;
 
 /// Adds --json, --timeout, --port and -v to a subcommand (so they may
 /// follow it). `network` adds --port and --timeout.
-/// `authenticate`: also -U, -k, --auth-level and the rest (add_auth_options);
-/// not for `map`, whose ept_map needs no authentication.
+/// `authenticate`: also -U, -k, --auth-level and the rest (add_auth_options).
 void add_common_options(CLI::App& sub, CommonOptions& common, bool network, bool authenticate = true);
 
 /// Prints a JSON value (pretty, one object) to standard output.

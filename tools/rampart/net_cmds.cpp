@@ -246,14 +246,14 @@ Outcome<PrincResult> princ(const binding::StringBinding& b, std::uint32_t authn,
 Outcome<MapResult> map(const std::string& host_text, const std::string& iface_text, const std::string& protseq,
                        const CommonOptions& common) {
   const std::string host = bare_host(host_text);
-  if (common.auth.wanted())
-    return std::unexpected(Failure{"map does not authenticate (ept_map needs no authentication)", kExitUsage, ""});
+  auto options = client_options(common, host);
+  if (!options) return std::unexpected(options.error());
   auto iface = parse_interface(iface_text);
   if (!iface) return std::unexpected(iface.error());
   const auto* ps = binding::find_protseq(protseq);
   if (!ps) return std::unexpected(Failure{protseq + ": unknown protocol sequence", kExitUsage, ""});
   spdlog::debug("ept_map {} over {} at {}:{}", iface->to_string(), protseq, host, common.port);
-  auto tb = transport::resolve_endpoint(host, *iface, ps->id, common.timeout(), common.port);
+  auto tb = transport::resolve_endpoint(host, *iface, ps->id, *options, common.port);
   if (!tb) {
     // The endpoint mapper's answer "nothing registered" is an answer, not a
     // protocol error: say what was asked for, exit 1 (rampart(1)).
@@ -315,7 +315,7 @@ void add_epm_commands(CLI::App& app, CommonOptions& common, Action& action, cons
   m->add_option("host", a->host, "host name or address")->required();
   m->add_option("interface", a->iface, "IFUUID[:MAJ.MIN] or a well-known name such as lsarpc")->required();
   m->add_option("--protseq", a->protseq, "protocol sequence")->capture_default_str();
-  add_common_options(*m, common, true, false);
+  add_common_options(*m, common, true);
   m->callback([&common, &action, a] {
     action = [&common, a] { return finish(common, "map", map(a->host, a->iface, a->protseq, common), render_map); };
   });

@@ -101,6 +101,7 @@ class ClientSecurity {
   bool header_sign_ = false;
   bool ack_seen_ = false;
   bool established_ = false;
+  bool final_on_alter_ = false;  // SPNEGO's last token went on an alter_context
 };
 
 }  // namespace rampart::runtime

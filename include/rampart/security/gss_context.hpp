@@ -42,6 +42,12 @@ class GssCredential {
   /// acquires the inner NTLM credential from the same cred store).
   [[nodiscard]] static Result<GssCredential> spnego_user_file(const std::filesystem::path& file,
                                                               const std::string& service);
+  /// SPNEGO offering Kerberos (the service's key from `keytab`) and NTLM
+  /// (the users of `user_file`), both under the host-based `service` name:
+  /// what a server with a keytab offers under auth_type 9.
+  [[nodiscard]] static Result<GssCredential> spnego_keytab(const std::filesystem::path& keytab,
+                                                           const std::filesystem::path& user_file,
+                                                           const std::string& service);
   /// Kerberos service keys from a keytab (cred-store key "keytab").
   [[nodiscard]] static Result<GssCredential> keytab(const std::filesystem::path& file);
   /// Client credentials from a password. `user` is "DOMAIN\\user" or

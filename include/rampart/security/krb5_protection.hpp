@@ -65,6 +65,11 @@ class Krb5Protection final : public PduProtection {
   Krb5Protection(GssContext& c, const ProtectionParams& p) noexcept : context_(&c), params_(p) {}
 
   [[nodiscard]] Result<std::size_t> token_length(std::size_t protected_length) const;
+  /// A received token of `auth_length` octets where this side's is `own`.
+  [[nodiscard]] bool acceptable_length(std::size_t auth_length, std::size_t own) const;
+  /// RFC 4121 4.2.6.2 token header (16) + confounder (16) + encrypted
+  /// header (16) + the shortest checksum (12, AES).
+  static constexpr std::size_t kMinSealedToken = 60;
   [[nodiscard]] AuthLevel level() const noexcept { return params_.established.level; }
   [[nodiscard]] Result<void> wrap(std::span<std::uint8_t> pdu, const AuthLayout& l);
   [[nodiscard]] Result<void> unwrap(std::span<std::uint8_t> pdu, const AuthLayout& l);

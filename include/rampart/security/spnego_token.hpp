@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "rampart/base/error.hpp"
@@ -20,5 +21,13 @@ namespace rampart::security {
 /// 4.2.1, 4.2.2). The MIC is made with the inner mechanism's per-message
 /// state, so NTLM's sequence numbers count it ([MS-SPNG] 3.3.5.1).
 [[nodiscard]] bool spnego_has_mech_list_mic(ByteSpan token);
+
+/// `token` rebuilt with a bare AP-REQ when it is a negTokenInit whose
+/// mechToken is a Kerberos AP-REQ in the RFC 2743 3.1 framing (krb5 or the
+/// MS KRB5 OID, TOK_ID 01 00); nullopt for any other token. A DCE-style
+/// initiator sends the AP-REQ bare ([MS-KILE] 3.4.5.1, MIT and Heimdal
+/// do); Impacket frames it and sets GSS_C_DCE_STYLE all the same, which
+/// Windows accepts and MIT refuses as a defective token.
+[[nodiscard]] std::optional<std::vector<std::uint8_t>> spnego_with_bare_ap_req(ByteSpan token);
 
 }  // namespace rampart::security

@@ -211,5 +211,10 @@ class BlockingClient {
 [[nodiscard]] Result<binding::TowerBinding> resolve_endpoint(
     std::string_view host, const SyntaxId& interface, binding::Protseq protseq = binding::Protseq::ncacn_ip_tcp,
     std::chrono::milliseconds timeout = std::chrono::milliseconds{5000}, std::uint16_t epm_port = 135);
+/// The same with the caller's options: its timeouts and, with `auth`, an
+/// authenticated endpoint mapper connection.
+[[nodiscard]] Result<binding::TowerBinding> resolve_endpoint(std::string_view host, const SyntaxId& interface,
+                                                            binding::Protseq protseq, const ClientOptions& options,
+                                                            std::uint16_t epm_port = 135);
 
 }  // namespace rampart::transport

@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "rampart/security/errc.hpp"
+#include "rampart/security/keytab.hpp"
 #include "rampart/security/ntlm_sealer.hpp"
 
 // gss-ntlmssp 1.2 leaks the OpenSSL digests it fetches on every exchange;
@@ -79,6 +80,7 @@ TEST_F(GssNtlm, ExchangeCompletesWithMatchingSessionKeys) {
   EXPECT_EQ(*ck, *sk);
   EXPECT_NE(*ck, Bytes16{});
   EXPECT_NE(o.server->source_name().find("alice"), std::string::npos) << o.server->source_name();
+  EXPECT_EQ(o.server->source_name().find('\0'), std::string::npos) << "no NUL in what is logged";
   // Both sides read the same negotiated flags from the AUTHENTICATE message.
   ASSERT_TRUE(o.client->ntlm_flags());
   ASSERT_TRUE(o.server->ntlm_flags());
@@ -247,6 +249,28 @@ TEST_F(GssNtlm, KeytabCredentials) {
   std::ofstream(empty, std::ios::binary).write("\x05\x02", 2);
   EXPECT_FALSE(GssCredential::keytab(empty));
   EXPECT_FALSE(GssCredential::keytab(dir_ / "missing.keytab"));
+}
+
+TEST_F(GssNtlm, KeytabPrincipalsAndTheServices) {
+  const auto keytab = dir_ / "service.keytab";
+  write_keytab(keytab);
+  auto names = keytab_principals(keytab);
+  ASSERT_TRUE(names) << names.error().to_string();
+  EXPECT_EQ(*names, std::vector<std::string>{"host/localhost@RAMPART.TEST"});
+  const auto empty = dir_ / "empty.keytab";
+  std::ofstream(empty, std::ios::binary).write("\x05\x02", 2);
+  EXPECT_FALSE(keytab_principals(empty));
+  EXPECT_FALSE(keytab_principals(dir_ / "missing.keytab"));
+  // "host@name" is host/name@REALM; another service falls back to the first principal.
+  const std::vector<std::string> two{"cifs/a@R", "host/b@R", "host/bb@R"};
+  EXPECT_EQ(principal_for_service(two, "host@bb"), "host/bb@R");
+  EXPECT_EQ(principal_for_service(two, "host@b"), "host/b@R");
+  EXPECT_EQ(principal_for_service(two, "http@c"), "cifs/a@R");
+  EXPECT_EQ(principal_for_service({}, "host@b"), "");
+  EXPECT_TRUE(is_service_principal("host/b@R", "host@b"));
+  EXPECT_FALSE(is_service_principal("host/bb@R", "host@b"));
+  EXPECT_FALSE(is_service_principal("host/b@", "host@b"));
+  EXPECT_FALSE(is_service_principal("host/b@R", "host"));
 }
 
 }  // namespace

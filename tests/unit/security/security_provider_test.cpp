@@ -182,5 +182,49 @@ TEST_F(Providers, PrivacyNeedsSeal) {
   EXPECT_TRUE(integrity) << integrity.error().to_string();
 }
 
+// negTokenInit { mechTypes { MS KRB5 }, mechToken } around `mech_token`, DER by hand.
+std::vector<std::uint8_t> neg_token_init(const std::vector<std::uint8_t>& mech_token) {
+  std::vector<std::uint8_t> mechs{0xa0, 0x0d, 0x30, 0x0b, 0x06, 0x09, 0x2a, 0x86, 0x48,
+                                  0x82, 0xf7, 0x12, 0x01, 0x02, 0x02};
+  std::vector<std::uint8_t> tok{0xa2, static_cast<std::uint8_t>(mech_token.size() + 2), 0x04,
+                                static_cast<std::uint8_t>(mech_token.size())};
+  tok.insert(tok.end(), mech_token.begin(), mech_token.end());
+  std::vector<std::uint8_t> seq{0x30, static_cast<std::uint8_t>(mechs.size() + tok.size())};
+  seq.insert(seq.end(), mechs.begin(), mechs.end());
+  seq.insert(seq.end(), tok.begin(), tok.end());
+  std::vector<std::uint8_t> body{0x06, 0x06, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x02, 0xa0,
+                                 static_cast<std::uint8_t>(seq.size())};
+  body.insert(body.end(), seq.begin(), seq.end());
+  std::vector<std::uint8_t> out{0x60, static_cast<std::uint8_t>(body.size())};
+  out.insert(out.end(), body.begin(), body.end());
+  return out;
+}
+
+TEST(SpnegoToken, FramedKerberosApReqIsRebuiltBare) {
+  const std::vector<std::uint8_t> ap_req{0x6e, 0x03, 0x02, 0x01, 0x05};
+  std::vector<std::uint8_t> framed{0x60, 0x12, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7,
+                                   0x12, 0x01, 0x02, 0x02, 0x01, 0x00};
+  framed.insert(framed.end(), ap_req.begin(), ap_req.end());
+  auto bare = spnego_with_bare_ap_req(neg_token_init(framed));
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(*bare, neg_token_init(ap_req));
+  auto inner = spnego_inner_token(*bare);
+  ASSERT_TRUE(inner);
+  EXPECT_EQ(*inner, ap_req);
+  // Already bare, another TOK_ID (an AP-REP), an NTLM token, a negTokenResp: left alone.
+  EXPECT_FALSE(spnego_with_bare_ap_req(neg_token_init(ap_req)));
+  auto ap_rep = framed;
+  ap_rep[13] = 0x02;
+  EXPECT_FALSE(spnego_with_bare_ap_req(neg_token_init(ap_rep)));
+  const std::vector<std::uint8_t> ntlm{'N', 'T', 'L', 'M', 'S', 'S', 'P', 0};
+  EXPECT_FALSE(spnego_with_bare_ap_req(neg_token_init(ntlm)));
+  const std::vector<std::uint8_t> resp{0xa1, 0x09, 0x30, 0x07, 0xa2, 0x05, 0x04, 0x03, 1, 2, 3};
+  EXPECT_FALSE(spnego_with_bare_ap_req(resp));
+  // A framing length that runs past the token: refused, not read beyond.
+  auto cut = neg_token_init(framed);
+  cut[1] = static_cast<std::uint8_t>(cut[1] + 1);
+  EXPECT_FALSE(spnego_with_bare_ap_req(cut));
+}
+
 }  // namespace
 }  // namespace rampart::security
