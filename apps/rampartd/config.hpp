@@ -61,12 +61,14 @@ struct DcomConfig {
   std::size_t max_sets = 65536;
   std::size_t max_sets_per_client = 64;
   std::size_t max_oids_per_set = 4096;
-  /// The lowest authentication level activation accepts: "integrity"
-  /// (default), "privacy" or "none" (tests only: the runtime carries no
-  /// security context yet, so every call counts as unauthenticated).
+  /// The lowest authentication level activation accepts, and the object
+  /// exporter's level for ORPC calls: "integrity" (default), "privacy" or
+  /// "none" (unauthenticated activation; tests only).
   std::string activation_floor = "integrity";
   /// Built-in classes to serve: "rampart-echo" is the test class.
   std::vector<std::string> classes;
+  /// COM modules to load at start (absolute paths; com_module_loader.hpp).
+  std::vector<std::string> modules;
   friend bool operator==(const DcomConfig&, const DcomConfig&) = default;
 };
 

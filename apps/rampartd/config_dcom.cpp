@@ -11,7 +11,8 @@ constexpr std::size_t kMaxPrincipal = 255;
 Status parse_dcom(const toml::table& t, DcomConfig& out) {
   CFG_CHECK(check_keys(t, "[dcom]",
                        {"enabled", "ping_period_ms", "disclosure", "principal", "max_ping_sets",
-                        "max_ping_sets_per_client", "max_oids_per_set", "activation_floor", "classes"}));
+                        "max_ping_sets_per_client", "max_oids_per_set", "activation_floor", "classes",
+                        "modules"}));
   if (const auto* n = t.get("enabled")) out.enabled = CFG_TRY(boolean(*n, "enabled"));
   if (const auto* n = t.get("ping_period_ms"))
     out.ping_period = std::chrono::milliseconds(CFG_TRY(integer(*n, "ping_period_ms", 100, 3600000)));
@@ -48,6 +49,19 @@ Status parse_dcom(const toml::table& t, DcomConfig& out) {
       const std::string name = CFG_TRY(string(item, "classes"));
       if (name != "rampart-echo") return error_at(item.source(), "unknown class '" + name + "' (known: rampart-echo)");
       out.classes.push_back(name);
+    }
+  }
+  if (const auto* n = t.get("modules")) {
+    const auto* array = n->as_array();
+    if (array == nullptr) return error_at(n->source(), "modules must be an array of absolute paths");
+    out.modules.clear();
+    for (const auto& item : *array) {
+      const std::string path = CFG_TRY(string(item, "modules"));
+      // The file rules (owner, mode, directories) are checked when
+      // rampartd loads it; here only the form.
+      if (!path.starts_with("/") || path.size() > 4096)
+        return error_at(item.source(), "a module path must be absolute: '" + path + "'");
+      out.modules.push_back(path);
     }
   }
   return {};

@@ -2,9 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <stdexcept>
+
 #include "log.hpp"
 #include "echo_class.hpp"
 #include "rampart/dcom/activator.hpp"
+#include "rampart/dcom/com_module_loader.hpp"
 #include "rampart/dcom/legacy_activator.hpp"
 #include "rampart/dcom/rem_unknown.hpp"
 
@@ -51,12 +54,13 @@ rampart::dcom::ResolverPolicy resolver_policy(const Config& config) {
 DcomHost::DcomHost(rampart::runtime::ServerCore& core, const Config& config, std::shared_ptr<Metrics> metrics)
     : exporter_(std::make_shared<rampart::dcom::ObjectExporter>(exporter_limits(config.dcom))),
       resolver_(std::make_shared<rampart::dcom::OxidResolver>(exporter_, resolver_policy(config))),
-      oxid_(exporter_->add_oxid()) {
+      oxid_(exporter_->add_oxid(activation_floor(config.dcom))) {
   auto rem = rampart::dcom::make_rem_unknown_interfaces(
       std::make_shared<rampart::dcom::RemUnknown>(exporter_, resolver_), exporter_);
   server_ = std::make_shared<rampart::dcom::ComServer>(exporter_, oxid_.oxid, core.interfaces);
   for (const auto& name : config.dcom.classes)
     if (name == "rampart-echo") rampart::echo::register_echo_class(*server_);
+  load_modules(config.dcom.modules);
   auto activator = rampart::dcom::make_activator_interface(std::make_shared<rampart::dcom::Activator>(
       server_, resolver_, rampart::dcom::ActivationPolicy{activation_floor(config.dcom)}));
   auto legacy = rampart::dcom::make_legacy_activator_interface(std::make_shared<rampart::dcom::LegacyActivator>(
@@ -72,7 +76,18 @@ DcomHost::DcomHost(rampart::runtime::ServerCore& core, const Config& config, std
               {"ipid_rem_unknown", oxid_.ipid_rem_unknown.to_string()},
               log::num("ping_period_ms", static_cast<std::uint64_t>(config.dcom.ping_period.count())),
               {"disclosure", config.dcom.disclosure}, {"activation_floor", config.dcom.activation_floor},
-              log::num("classes", config.dcom.classes.size())});
+              log::num("classes", server_->classes().size())});
+}
+
+void DcomHost::load_modules(const std::vector<std::string>& paths) {
+  for (const auto& path : paths) {
+    auto loaded = rampart::dcom::load_com_module(path, *server_);
+    // A module that cannot be loaded stops start-up (exit status 1).
+    if (!loaded) throw std::runtime_error("[dcom] modules: " + loaded.error());
+    std::string names;
+    for (const auto& n : *loaded) names += (names.empty() ? "" : ",") + n;
+    log::event(level_enum::info, "dcom module loaded", {{"path", path}, {"classes", names}});
+  }
 }
 
 DcomHost::~DcomHost() {

@@ -29,6 +29,9 @@ class DcomHost {
 
  private:
   void collect_loop(std::stop_token stop);
+  /// Loads `[dcom] modules` (before the privilege drop); throws on a
+  /// module that is refused.
+  void load_modules(const std::vector<std::string>& paths);
 
   std::shared_ptr<rampart::dcom::ObjectExporter> exporter_;
   std::shared_ptr<rampart::dcom::OxidResolver> resolver_;

@@ -27,14 +27,16 @@ std::expected<re::Add_response, std::uint32_t> EchoObject::Add(const runtime::Ca
   return out;
 }
 
+dcom::ComObject make_echo_object() {
+  dcom::ComObject object;
+  object.add(re::IRampartEcho_descriptor(),
+             std::make_shared<re::IRampartEcho_dispatcher>(std::make_shared<EchoObject>()));
+  return object;
+}
+
 void register_echo_class(dcom::ComServer& server) {
   server.register_interface(re::IRampartEcho_descriptor());
-  server.register_class(kClsid, "rampart-echo", [] {
-    dcom::ComObject object;
-    object.add(re::IRampartEcho_descriptor(),
-               std::make_shared<re::IRampartEcho_dispatcher>(std::make_shared<EchoObject>()));
-    return object;
-  });
+  server.register_class(kClsid, "rampart-echo", make_echo_object);
 }
 
 }  // namespace rampart::echo

@@ -18,6 +18,9 @@ class EchoObject final : public spec::rampart_echo::IRampartEcho_server {
       const runtime::CallContext& ctx, spec::rampart_echo::Add_request request) override;
 };
 
+/// A new instance: one EchoObject behind IRampartEcho.
+[[nodiscard]] dcom::ComObject make_echo_object();
+
 /// Registers IRampartEcho and the class with `server`.
 void register_echo_class(dcom::ComServer& server);
 

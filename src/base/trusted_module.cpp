@@ -66,11 +66,16 @@ std::expected<TrustedModule, std::string> load_trusted_module(const std::string&
   }
   const std::string via = "/proc/self/fd/" + std::to_string(fd);
   void* handle = ::dlopen(via.c_str(), RTLD_NOW | RTLD_LOCAL);
-  ::close(fd);
   if (handle == nullptr) {
+    ::close(fd);
     const char* why = ::dlerror();
     return std::unexpected(path + ": " + (why != nullptr ? why : "dlopen failed"));
   }
+  // From here the descriptor stays open for the life of the process, even
+  // when the module is refused (dlclose need not unload it): the dynamic
+  // loader knows the object by the name it was opened under, and a later
+  // module opened on a reused descriptor number would match that name and
+  // be handed this object instead of its own.
   TrustedModule module(handle);
   const auto* found = module.symbol<const char*>(build_symbol);
   if (found == nullptr || std::string_view(found) != build) {

@@ -11,7 +11,17 @@ ComServer::ComServer(std::shared_ptr<ObjectExporter> exporter, Oxid oxid, runtim
     : exporter_(std::move(exporter)), oxid_(oxid), registry_(registry) {}
 
 void ComServer::register_interface(const runtime::InterfaceDescriptor& descriptor) {
+  {
+    std::lock_guard lock(mutex_);
+    routed_[descriptor.syntax.uuid] = descriptor.operation_count();
+  }
   registry_.add(std::make_shared<ObjectRouter>(descriptor, exporter_));
+}
+
+std::optional<std::uint16_t> ComServer::routed_interface(const Uuid& iid) const {
+  std::lock_guard lock(mutex_);
+  const auto it = routed_.find(iid);
+  return it == routed_.end() ? std::nullopt : std::optional<std::uint16_t>(it->second);
 }
 
 void ComServer::register_class(const Uuid& clsid, std::string name, ClassFactory factory) {

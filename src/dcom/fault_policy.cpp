@@ -44,6 +44,9 @@ DcomReaction react_dcom(Errc e) noexcept {
     // [MS-DCOM] 3.1.1.5.6: an IPID the exporter does not hold.
     case Errc::unknown_ipid: return fault(hr::kInvalidIpid);
     case Errc::bad_reference_count: return status(hr::kInvalidArg);
+    // [MS-DCOM] 3.1.1.5.4: an ORPC call below the object exporter's
+    // authentication level; a fault, as the call never reaches the object.
+    case Errc::below_authn_level: return fault(hr::kAccessDenied);
     // [MS-DCOM] 3.1.2.5.2.3.2: activation properties that do not parse;
     // Rampart faults the call (E_INVALIDARG) and serves the next one.
     case Errc::actprop_bad_sizes:
@@ -95,6 +98,7 @@ const char* ErrorCodeTraits<dcom::Errc>::name(dcom::Errc e) noexcept {
     case Errc::too_many_oids_in_set: return "too_many_oids_in_set";
     case Errc::too_many_objects: return "too_many_objects";
     case Errc::bad_reference_count: return "bad_reference_count";
+    case Errc::below_authn_level: return "below_authn_level";
     case Errc::actprop_bad_sizes: return "actprop_bad_sizes";
     case Errc::actprop_bad_property: return "actprop_bad_property";
     case Errc::actprop_unknown_property: return "actprop_unknown_property";

@@ -45,9 +45,9 @@ Uuid ObjectExporter::fresh_uuid() {
   }
 }
 
-OxidEntry ObjectExporter::add_oxid() {
+OxidEntry ObjectExporter::add_oxid(AuthnLevel level) {
   std::lock_guard lock(mutex_);
-  OxidEntry e{fresh_id(), fresh_uuid()};
+  OxidEntry e{fresh_id(), fresh_uuid(), level};
   oxids_.emplace(e.oxid, e);
   return e;
 }

@@ -2,6 +2,7 @@
 #include "rampart/dcom/object_router.hpp"
 
 #include "orpc.hpp"
+#include "rampart/dcom/activation_policy.hpp"
 #include "rampart/dcom/com_version.hpp"
 #include "rampart/dcom/errc.hpp"
 #include "rampart/dcom/fault_policy.hpp"
@@ -20,6 +21,14 @@ std::optional<ComVersion> peek_version(const runtime::CallContext& ctx) {
 }
 
 }  // namespace
+
+std::optional<std::uint32_t> orpc_security_fault(const runtime::CallContext& ctx, const ObjectExporter& exporter,
+                                                 Oxid oxid) {
+  const auto entry = exporter.resolve(oxid);
+  if (!entry) return react(entry.error()).code;
+  if (meets(call_security(ctx), entry->authn_level)) return std::nullopt;
+  return react(Error(Errc::below_authn_level, "ORPC call below the exporter's authentication level")).code;
+}
 
 std::optional<std::uint32_t> orpc_version_fault(const runtime::CallContext& ctx) {
   const auto v = ctx.transfer_syntax == syntax::kNdr64 ? peek_version<ndr::Ndr64>(ctx) : peek_version<ndr::Ndr20>(ctx);
@@ -41,6 +50,8 @@ void ObjectRouter::call(const runtime::CallContext& ctx, runtime::Responder resp
   // An IPID of another interface is refused as unknown: the call's
   // presentation context names this one ([MS-DCOM] 3.1.1.5.1).
   if (!entry || entry->iid != descriptor_.syntax.uuid || !entry->target) return invalid_ipid();
+  if (const auto fault = orpc_security_fault(ctx, *exporter_, entry->oxid))
+    return responder.respond(runtime::CallOutcome::fault(*fault));
   if (const auto fault = orpc_version_fault(ctx)) return responder.respond(runtime::CallOutcome::fault(*fault));
   std::static_pointer_cast<runtime::Interface>(entry->target)->call(ctx, std::move(responder));
 }

@@ -31,8 +31,11 @@ class RemUnknownRouter final : public runtime::Interface {
   [[nodiscard]] std::string_view name() const noexcept override { return descriptor_.name; }
   [[nodiscard]] std::uint16_t operation_count() const noexcept override { return descriptor_.operation_count(); }
   void call(const CallContext& ctx, runtime::Responder responder) override {
-    if (!ctx.object || !exporter_->rem_unknown_owner(*ctx.object))
+    const auto owner = ctx.object ? exporter_->rem_unknown_owner(*ctx.object) : std::nullopt;
+    if (!owner)
       return responder.respond(runtime::CallOutcome::fault(react(Error(Errc::unknown_ipid, "not an IRemUnknown IPID")).code));
+    if (const auto fault = orpc_security_fault(ctx, *exporter_, *owner))
+      return responder.respond(runtime::CallOutcome::fault(*fault));
     if (const auto fault = orpc_version_fault(ctx)) return responder.respond(runtime::CallOutcome::fault(*fault));
     auto& target = derived_ && ctx.opnum >= derived_->operation_count() - 1 ? derived_ : base_;
     target->call(ctx, std::move(responder));

@@ -159,7 +159,7 @@ void Association::dispatch(ReassembledCall call, Output& out, std::optional<std:
   core_.stats.calls_in.fetch_add(1, std::memory_order_relaxed);
   auto slot = std::make_shared<Responder::Slot>();
   const CallContext cc{peer_, *group_, id.call_id, id.context_id, id.opnum, id.object, id.drep,
-                       ctx.transfer_syntax, call.stub};
+                       ctx.transfer_syntax, call.stub, call_auth(auth_context)};
   try {
     ctx.iface->call(cc, Responder(slot));
   } catch (const std::exception&) {
@@ -188,6 +188,25 @@ void Association::dispatch(ReassembledCall call, Output& out, std::optional<std:
   };
   pending_.emplace(key.call_id,
                    PendingCall{key.context_id, key.drep, Clock::now() + limits_->call_timeout, key.auth_context});
+}
+
+CallAuth Association::call_auth(std::optional<std::uint32_t> auth_context) const {
+  const AuthContext* c = nullptr;
+  if (auth_context) {
+    if (auto it = auth_.find(*auth_context); it != auth_.end()) c = &it->second;
+  } else {
+    // A request without a verifier on a connect-level connection is
+    // authenticated by that connection's context.
+    std::uint8_t best = 1;  // a context at level none authenticates nothing
+    for (const auto& [id, candidate] : auth_) {
+      if (candidate.state == AuthContext::State::established && candidate.auth_level > best) {
+        c = &candidate;
+        best = candidate.auth_level;
+      }
+    }
+  }
+  if (c == nullptr || c->state != AuthContext::State::established) return {};
+  return {c->auth_type, c->auth_level, c->principal == security::kAnonymousLogon, c->context_id, c->principal};
 }
 
 void Association::complete_late(const CallKey& key, CallOutcome outcome, Output& out) {
@@ -238,19 +257,7 @@ void Association::send_response(const CallKey& key, const pdu::Pdu& response, Ou
 Result<void> Association::check_policy(const ReassembledCall& call, std::optional<std::uint32_t> auth_context) const {
   const auto policy = core_.policy();
   if (!policy) return {};
-  CallAuth how;
-  if (auth_context) {
-    if (auto it = auth_.find(*auth_context); it != auth_.end()) {
-      how = {it->second.auth_type, it->second.auth_level, it->second.principal == security::kAnonymousLogon};
-    }
-  } else {
-    // A request without a verifier on a connect-level connection is
-    // authenticated by that connection's context.
-    for (const auto& [id, c] : auth_) {
-      if (c.state == AuthContext::State::established && c.auth_level > how.auth_level)
-        how = {c.auth_type, c.auth_level, c.principal == security::kAnonymousLogon};
-    }
-  }
+  const CallAuth how = call_auth(auth_context);
   const Context& ctx = contexts_.at(call.identity.context_id);
   if (auto why = policy->check(ctx.abstract_syntax.uuid, call.identity.opnum, peer_, how)) {
     core_.events->auth_denied(peer_, *why);

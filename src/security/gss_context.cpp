@@ -361,6 +361,9 @@ Result<GssStep> GssContext::accept_step(ByteSpan input) {
     gss_buffer_desc shown = GSS_C_EMPTY_BUFFER;
     if (src != GSS_C_NO_NAME && gss_display_name(&minor, src, &shown, nullptr) == GSS_S_COMPLETE) {
       source_name_.assign(static_cast<const char*>(shown.value), shown.length);
+      // gss-ntlmssp counts the terminating NUL in the displayed name's
+      // length; the principal is the name without it.
+      while (!source_name_.empty() && source_name_.back() == '\0') source_name_.pop_back();
       gss_release_buffer(&minor, &shown);
       // gss-ntlmssp 1.2 counts the terminating NUL in the displayed name.
       while (!source_name_.empty() && source_name_.back() == '\0') source_name_.pop_back();

@@ -9,8 +9,7 @@
 #   oxid --ping: SimplePing of a kept object's set; an unknown set is OR_INVALID_SET;
 #   an unknown class is REGDB_E_CLASSNOTREG, a wrong password is refused, and rampartd serves on;
 #   the packet capture holds Echo's text in clear at integrity and never at privacy.
-# Calls before the activation floor reads the association's security use
-# activation_floor = "none"; every call here authenticates, so the checks hold at "integrity".
+# rampartd runs with the default activation floor, packet integrity (DCOM_CLI_FLOOR changes it).
 # About 3 s.
 #   dcom_cli_test.sh RAMPART RAMPARTD
 set -euo pipefail
@@ -24,7 +23,7 @@ rampartd=$(realpath "$2")
 work=$(mktemp -d /tmp/rampart-dcomcli.XXXXXX)
 interop_at_exit rm -rf "$work"
 py=/usr/bin/python3
-floor=${DCOM_CLI_FLOOR:-none}
+floor=${DCOM_CLI_FLOOR:-integrity}
 password='Alice-Ntlm-Pass1'
 clsid=7f1b2c3d-0a4e-4c5f-9d6e-2b8a1c0e5f01
 iid=7f1b2c3d-0a4e-4c5f-9d6e-2b8a1c0e5f02

@@ -6,18 +6,23 @@ namespace (CoCreateInstanceEx always goes to port 135).
 
     dcom_impacket_client.py TARGET AUTH_LEVEL cycle    activate, Echo, Add, RemRelease
     dcom_impacket_client.py TARGET AUTH_LEVEL denied   activation must fail: E_ACCESSDENIED
+    dcom_impacket_client.py TARGET AUTH_LEVEL lowcall  activate, then call Echo unauthenticated:
+                                                       E_ACCESSDENIED (the exporter's level)
     dcom_impacket_client.py TARGET AUTH_LEVEL gc SECS  activate, never ping, wait SECS: the
                                                        object must be gone (RPC_E_INVALID_IPID)
 
-AUTH_LEVEL is 1 (none) until rampartd's activation floor can read an NTLM context.
+AUTH_LEVEL is an RPC_C_AUTHN_LEVEL (1 none, 2 connect, 5 integrity, 6 privacy). Above 1 the
+client authenticates with NTLM as DCOM_USER / DCOM_PASSWORD / DCOM_DOMAIN (environment).
 Prints one line per step and exits non-zero on the first failure.
 """
 
+import os
 import sys
 import time
 
 from impacket.dcerpc.v5.dcomrt import DCOMCALL, DCOMANSWER, DCOMConnection, IRemUnknown2
 from impacket.dcerpc.v5.dtypes import HRESULT, LONG, LPWSTR, WSTR
+from impacket.dcerpc.v5.rpcrt import RPC_C_AUTHN_LEVEL_NONE
 from impacket.uuid import string_to_bin, uuidtup_to_bin
 
 CLSID_RampartEcho = string_to_bin("7f1b2c3d-0a4e-4c5f-9d6e-2b8a1c0e5f01")
@@ -80,6 +85,22 @@ def denied(dcom):
     raise AssertionError("activation below the floor succeeded")
 
 
+def lowcall(dcom):
+    iface = dcom.CoCreateInstanceEx(CLSID_RampartEcho, IID_IRampartEcho)
+    print("activated", hex(iface.get_oxid()), flush=True)
+    iface.get_cinstance().set_auth_level(RPC_C_AUTHN_LEVEL_NONE)  # the object call goes unauthenticated
+    try:
+        echo(iface, "unauthenticated")
+    except Exception as e:
+        print("refused:", str(e).split()[0], flush=True)
+        # Impacket names a fault by the low 16 bits of its status: E_ACCESSDENIED
+        # (0x80070005) reads as rpc_s_access_denied. dcom_resolver_test.py reads the whole
+        # status of the same refusal from the fault PDU.
+        assert str(e).split()[0] in ("E_ACCESSDENIED", "rpc_s_access_denied"), str(e)
+        return
+    raise AssertionError("an unauthenticated call reached the object")
+
+
 def gc(dcom, seconds):
     iface = dcom.CoCreateInstanceEx(CLSID_RampartEcho, IID_IRampartEcho)
     assert echo(iface, "ping me not") == "ping me not"
@@ -96,12 +117,18 @@ def gc(dcom, seconds):
 
 def main():
     target, level, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    dcom = DCOMConnection(target, authLevel=level, oxidResolver=False)
+    creds = {}
+    if level > RPC_C_AUTHN_LEVEL_NONE:
+        creds = {"username": os.environ["DCOM_USER"], "password": os.environ["DCOM_PASSWORD"],
+                 "domain": os.environ["DCOM_DOMAIN"]}
+    dcom = DCOMConnection(target, authLevel=level, oxidResolver=False, **creds)
     try:
         if mode == "cycle":
             cycle(dcom)
         elif mode == "denied":
             denied(dcom)
+        elif mode == "lowcall":
+            lowcall(dcom)
         else:
             gc(dcom, float(sys.argv[4]))
     finally:

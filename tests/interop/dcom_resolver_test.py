@@ -2,7 +2,10 @@
 """The DCOM object resolver (IObjectExporter, [MS-DCOM] 3.1.2.5.1) of a real rampartd, driven
 by Impacket's client (impacket.dcerpc.v5.dcomrt), unauthenticated as Windows clients call it:
 ServerAlive2, ResolveOxid2, ComplexPing and SimplePing; what ServerAlive2 discloses; ping-set
-exhaustion and expiry on a shortened ping period; the [dcom] switch.
+exhaustion and expiry on a shortened ping period; the [dcom] switch. IRemUnknown needs the
+exporter's level (packet integrity, NTLM from a user file). The hostile activation shapes of
+MS03-026 and MS03-039 each get their documented fault over a real socket, from a caller
+authenticated at the floor (below it nothing is parsed: E_ACCESSDENIED), and rampartd goes on.
 
     dcom_resolver_test.py --rampartd build/bin/rampartd [unittest args]
 
@@ -14,6 +17,7 @@ import re
 import socket
 import struct
 import sys
+import tempfile
 import time
 import unittest
 import warnings
@@ -26,17 +30,52 @@ from impacket.dcerpc.v5.dcomrt import (IID_IActivation, IID_IObjectExporter, IID
                                        IObjectExporter, ORPCTHIS, RemoteActivation, RemRelease,
                                        SECURITYBINDING, ServerAlive2, IID)
 from impacket.dcerpc.v5.dtypes import NULL  # noqa: E402
-from impacket.uuid import string_to_bin  # noqa: E402
-from impacket.dcerpc.v5.rpcrt import DCERPCException  # noqa: E402
+from impacket.uuid import string_to_bin, uuidtup_to_bin  # noqa: E402
+from impacket.dcerpc.v5.rpcrt import (DCERPCException, RPC_C_AUTHN_LEVEL_PKT_INTEGRITY,  # noqa: E402
+                                      RPC_C_AUTHN_WINNT)
 
 RAMPARTD = None
 # Impacket's IObjectExporter reconnects for every call and leaves the old sockets to the GC.
 warnings.simplefilter("ignore", ResourceWarning)
 PERIOD_MS = 400
 DCOM = {"enabled": True, "ping_period_ms": PERIOD_MS, "max_ping_sets_per_client": 4,
-        "max_oids_per_set": 64}
+        "max_oids_per_set": 64, "classes": ["rampart-echo"]}
 OR_INVALID_OXID, OR_INVALID_SET, E_OUTOFMEMORY, BAD_STUB = 0x776, 0x778, 0x8007000E, 0x6F7
 RPC_E_INVALID_IPID, RPC_E_VERSION_MISMATCH = 0x80010113, 0x80010110
+E_ACCESSDENIED, E_INVALIDARG, RPC_E_INVALID_OBJREF = 0x80070005, 0x80070057, 0x8001011D
+USER, PASSWORD, DOMAIN = "alice", "Rampart-Dcom-Pass1", "RAMPART"
+IID_IRemoteSCMActivator = uuidtup_to_bin(("000001A0-0000-0000-C000-000000000046", "0.0"))
+# The activation blob Impacket 0.10.0's CoCreateInstanceEx sends for rampart-echo (the unit
+# tests' kImpacketBlob): a CustomHeader and four properties.
+IMPACKET_BLOB = bytes.fromhex(
+    "680100000000000001100800cccccccc88000000cccccccc680100009800000000000000020000000400000000"
+    "00000000000000000000000000000087530000a0d000000000000004000000ab01000000000000c00000000000"
+    "0046a501000000000000c000000000000046a401000000000000c000000000000046aa01000000000000c00000"
+    "0000000046040000005800000028000000200000003000000001100800cccccccc44000000cccccccc3d2c1b7f"
+    "4e0a5f4c9d6e2b8a1c0e5f01000000000000000000000000010000000000000021850000000000000500070001"
+    "0000003d2c1b7f4e0a5f4c9d6e2b8a1c0e5f02fafafafa01100800cccccccc18000000cccccccc000000000000"
+    "00000000000000000000000000000000000001100800cccccccc10000000cccccccc0000000000000000000000"
+    "000000000001100800cccccccc1a000000cccccccc00000000618c0000000000000100aaaa9739000001000000"
+    "0700fafafafafafa")
+
+
+def orpcthis(major=5, minor=7, extensions=0):
+    return struct.pack("<HHII", major, minor, 0, 0) + b"\x33" * 16 + struct.pack("<I", extensions)
+
+
+def objref_custom(blob, signature=b"MEOW"):
+    """OBJREF_CUSTOM (flags 4) of CLSID_ActivationPropertiesIn for IActivationPropertiesIn."""
+    return (signature + struct.pack("<I", 4) + string_to_bin("000001A2-0000-0000-C000-000000000046")
+            + string_to_bin("00000338-0000-0000-C000-000000000046") + struct.pack("<II", 0, len(blob) + 8) + blob)
+
+
+def create_instance_stub(blob=IMPACKET_BLOB, version=(5, 7), signature=b"MEOW", null_props=False):
+    """RemoteCreateInstance's [in] stub (NDR20): ORPCTHIS, a NULL pUnkOuter, pActProperties."""
+    stub = orpcthis(*version) + struct.pack("<I", 0)
+    if null_props:
+        return stub + struct.pack("<I", 0)
+    data = objref_custom(blob, signature)
+    return stub + struct.pack("<III", 0x20000, len(data), len(data)) + data
 
 
 def exporter(port):
@@ -60,7 +99,10 @@ def error_code(exc):
 class DcomResolverTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.d = Rampartd(RAMPARTD, dcom=DCOM).__enter__()
+        cls.users = tempfile.NamedTemporaryFile("w", prefix="rampart-dcom-users-", delete=False)
+        cls.users.write(f"{DOMAIN}:{USER}:{PASSWORD}\n")
+        cls.users.close()
+        cls.d = Rampartd(RAMPARTD, dcom=DCOM, security={"ntlm_user_file": cls.users.name}).__enter__()
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
             m = re.search(r'oxid[=:"\s]+(0x[0-9a-f]{16}).*?ipid_rem_unknown[=:"\s]+([0-9a-f-]{36})', cls.d.log_text())
@@ -73,6 +115,26 @@ class DcomResolverTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.d.__exit__(None, None, None)
+        os.unlink(cls.users.name)
+
+    def authenticated(self, iid):
+        """A connection bound to `iid` with NTLM at packet integrity (the floor)."""
+        rpc = transport.DCERPCTransportFactory(f"ncacn_ip_tcp:127.0.0.1[{self.d.port}]")
+        rpc.set_credentials(USER, PASSWORD, DOMAIN)
+        dce = rpc.get_dce_rpc()
+        dce.set_auth_type(RPC_C_AUTHN_WINNT)
+        dce.set_auth_level(RPC_C_AUTHN_LEVEL_PKT_INTEGRITY)
+        dce.connect()
+        dce.bind(iid)
+        return dce
+
+    def raw_call(self, dce, opnum, stub):
+        """The reply stub, or the DCERPCException of the fault."""
+        try:
+            dce.call(opnum, stub)
+            return dce.recv()
+        finally:
+            dce.disconnect()
 
     def tearDown(self):
         self.assertTrue(self.d.alive(), "rampartd died")
@@ -144,9 +206,7 @@ class DcomResolverTest(unittest.TestCase):
         self.assertTrue(self.server_alive2())
 
     def rem_release(self, object_uuid, major=5, minor=7):
-        dce = exporter(self.d.port)
-        dce.connect()
-        dce.bind(IID_IRemUnknown)
+        dce = self.authenticated(IID_IRemUnknown)
         req = RemRelease()
         req["ORPCthis"] = ORPCTHIS()
         req["ORPCthis"]["version"]["MajorVersion"] = major
@@ -162,6 +222,64 @@ class DcomResolverTest(unittest.TestCase):
     def test_rem_unknown_is_reached_through_the_exporters_ipid(self):
         resp = self.rem_release(self.ipid)
         self.assertEqual(resp["ErrorCode"], 0)
+
+    def test_rem_unknown_below_the_exporters_level_is_access_denied(self):
+        # [MS-DCOM] 3.1.1.5.4: an ORPC call below the exporter's level (the floor). Impacket
+        # names a fault by the low 16 bits of its status (E_ACCESSDENIED would read as
+        # ERROR_ACCESS_DENIED), so the fault PDU is read as it came.
+        dce = exporter(self.d.port)
+        dce.connect()
+        dce.bind(IID_IRemUnknown)
+        req = RemRelease()
+        req["ORPCthis"] = ORPCTHIS()
+        req["ORPCthis"]["version"]["MajorVersion"] = 5
+        req["ORPCthis"]["version"]["MinorVersion"] = 7
+        req["ORPCthis"]["cid"] = b"\x11" * 16
+        req["ORPCthis"]["extensions"] = NULL
+        req["cInterfaceRefs"] = 0
+        try:
+            dce.call(RemRelease.opnum, req, uuid=string_to_bin(self.ipid))
+            pdu = dce.get_rpc_transport().recv()
+        finally:
+            dce.disconnect()
+        self.assertEqual(pdu[2], 3, "not a fault PDU")  # C706 12.6.4.7: ptype fault
+        self.assertEqual(struct.unpack_from("<I", pdu, 24)[0], E_ACCESSDENIED)
+        self.assertEqual(self.rem_release(self.ipid)["ErrorCode"], 0)
+
+    def test_activation_below_the_floor_is_access_denied_before_anything_is_parsed(self):
+        dce = exporter(self.d.port)
+        dce.connect()
+        dce.bind(IID_IRemoteSCMActivator)
+        reply = self.raw_call(dce, 4, create_instance_stub(signature=b"XXXX"))
+        self.assertEqual(struct.unpack("<I", reply[-4:])[0], E_ACCESSDENIED)
+
+    def test_ms03_039_shapes_get_their_faults_and_activation_goes_on(self):
+        sizes = bytearray(IMPACKET_BLOB)
+        sizes[8 + 16] ^= 1  # CustomHeader.totalSize off by one
+        good = create_instance_stub()
+        beyond = bytearray(good)
+        beyond[len(good) - len(objref_custom(IMPACKET_BLOB)) - 4 + 1] ^= 0x10  # ulCntData past the data
+        truncated = orpcthis(extensions=0x20000) + struct.pack("<I", 0)  # extensions named, not sent
+        shapes = [
+            ("NULL pActProperties", create_instance_stub(null_props=True), (E_INVALIDARG, "E_INVALIDARG")),
+            ("COMVERSION 9.9", create_instance_stub(version=(9, 9)),
+             (RPC_E_VERSION_MISMATCH, "RPC_E_VERSION_MISMATCH")),
+            ("an OBJREF without MEOW", create_instance_stub(signature=b"XXXX"),
+             (RPC_E_INVALID_OBJREF, "RPC_E_INVALID_OBJREF")),
+            ("inconsistent CustomHeader sizes", create_instance_stub(blob=bytes(sizes)), (E_INVALIDARG, "E_INVALIDARG")),
+            ("ulCntData beyond the data", bytes(beyond), (BAD_STUB, "rpc_x_bad_stub_data")),
+            ("truncated ORPCTHIS extensions", truncated, (BAD_STUB, "rpc_x_bad_stub_data")),
+        ]
+        for name, stub, expected in shapes:
+            with self.subTest(shape=name):
+                with self.assertRaises(DCERPCException) as ctx:
+                    self.raw_call(self.authenticated(IID_IRemoteSCMActivator), 4, stub)
+                self.assertIn(error_code(ctx.exception), expected)
+                self.assertTrue(self.d.alive())
+        # The well-formed activation of the same caller is served: HRESULT S_OK.
+        reply = self.raw_call(self.authenticated(IID_IRemoteSCMActivator), 4, good)
+        self.assertEqual(struct.unpack("<I", reply[-4:])[0], 0)
+        self.assertTrue(self.server_alive2())
 
     def test_rem_unknown_refuses_an_unknown_ipid_and_comversion_9_9(self):
         with self.assertRaises(DCERPCException) as ctx:

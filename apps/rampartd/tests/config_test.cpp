@@ -232,6 +232,11 @@ TEST(Config, DcomSection) {
   EXPECT_EQ(e.dcom.classes, std::vector<std::string>{"rampart-echo"});
   EXPECT_NE(parse_error("[dcom]\nactivation_floor = \"connect\"\n").find("activation_floor must be"), std::string::npos);
   EXPECT_NE(parse_error("[dcom]\nclasses = [\"calc\"]\n").find("unknown class 'calc'"), std::string::npos);
+  EXPECT_TRUE(d.dcom.modules.empty());
+  const Config m = parse_ok("[dcom]\nmodules = [\"/usr/lib/rampart/echo.so\"]\n");
+  EXPECT_EQ(m.dcom.modules, std::vector<std::string>{"/usr/lib/rampart/echo.so"});
+  EXPECT_NE(parse_error("[dcom]\nmodules = [\"echo.so\"]\n").find("must be absolute"), std::string::npos);
+  EXPECT_NE(parse_error("[dcom]\nmodules = \"/x.so\"\n").find("modules must be an array"), std::string::npos);
 }
 
 TEST(Config, ServiceModules) {

@@ -26,6 +26,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,13 @@ class ComServer {
 
   /// Makes an object interface callable: one ObjectRouter per IID.
   void register_interface(const runtime::InterfaceDescriptor& descriptor);
+  /// The opnum count of the object interface `iid` when this server routes
+  /// it (register_interface), else nullopt.
+  [[nodiscard]] std::optional<std::uint16_t> routed_interface(const Uuid& iid) const;
+  /// Whether anything (a router or a service) serves `syntax` already.
+  [[nodiscard]] bool interface_registered(const SyntaxId& syntax) const {
+    return registry_.find(syntax) != nullptr;
+  }
   /// Registers (or replaces) a class.
   void register_class(const Uuid& clsid, std::string name, ClassFactory factory);
   [[nodiscard]] bool has_class(const Uuid& clsid) const;
@@ -93,6 +101,7 @@ class ComServer {
   runtime::InterfaceRegistry& registry_;
   mutable std::mutex mutex_;
   std::map<Uuid, Class> classes_;
+  std::map<Uuid, std::uint16_t> routed_;  // IID -> opnum count
 };
 
 }  // namespace rampart::dcom

@@ -38,6 +38,7 @@ enum class Errc : std::uint16_t {
   too_many_oids_in_set,      // ExporterLimits::max_oids_per_set: E_OUTOFMEMORY
   too_many_objects,          // ExporterLimits::max_objects: E_OUTOFMEMORY
   bad_reference_count,       // a release of more references than are held: E_INVALIDARG
+  below_authn_level,         // an ORPC call below the exporter's level (3.1.1.5.4): E_ACCESSDENIED
   // Activation properties ([MS-DCOM] 2.2.22): fault E_INVALIDARG (the MS03-039 shapes).
   actprop_bad_sizes,         // dwSize, totalSize, headerSize and pSizes disagree with the blob
   actprop_bad_property,      // a property that does not decode inside its own slice

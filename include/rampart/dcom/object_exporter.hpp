@@ -62,9 +62,24 @@ struct ExporterLimits {
   [[nodiscard]] Clock::duration timeout() const noexcept { return ping_period * ping_timeout_periods; }
 };
 
+/// [MS-RPCE] 2.2.1.1.8 authentication levels: authnHint, the activation
+/// floor and an object exporter's level.
+enum class AuthnLevel : std::uint32_t {
+  none = 1,
+  connect = 2,
+  call = 3,
+  pkt = 4,
+  pkt_integrity = 5,
+  pkt_privacy = 6,
+};
+
 struct OxidEntry {
   Oxid oxid = 0;
   Uuid ipid_rem_unknown;  // the IRemUnknown of this exporter (3.1.1.5.6)
+  /// The exporter's authentication level ([MS-DCOM] 3.1.1.5.4, what
+  /// CoInitializeSecurity sets on Windows): ORPC calls on its objects and
+  /// on its IRemUnknown below it get E_ACCESSDENIED (object_router.hpp).
+  AuthnLevel authn_level = AuthnLevel::none;
 };
 
 struct IpidEntry {
@@ -88,8 +103,9 @@ class ObjectExporter {
 
   [[nodiscard]] const ExporterLimits& limits() const noexcept { return limits_; }
 
-  /// A new object exporter (apartment) with its IRemUnknown IPID.
-  [[nodiscard]] OxidEntry add_oxid();
+  /// A new object exporter (apartment) with its IRemUnknown IPID, whose
+  /// ORPC calls need at least `level`.
+  [[nodiscard]] OxidEntry add_oxid(AuthnLevel level = AuthnLevel::none);
   [[nodiscard]] Result<OxidEntry> resolve(Oxid oxid) const;
 
   /// Exports an object; `on_release` runs once when it is released.

@@ -9,6 +9,12 @@
 // Before the target runs, the router checks (reactions from dcom::react):
 //  - an object UUID is present and names an IPID of this interface:
 //    otherwise fault RPC_E_INVALID_IPID;
+//  - the call's authentication level is at least the object exporter's
+//    (OxidEntry::authn_level, [MS-DCOM] 3.1.1.5.4): otherwise fault
+//    E_ACCESSDENIED. This is checked before anything of the stub is read;
+//    the spec lists version negotiation first, but a caller below the
+//    level learns nothing from the order, and no ORPCTHIS of an
+//    unauthenticated caller is parsed;
 //  - ORPCTHIS.version ([MS-DCOM] 2.2.13.3, the first [in] value of every
 //    ORPC call) negotiates (com_version.hpp): otherwise fault
 //    RPC_E_VERSION_MISMATCH. An ORPCTHIS that does not decode is left to
@@ -23,6 +29,11 @@
 #include "rampart/runtime/interface_descriptor.hpp"
 
 namespace rampart::dcom {
+
+/// The fault status for an ORPC call below the authentication level of the
+/// object exporter `oxid` (E_ACCESSDENIED), or nullopt when it may go on.
+[[nodiscard]] std::optional<std::uint32_t> orpc_security_fault(const runtime::CallContext& ctx,
+                                                               const ObjectExporter& exporter, Oxid oxid);
 
 /// The fault status for an ORPC call whose ORPCTHIS names an unusable
 /// COMVERSION, or nullopt when the call may go on.

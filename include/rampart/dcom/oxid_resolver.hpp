@@ -34,17 +34,6 @@ namespace rampart::dcom {
 
 enum class Disclosure : std::uint8_t { listening, connection };
 
-/// [MS-RPCE] 2.2.1.1.8 authentication levels, for authnHint and the
-/// activation floor.
-enum class AuthnLevel : std::uint32_t {
-  none = 1,
-  connect = 2,
-  call = 3,
-  pkt = 4,
-  pkt_integrity = 5,
-  pkt_privacy = 6,
-};
-
 struct ResolverPolicy {
   Disclosure disclosure = Disclosure::listening;
   /// Numeric addresses rampartd listens on ("0.0.0.0" and "::" are skipped).

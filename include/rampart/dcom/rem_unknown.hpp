@@ -15,7 +15,8 @@
 //    returned as OBJREF_STANDARD interface pointers whose resolver address
 //    is the exporter's own (oxid_resolver.hpp).
 // Every call first passes the router's checks (object UUID is this
-// exporter's ipidRemUnknown, ORPCTHIS COMVERSION).
+// exporter's ipidRemUnknown, the exporter's authentication level, ORPCTHIS
+// COMVERSION; object_router.hpp).
 #pragma once
 
 #include <memory>

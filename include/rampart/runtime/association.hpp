@@ -117,6 +117,8 @@ class Association {
   void handle_request(const pdu::Pdu& pdu, std::span<const std::uint8_t> frame, Output& out);
   void handle_cancel(const pdu::Pdu& pdu, bool orphaned) const noexcept;
   void dispatch(ReassembledCall call, Output& out, std::optional<std::uint32_t> auth_context = {});
+  /// The security a handler sees for a call governed by `auth_context`.
+  [[nodiscard]] CallAuth call_auth(std::optional<std::uint32_t> auth_context) const;
   struct CallKey {
     std::uint32_t call_id;
     std::uint16_t context_id;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rampart/base/uuid.hpp"
@@ -32,11 +33,13 @@ struct AuthRule {
   friend bool operator==(const AuthRule&, const AuthRule&) = default;
 };
 
-/// How the call at hand is authenticated.
+/// How the call at hand is authenticated (also runtime::CallContext::auth).
 struct CallAuth {
   std::uint8_t auth_type = 0;   // 0: no security context
   std::uint8_t auth_level = 1;  // 1: none
   bool anonymous = false;       // an anonymous NTLM logon
+  std::uint32_t context_id = 0;  // the auth_context_id of the context
+  std::string_view principal{};  // the authenticated peer ("DOMAIN\\user"); valid during the call
   [[nodiscard]] bool authenticated() const noexcept { return auth_type != 0 && !anonymous; }
 };
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "rampart/base/uuid.hpp"
+#include "rampart/runtime/auth_policy.hpp"
 #include "rampart/runtime/peer.hpp"
 
 namespace rampart::runtime {
@@ -45,6 +46,11 @@ struct CallContext {
   Drep drep;
   SyntaxId transfer_syntax;
   std::span<const std::uint8_t> stub;
+  /// How the call is authenticated ([MS-RPCE] 3.3.3.4.3, what
+  /// RpcServerInqCallAttributes reports): the security context the
+  /// request's sec_trailer names or, for a request without one on a
+  /// connection authenticated at connect level, that connection's context.
+  CallAuth auth{};
 };
 
 /// Answers one call exactly once, inline or later from any thread. A

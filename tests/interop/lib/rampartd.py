@@ -35,7 +35,8 @@ def _toml_value(v):
 
 class Rampartd:
     def __init__(self, binary, port=None, host="127.0.0.1", limits=None, fragments=None,
-                 registration=None, static_endpoints=(), extra_args=(), threads=2, user=None, dcom=None):
+                 registration=None, static_endpoints=(), extra_args=(), threads=2, user=None, dcom=None,
+                 security=None):
         self.binary = binary
         self.host = host
         self.port = port or free_port()
@@ -59,6 +60,8 @@ class Rampartd:
             lines += ["[limits.fragments]"] + [f"{k} = {_toml_value(v)}" for k, v in fragments.items()] + [""]
         registration = {"static_socket": self.static_socket_path, **(registration or {})}
         lines += ["[registration]"] + [f"{k} = {_toml_value(v)}" for k, v in registration.items()] + [""]
+        if security is not None:
+            lines += ["[security]"] + [f"{k} = {_toml_value(v)}" for k, v in security.items()] + [""]
         if dcom is not None:
             lines += ["[dcom]"] + [f"{k} = {_toml_value(v)}" for k, v in dcom.items()] + [""]
         for entry in static_endpoints:

@@ -25,6 +25,24 @@ TEST(ActivationPolicy, FloorsAndTheirHints) {
   EXPECT_TRUE(ActivationPolicy{AuthnLevel::none}.admits({}));
 }
 
+TEST(ActivationPolicy, CallSecurityReadsTheRuntimesContext) {
+  runtime::PeerInfo peer;
+  runtime::AssociationGroup group{1, runtime::TransportKind::tcp, 4};
+  const std::string principal = "RAMPART\\alice";
+  const runtime::CallContext ctx{peer,          group, 1, 0, 4, std::nullopt, Drep::little(), syntax::kNdr20, {},
+                                 {10, 6, false, 3, principal}};
+  EXPECT_EQ(call_security(ctx), (CallSecurity{AuthnLevel::pkt_privacy, 10, 3, principal}));
+  EXPECT_TRUE(ActivationPolicy{}.admits(call_security(ctx)));
+  // A level no sec_trailer can carry reads as unauthenticated.
+  const runtime::CallContext odd{peer,          group, 1, 0, 4, std::nullopt, Drep::little(), syntax::kNdr20, {},
+                                 {10, 7, false, 3, {}}};
+  EXPECT_EQ(call_security(odd), CallSecurity{});
+  // An anonymous NTLM logon authenticates no one: below every floor.
+  const runtime::CallContext anon{peer,          group, 1, 0, 4, std::nullopt, Drep::little(), syntax::kNdr20, {},
+                                  {10, 6, true, 3, {}}};
+  EXPECT_EQ(call_security(anon), CallSecurity{});
+}
+
 TEST(ActivationPolicy, AnUnauthenticatedCallIsBelowTheDefaultFloor) {
   runtime::PeerInfo peer;
   runtime::AssociationGroup group{1, runtime::TransportKind::tcp, 4};

@@ -8,6 +8,7 @@
 #include "rampart/base/hex.hpp"
 #include "rampart/dcom/activator.hpp"
 #include "rampart/dcom/legacy_activator.hpp"
+#include "rampart/dcom/rem_unknown.hpp"
 #include "rampart/dcom/hresult.hpp"
 #include "rampart/ndr/stub.hpp"
 #include "rampart/runtime/association_group.hpp"
@@ -43,8 +44,10 @@ struct Harness {
   runtime::PeerInfo peer;
   runtime::AssociationGroup group{1, runtime::TransportKind::tcp, 4};
   std::shared_ptr<runtime::Interface> activator;
+  runtime::CallAuth auth{};  // the security every call of this harness carries
 
-  explicit Harness(AuthnLevel floor = AuthnLevel::none) {
+  // The exporter's level is the floor, as rampartd sets it.
+  explicit Harness(AuthnLevel floor = AuthnLevel::none) : oxid(exporter->add_oxid(floor)) {
     echo::register_echo_class(*server);
     activator = make_activator_interface(std::make_shared<Activator>(server, resolver, ActivationPolicy{floor}));
     peer.local_ipv4 = std::array<std::uint8_t, 4>{127, 0, 0, 1};
@@ -52,7 +55,7 @@ struct Harness {
   }
   runtime::CallOutcome raw(runtime::Interface& itf, std::uint16_t opnum, std::optional<Uuid> object,
                            std::span<const std::uint8_t> stub) {
-    const runtime::CallContext ctx{peer, group, 1, 0, opnum, object, Drep::little(), syntax::kNdr20, stub};
+    const runtime::CallContext ctx{peer, group, 1, 0, opnum, object, Drep::little(), syntax::kNdr20, stub, auth};
     auto slot = std::make_shared<runtime::Responder::Slot>();
     itf.call(ctx, runtime::Responder(slot));
     return slot->inline_outcome.value_or(runtime::CallOutcome::fault(1));
@@ -117,6 +120,67 @@ TEST(Activator, BelowTheFloorIsAccessDenied) {
   ASSERT_FALSE(out.is_fault());
   auto resp = ndr::decode_stub<ra::RemoteCreateInstance_response, ndr::Ndr20>(out.stub, Drep::little()).value();
   EXPECT_EQ(static_cast<std::uint32_t>(resp.return_value), hr::kAccessDenied);
+  EXPECT_EQ(h.exporter->object_count(), 0u);
+}
+
+constexpr std::uint8_t kNtlm = 10;  // [MS-RPCE] 2.2.1.1.7 RPC_C_AUTHN_WINNT
+
+std::uint32_t create_status(Harness& h) {
+  const auto out = h.create({orpcthis(), std::nullopt, act_properties(kImpacketBlob)});
+  EXPECT_FALSE(out.is_fault()) << std::hex << out.fault_status;
+  return static_cast<std::uint32_t>(
+      ndr::decode_stub<ra::RemoteCreateInstance_response, ndr::Ndr20>(out.stub, Drep::little()).value().return_value);
+}
+
+TEST(Activator, TheFloorReadsTheCallsEstablishedSecurity) {
+  Harness h(AuthnLevel::pkt_integrity);
+  for (const std::uint8_t level : {1, 2, 3, 4}) {
+    h.auth = {kNtlm, level, false, 1, "RAMPART\\alice"};
+    EXPECT_EQ(create_status(h), hr::kAccessDenied) << "level " << int{level};
+  }
+  h.auth = {};
+  EXPECT_EQ(create_status(h), hr::kAccessDenied);
+  EXPECT_EQ(h.exporter->object_count(), 0u);
+  for (const std::uint8_t level : {5, 6}) {
+    h.auth = {kNtlm, level, false, 7, "RAMPART\\alice"};
+    const auto out = h.create({orpcthis(), std::nullopt, act_properties(kImpacketBlob)});
+    ASSERT_FALSE(out.is_fault()) << std::hex << out.fault_status;
+    EXPECT_EQ(read_reply(out).scm.remoteReply->authnHint, 5u) << "level " << int{level};
+  }
+  EXPECT_EQ(h.exporter->object_count(), 2u);
+  // A privacy floor refuses integrity.
+  Harness p(AuthnLevel::pkt_privacy);
+  p.auth = {kNtlm, 5, false, 1, "RAMPART\\alice"};
+  EXPECT_EQ(create_status(p), hr::kAccessDenied);
+  p.auth.auth_level = 6;
+  EXPECT_EQ(create_status(p), 0u);
+}
+
+TEST(Activator, ObjectAndRemUnknownCallsBelowTheExportersLevelAreAccessDenied) {
+  Harness h(AuthnLevel::pkt_integrity);
+  h.auth = {kNtlm, 6, false, 1, "RAMPART\\alice"};  // activated at privacy
+  const auto r = read_reply(h.create({orpcthis(), std::nullopt, act_properties(kImpacketBlob)}));
+  const auto ipid =
+      std::get<ObjRefStandard>(ObjRef::decode(r.props.ppIntfData->at(0).value().abData).value().form).std.ipid;
+  auto& echo_itf = *h.registry.find(SyntaxId{echo::kIid, 0, 0});
+  const auto stub = ndr::encode_stub<re::Echo_request, ndr::Ndr20>({orpcthis(), u"hi"}, Drep::little()).value();
+  // The exporter's level (the floor) governs, not the activation's: an
+  // integrity call on an object activated at privacy is served.
+  h.auth = {kNtlm, 5, false, 2, "RAMPART\\alice"};
+  EXPECT_FALSE(h.raw(echo_itf, 3, ipid, stub).is_fault());
+  for (const std::uint8_t level : {0, 2, 4}) {
+    h.auth = {level == 0 ? std::uint8_t{0} : kNtlm, level == 0 ? std::uint8_t{1} : level, false, 3, "RAMPART\\alice"};
+    EXPECT_EQ(h.raw(echo_itf, 3, ipid, stub).fault_status, hr::kAccessDenied) << "level " << int{level};
+  }
+  // IRemUnknown is an ORPC interface of the same exporter: same rule.
+  auto rem = make_rem_unknown_interfaces(std::make_shared<RemUnknown>(h.exporter, h.resolver), h.exporter);
+  const spec::remunknown::RemRelease_request rel{orpcthis(), 1, {{to_wire(ipid), 1, 0}}};
+  const auto rel_stub = ndr::encode_stub<spec::remunknown::RemRelease_request, ndr::Ndr20>(rel, Drep::little()).value();
+  h.auth = {kNtlm, 2, false, 3, "RAMPART\\alice"};
+  EXPECT_EQ(h.raw(*rem.rem_unknown, 5, h.oxid.ipid_rem_unknown, rel_stub).fault_status, hr::kAccessDenied);
+  EXPECT_EQ(h.exporter->object_count(), 1u);
+  h.auth = {kNtlm, 6, false, 4, "RAMPART\\alice"};
+  EXPECT_FALSE(h.raw(*rem.rem_unknown, 5, h.oxid.ipid_rem_unknown, rel_stub).is_fault());
   EXPECT_EQ(h.exporter->object_count(), 0u);
 }
 

@@ -117,6 +117,34 @@ TEST_F(AuthHarness, NtlmPrivacyRequestAndResponseAreSealedInEveryFragment) {
   EXPECT_FALSE(h_.closed);
 }
 
+TEST_F(AuthHarness, TheHandlerSeesTheCallsSecurityContext) {
+  for (const auto level : {AuthLevel::integrity, AuthLevel::privacy}) {
+    h_.assoc = h_.make();
+    auto prot = authenticate(level);
+    ASSERT_TRUE(prot);
+    static const std::vector<std::uint8_t> stub{1, 2, 3, 4};
+    auto sent = h_.feed(protected_request(*prot, stub));
+    ASSERT_EQ(sent.size(), 1u);
+    ASSERT_EQ(sent[0].ptype(), pdu::PType::response);
+    EXPECT_EQ(h_.echo->last_auth.auth_type, security::auth_type::kNtlm);
+    EXPECT_EQ(h_.echo->last_auth.auth_level, static_cast<std::uint8_t>(level));
+    EXPECT_EQ(h_.echo->last_auth.context_id, 7u);
+    EXPECT_TRUE(h_.echo->last_auth.authenticated());
+    EXPECT_EQ(h_.echo->last_principal, "RAMPART\\alice");
+  }
+}
+
+TEST_F(AuthHarness, AnUnauthenticatedCallCarriesNoSecurity) {
+  h_.bind_echo();
+  h_.echo->last_auth = {security::auth_type::kNtlm, 6, false, 9, {}};  // must be overwritten
+  auto sent = h_.send(h_.request(0, std::vector<std::uint8_t>{1, 2, 3, 4}));
+  ASSERT_EQ(sent.size(), 1u);
+  ASSERT_EQ(sent[0].ptype(), pdu::PType::response);
+  EXPECT_FALSE(h_.echo->last_auth.authenticated());
+  EXPECT_EQ(h_.echo->last_auth.auth_level, 1);  // none
+  EXPECT_EQ(h_.echo->last_principal, "");
+}
+
 TEST_F(AuthHarness, IntegrityTamperedSignatureGetsSecPkgErrorAndClose) {
   auto prot = authenticate(AuthLevel::integrity);
   ASSERT_TRUE(prot);
@@ -261,6 +289,10 @@ TEST_F(AuthHarness, ConnectLevelServesPlainRequests) {
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ(sent[0].ptype(), pdu::PType::response);
   EXPECT_FALSE(sent[0].auth);
+  // The bind authenticated the connection: the call is that context's.
+  EXPECT_EQ(h_.echo->last_auth.auth_level, 2);
+  EXPECT_EQ(h_.echo->last_auth.context_id, 7u);
+  EXPECT_EQ(h_.echo->last_principal, "RAMPART\\alice");
 }
 
 TEST_F(AuthHarness, WrongPasswordAuth3LeavesTheConnectionRefusingRequests) {

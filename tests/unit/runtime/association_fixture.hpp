@@ -34,6 +34,9 @@ class EchoInterface : public Interface {
   void call(const CallContext& ctx, Responder responder) override {
     last_object = ctx.object;
     last_transfer = ctx.transfer_syntax;
+    last_auth = ctx.auth;
+    last_principal = std::string(ctx.auth.principal);  // the view lives as long as the call
+    last_auth.principal = {};
     switch (ctx.opnum) {
       case 0: {
         std::vector<std::uint8_t> out(ctx.stub.rbegin(), ctx.stub.rend());
@@ -48,6 +51,8 @@ class EchoInterface : public Interface {
   std::deque<Responder> later;
   std::optional<Uuid> last_object;
   SyntaxId last_transfer;
+  CallAuth last_auth;  // principal copied to last_principal
+  std::string last_principal;
   bool refuse_tcp_opnum2 = false;
   bool ndr64 = false;  // as a generated dispatcher: NDR64 codecs too
 };
