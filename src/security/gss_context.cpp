@@ -365,8 +365,6 @@ Result<GssStep> GssContext::accept_step(ByteSpan input) {
       // length; the principal is the name without it.
       while (!source_name_.empty() && source_name_.back() == '\0') source_name_.pop_back();
       gss_release_buffer(&minor, &shown);
-      // gss-ntlmssp 1.2 counts the terminating NUL in the displayed name.
-      while (!source_name_.empty() && source_name_.back() == '\0') source_name_.pop_back();
     }
   }
   if (src != GSS_C_NO_NAME) gss_release_name(&minor, &src);
