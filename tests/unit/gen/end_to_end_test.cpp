@@ -96,6 +96,21 @@ class Echo final : public conformance_server {
     if (!q.b) return std::unexpected(0x1c010003u);
     return op_void_response{};
   }
+  // -1 for a NULL array, so that NULL and empty differ.
+  std::expected<op_unique_array_response, R> op_unique_array(const runtime::CallContext&,
+                                                            op_unique_array_request q) override {
+    if (!q.values) return op_unique_array_response{-1, 0};
+    std::int32_t sum = 0;
+    for (auto v : *q.values) sum += v;
+    return op_unique_array_response{sum, 0};
+  }
+  // An empty text comes back as a NULL string pointer.
+  std::expected<op_string_out_response, R> op_string_out(const runtime::CallContext&,
+                                                        op_string_out_request q) override {
+    op_string_out_response r;
+    if (!q.text.empty()) r.echoed = q.text + u"!";
+    return r;
+  }
 };
 
 struct Served {
@@ -167,6 +182,25 @@ TEST(GenEndToEnd, ProxyCallsTheGeneratedServerOverTcp) {
   auto r7 = proxy.op_multilevel({3});
   ASSERT_TRUE(r7.has_value()) << r7.error().to_string();
   EXPECT_EQ(r7->values, (std::optional<std::vector<std::int32_t>>(std::vector<std::int32_t>{42, 42, 42})));
+
+  // [unique] on an array parameter: present (and empty) differs from NULL.
+  auto ua = proxy.op_unique_array({3, std::vector<std::int32_t>{5, 6, -1}});
+  ASSERT_TRUE(ua.has_value()) << ua.error().to_string();
+  EXPECT_EQ(ua->sum, 10);
+  auto ue = proxy.op_unique_array({0, std::vector<std::int32_t>{}});
+  ASSERT_TRUE(ue.has_value()) << ue.error().to_string();
+  EXPECT_EQ(ue->sum, 0);
+  auto un = proxy.op_unique_array({0, std::nullopt});
+  ASSERT_TRUE(un.has_value()) << un.error().to_string();
+  EXPECT_EQ(un->sum, -1);
+
+  // [out, string] wchar_t**: the string, or a NULL pointer.
+  auto so = proxy.op_string_out({u"hi"});
+  ASSERT_TRUE(so.has_value()) << so.error().to_string();
+  EXPECT_EQ(so->echoed, std::optional<std::u16string>(u"hi!"));
+  auto sn = proxy.op_string_out({u""});
+  ASSERT_TRUE(sn.has_value()) << sn.error().to_string();
+  EXPECT_FALSE(sn->echoed.has_value());
 
   // A fault from the implementation reaches the proxy as call_faulted.
   auto r6 = proxy.op_void({false});
@@ -280,6 +314,16 @@ class Recording final : public conformance_server {
   std::expected<op_void_response, R> op_void(const runtime::CallContext& c, op_void_request q) override {
     return echo_.op_void(c, std::move(q));
   }
+  std::expected<op_unique_array_response, R> op_unique_array(const runtime::CallContext& ctx,
+                                                            op_unique_array_request q) override {
+    seen(ctx);
+    return echo_.op_unique_array(ctx, std::move(q));
+  }
+  std::expected<op_string_out_response, R> op_string_out(const runtime::CallContext& ctx,
+                                                        op_string_out_request q) override {
+    seen(ctx);
+    return echo_.op_string_out(ctx, std::move(q));
+  }
 
   std::mutex mutex;
   std::vector<std::pair<SyntaxId, Drep>> calls;
@@ -360,6 +404,25 @@ void call_every_feature(conformance_client& proxy) {
   auto r7 = proxy.op_multilevel({3});
   ASSERT_TRUE(r7.has_value()) << r7.error().to_string();
   EXPECT_EQ(r7->values, (std::optional<std::vector<std::int32_t>>(std::vector<std::int32_t>{42, 42, 42})));
+
+  // [unique] on an array parameter: present (and empty) differs from NULL.
+  auto ua = proxy.op_unique_array({3, std::vector<std::int32_t>{5, 6, -1}});
+  ASSERT_TRUE(ua.has_value()) << ua.error().to_string();
+  EXPECT_EQ(ua->sum, 10);
+  auto ue = proxy.op_unique_array({0, std::vector<std::int32_t>{}});
+  ASSERT_TRUE(ue.has_value()) << ue.error().to_string();
+  EXPECT_EQ(ue->sum, 0);
+  auto un = proxy.op_unique_array({0, std::nullopt});
+  ASSERT_TRUE(un.has_value()) << un.error().to_string();
+  EXPECT_EQ(un->sum, -1);
+
+  // [out, string] wchar_t**: the string, or a NULL pointer.
+  auto so = proxy.op_string_out({u"hi"});
+  ASSERT_TRUE(so.has_value()) << so.error().to_string();
+  EXPECT_EQ(so->echoed, std::optional<std::u16string>(u"hi!"));
+  auto sn = proxy.op_string_out({u""});
+  ASSERT_TRUE(sn.has_value()) << sn.error().to_string();
+  EXPECT_FALSE(sn->echoed.has_value());
 
   op_varying_request vq;
   vq.v.len = 3;
