@@ -31,17 +31,17 @@ class ByteReader {
   [[nodiscard]] std::span<const std::uint8_t> data() const noexcept { return data_; }
   [[nodiscard]] std::span<const std::uint8_t> rest() const noexcept { return data_.subspan(pos_); }
 
-  [[nodiscard]] Result<std::uint8_t> u8() noexcept {
+  [[nodiscard, gnu::always_inline]] Result<std::uint8_t> u8() noexcept {
     if (1 > remaining()) [[unlikely]] return truncated();
     return data_[pos_++];
   }
-  [[nodiscard]] Result<std::uint16_t> u16() noexcept { return read_int<std::uint16_t>(); }
-  [[nodiscard]] Result<std::uint32_t> u32() noexcept { return read_int<std::uint32_t>(); }
-  [[nodiscard]] Result<std::uint64_t> u64() noexcept { return read_int<std::uint64_t>(); }
-  [[nodiscard]] Result<std::int8_t> i8() noexcept { return read_int<std::int8_t>(); }
-  [[nodiscard]] Result<std::int16_t> i16() noexcept { return read_int<std::int16_t>(); }
-  [[nodiscard]] Result<std::int32_t> i32() noexcept { return read_int<std::int32_t>(); }
-  [[nodiscard]] Result<std::int64_t> i64() noexcept { return read_int<std::int64_t>(); }
+  [[nodiscard, gnu::always_inline]] Result<std::uint16_t> u16() noexcept { return read_int<std::uint16_t>(); }
+  [[nodiscard, gnu::always_inline]] Result<std::uint32_t> u32() noexcept { return read_int<std::uint32_t>(); }
+  [[nodiscard, gnu::always_inline]] Result<std::uint64_t> u64() noexcept { return read_int<std::uint64_t>(); }
+  [[nodiscard, gnu::always_inline]] Result<std::int8_t> i8() noexcept { return read_int<std::int8_t>(); }
+  [[nodiscard, gnu::always_inline]] Result<std::int16_t> i16() noexcept { return read_int<std::int16_t>(); }
+  [[nodiscard, gnu::always_inline]] Result<std::int32_t> i32() noexcept { return read_int<std::int32_t>(); }
+  [[nodiscard, gnu::always_inline]] Result<std::int64_t> i64() noexcept { return read_int<std::int64_t>(); }
 
   /// Big-endian regardless of drep (tower floor right-hand sides, C706 App. L).
   [[nodiscard]] Result<std::uint16_t> u16_be() noexcept { return read_fixed<std::uint16_t>(false); }
@@ -55,19 +55,19 @@ class ByteReader {
   [[nodiscard]] Result<double> f64() noexcept;
 
   /// A view of the next n bytes; the reader advances past them.
-  [[nodiscard]] Result<std::span<const std::uint8_t>> bytes(std::size_t n) noexcept {
+  [[nodiscard, gnu::always_inline]] Result<std::span<const std::uint8_t>> bytes(std::size_t n) noexcept {
     if (n > remaining()) [[unlikely]] return truncated();
     auto out = data_.subspan(pos_, n);
     pos_ += n;
     return out;
   }
-  [[nodiscard]] Result<void> skip(std::size_t n) noexcept {
+  [[nodiscard, gnu::always_inline]] Result<void> skip(std::size_t n) noexcept {
     if (n > remaining()) [[unlikely]] return truncated();
     pos_ += n;
     return {};
   }
   /// Advances to the next multiple of `alignment` (1, 2, 4, 8 or 16).
-  [[nodiscard]] Result<void> align(std::size_t alignment) noexcept {
+  [[nodiscard, gnu::always_inline]] Result<void> align(std::size_t alignment) noexcept {
     const std::size_t pad = padding_for(pos_, alignment);
     return skip(pad);
   }
@@ -83,18 +83,20 @@ class ByteReader {
   }
 
  private:
-  std::unexpected<Error> truncated(
+  // Cold and out of line: building the Error would otherwise be inlined
+  // into every read, and the reads are too big to inline any more.
+  [[gnu::cold, gnu::noinline]] std::unexpected<Error> truncated(
       std::source_location where = std::source_location::current()) const noexcept {
     return fail(BaseErrc::truncated, "input ends inside a field", pos_, where);
   }
 
   template <class T>
-  Result<T> read_int() noexcept {
+  [[gnu::always_inline]] Result<T> read_int() noexcept {
     return read_fixed<T>(drep_.int_rep == IntRep::little_endian);
   }
 
   template <class T>
-  Result<T> read_fixed(bool little) noexcept {
+  [[gnu::always_inline]] Result<T> read_fixed(bool little) noexcept {
     if (sizeof(T) > remaining()) [[unlikely]] return truncated();
     using U = std::make_unsigned_t<T>;
     U v;

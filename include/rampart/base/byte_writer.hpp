@@ -43,7 +43,8 @@ class ByteWriter {
   void zeros(std::size_t n) { out_.insert(out_.end(), n, 0); }
   /// Pads with zero octets to the next multiple of `alignment` (a power of two).
   void align(std::size_t alignment) {
-    zeros((alignment - (position() & (alignment - 1))) & (alignment - 1));
+    // Most fields are already aligned: an empty insert still costs a call.
+    if (const std::size_t pad = (alignment - (position() & (alignment - 1))) & (alignment - 1); pad != 0) zeros(pad);
   }
 
   /// Overwrites a previously written field at writer-relative `pos`.

@@ -301,20 +301,10 @@ class BasicDecoder {
   /// [ptr]: like [unique], but an id seen before designates the same object
   /// and carries no referent. `type_tag` names the referent type; reusing
   /// an id for another type is an error.
-  [[nodiscard]] Result<FullPointer> full_pointer(std::uint16_t type_tag) {
+  [[nodiscard, gnu::always_inline]] Result<FullPointer> full_pointer(std::uint16_t type_tag) {
     const auto id = RAMPART_TRY(referent_word());
-    const std::size_t at = position() - F::kReferentSize;
     if (id == 0) return FullPointer{};
-    if (const auto e = fulls_.find(id)) {
-      if (e->type_tag != type_tag) [[unlikely]]
-        return fail(Errc::bad_referent_id, "full pointer id reused for another type", at);
-      return FullPointer{id, false, e->slot};
-    }
-    if (fulls_.size() >= limits_.max_full_pointers) [[unlikely]]
-      return fail(Errc::pointer_limit, "more full pointers than max_full_pointers", at);
-    if (fulls_.size() >= FullPointerTable::kInline)
-      RAMPART_CHECK(charge(1, FullPointerTable::kOverflowEntryBytes));
-    return FullPointer{id, true, fulls_.insert(id, type_tag)};
+    return full_pointer_id(id, type_tag);
   }
 
   // ---- unions (C706 14.3.8) ----
@@ -397,11 +387,25 @@ class BasicDecoder {
     else if constexpr (sizeof(T) == 4) return static_cast<T>(RAMPART_TRY(r_.u32()));
     else return static_cast<T>(RAMPART_TRY(r_.u64()));
   }
-  Result<std::uint64_t> count_word() noexcept {
+  /// The table side of full_pointer, out of line: a non-NULL id just read.
+  [[gnu::noinline]] Result<FullPointer> full_pointer_id(std::uint64_t id, std::uint16_t type_tag) {
+    const std::size_t at = position() - F::kReferentSize;
+    if (const auto e = fulls_.find(id)) {
+      if (e->type_tag != type_tag) [[unlikely]]
+        return fail(Errc::bad_referent_id, "full pointer id reused for another type", at);
+      return FullPointer{id, false, e->slot};
+    }
+    if (fulls_.size() >= limits_.max_full_pointers) [[unlikely]]
+      return fail(Errc::pointer_limit, "more full pointers than max_full_pointers", at);
+    if (fulls_.size() >= FullPointerTable::kInline)
+      RAMPART_CHECK(charge(1, FullPointerTable::kOverflowEntryBytes));
+    return FullPointer{id, true, fulls_.insert(id, type_tag)};
+  }
+  [[gnu::always_inline]] Result<std::uint64_t> count_word() noexcept {
     if constexpr (F::kCountSize == 4) return RAMPART_TRY(scalar<std::uint32_t>());
     else return scalar<std::uint64_t>();
   }
-  Result<std::uint64_t> referent_word() noexcept {
+  [[gnu::always_inline]] Result<std::uint64_t> referent_word() noexcept {
     if constexpr (F::kReferentSize == 4) return RAMPART_TRY(scalar<std::uint32_t>());
     else return scalar<std::uint64_t>();
   }

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 
@@ -16,8 +17,8 @@ namespace rampart::ndr {
 class FullPointerTable {
  public:
   struct Entry {
-    std::uint32_t slot = 0;
-    std::uint16_t type_tag = 0;
+    std::uint32_t slot;
+    std::uint16_t type_tag;
   };
 
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
@@ -26,7 +27,10 @@ class FullPointerTable {
     const std::size_t n = size_ < kInline ? size_ : kInline;
     for (std::size_t i = 0; i < n; ++i)
       if (inline_[i].id == id) return inline_[i].entry;
-    if (const auto it = overflow_.find(id); it != overflow_.end()) return it->second;
+    // The map is consulted only once it holds something: hashing an id
+    // into an empty table costs more than the whole inline search.
+    if (size_ <= kInline) return std::nullopt;
+    if (const auto it = overflow_->find(id); it != overflow_->end()) return it->second;
     return std::nullopt;
   }
 
@@ -36,7 +40,8 @@ class FullPointerTable {
     if (size_ < kInline) {
       inline_[size_] = {id, e};
     } else {
-      overflow_.emplace(id, e);
+      if (!overflow_) overflow_ = std::make_unique<std::unordered_map<std::uint64_t, Entry>>();
+      overflow_->emplace(id, e);
     }
     ++size_;
     return e.slot;
@@ -47,12 +52,17 @@ class FullPointerTable {
   static constexpr std::size_t kOverflowEntryBytes = 48;
 
  private:
+  // No default member initialisers, so the array below is not filled.
   struct Slot {
-    std::uint64_t id = 0;
+    std::uint64_t id;
     Entry entry;
   };
-  std::array<Slot, kInline> inline_{};
-  std::unordered_map<std::uint64_t, Entry> overflow_;
+  // Left uninitialised: only the first size_ slots are ever read, and
+  // zero-filling 256 octets per decode shows in short stubs' cost.
+  std::array<Slot, kInline> inline_;
+  // Made on the first overflow: most decodes never need it, and an empty
+  // map's construction and destruction show in short stubs' cost.
+  std::unique_ptr<std::unordered_map<std::uint64_t, Entry>> overflow_;
   std::size_t size_ = 0;
 };
 

@@ -96,6 +96,25 @@ inline void call_every_feature(conformance_client& proxy) {
   ASSERT_TRUE(r7.has_value()) << r7.error().to_string();
   EXPECT_EQ(r7->values, (std::optional<std::vector<std::int32_t>>(std::vector<std::int32_t>{42, 42, 42})));
 
+  // [unique] on an array parameter: present (and empty) differs from NULL.
+  auto ua = proxy.op_unique_array({3, std::vector<std::int32_t>{5, 6, -1}});
+  ASSERT_TRUE(ua.has_value()) << ua.error().to_string();
+  EXPECT_EQ(ua->sum, 10);
+  auto ue = proxy.op_unique_array({0, std::vector<std::int32_t>{}});
+  ASSERT_TRUE(ue.has_value()) << ue.error().to_string();
+  EXPECT_EQ(ue->sum, 0);
+  auto un = proxy.op_unique_array({0, std::nullopt});
+  ASSERT_TRUE(un.has_value()) << un.error().to_string();
+  EXPECT_EQ(un->sum, -1);
+
+  // [out, string] wchar_t**: the string, or a NULL pointer.
+  auto so = proxy.op_string_out({u"hi"});
+  ASSERT_TRUE(so.has_value()) << so.error().to_string();
+  EXPECT_EQ(so->echoed, std::optional<std::u16string>(u"hi!"));
+  auto sn = proxy.op_string_out({u""});
+  ASSERT_TRUE(sn.has_value()) << sn.error().to_string();
+  EXPECT_FALSE(sn->echoed.has_value());
+
   op_varying_request vq;
   vq.v.len = 3;
   vq.v.values = {7, 8, 9};

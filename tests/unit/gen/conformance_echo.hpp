@@ -87,6 +87,21 @@ class Echo final : public conformance_server {
     if (!q.b) return std::unexpected(0x1c010003u);
     return op_void_response{};
   }
+  // -1 for a NULL array, so that NULL and empty differ.
+  std::expected<op_unique_array_response, R> op_unique_array(const runtime::CallContext&,
+                                                            op_unique_array_request q) override {
+    if (!q.values) return op_unique_array_response{-1, 0};
+    std::int32_t sum = 0;
+    for (auto v : *q.values) sum += v;
+    return op_unique_array_response{sum, 0};
+  }
+  // An empty text comes back as a NULL string pointer.
+  std::expected<op_string_out_response, R> op_string_out(const runtime::CallContext&,
+                                                        op_string_out_request q) override {
+    op_string_out_response r;
+    if (!q.text.empty()) r.echoed = q.text + u"!";
+    return r;
+  }
 };
 
 }  // namespace rampart::conformance

@@ -40,6 +40,8 @@ class Impl final : public conformance_server {
   RAMPART_UNUSED_OP(op_void)
   RAMPART_UNUSED_OP(op_conformant_param)
   RAMPART_UNUSED_OP(op_multilevel)
+  RAMPART_UNUSED_OP(op_unique_array)
+  RAMPART_UNUSED_OP(op_string_out)
 #undef RAMPART_UNUSED_OP
   std::expected<op_conformant_struct_response, std::uint32_t> op_conformant_struct(
       const runtime::CallContext&, op_conformant_struct_request request) override {
@@ -68,7 +70,7 @@ TEST(GenDispatcher, DecodesCallsAndEncodesInTheBoundSyntax) {
   conformance_dispatcher d(impl);
   EXPECT_EQ(d.syntax().to_string(), "6b7a3c1e-94f2-4c1d-8d0e-2f5a9b3c7d41 v1.2");
   EXPECT_EQ(d.name(), "conformance");
-  EXPECT_EQ(d.operation_count(), 18);
+  EXPECT_EQ(d.operation_count(), 20);
   Call call;
   const op_conformant_struct_request req{conformance_types::twr_t{3, {1, 2, 3}}};
   for (const auto& w : gen_test::all_wires()) {
@@ -104,14 +106,14 @@ TEST(GenDispatcher, ImplementationFaultsAndUnknownOpnums) {
   Call call;
   const auto stub = *gen_test::encode(op_void_request{true}, gen_test::all_wires()[0]);
   EXPECT_EQ(call.run(d, 16, stub, syntax::kNdr20).fault_status, 0x1c010003u);
-  const auto out = call.run(d, 18, stub, syntax::kNdr20);
+  const auto out = call.run(d, 20, stub, syntax::kNdr20);
   EXPECT_EQ(out.fault_status, pdu::status::kNcaOpRangeError);
   EXPECT_TRUE(out.did_not_execute);
 }
 
 TEST(GenDescriptor, TypeErasedCodecsPerOpnumAndSyntax) {
   const auto& desc = conformance_descriptor();
-  EXPECT_EQ(desc.operation_count(), 18);
+  EXPECT_EQ(desc.operation_count(), 20);
   const auto* op = desc.find(3);
   ASSERT_NE(op, nullptr);
   EXPECT_EQ(op->name, "op_conformant_struct");
@@ -133,7 +135,7 @@ TEST(GenDescriptor, TypeErasedCodecsPerOpnumAndSyntax) {
   EXPECT_EQ(*again, stub);
   EXPECT_FALSE(codecs.encode_response(*value, Drep::little()).has_value());  // a request is not a response
   EXPECT_FALSE(runtime::InterfaceDescriptor::syntax_index(SyntaxId{}).has_value());
-  EXPECT_EQ(desc.find(18), nullptr);
+  EXPECT_EQ(desc.find(20), nullptr);
 }
 
 }  // namespace

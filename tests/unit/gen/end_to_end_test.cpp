@@ -94,6 +94,25 @@ TEST(GenEndToEnd, ProxyCallsTheGeneratedServerOverTcp) {
   ASSERT_TRUE(r7.has_value()) << r7.error().to_string();
   EXPECT_EQ(r7->values, (std::optional<std::vector<std::int32_t>>(std::vector<std::int32_t>{42, 42, 42})));
 
+  // [unique] on an array parameter: present (and empty) differs from NULL.
+  auto ua = proxy.op_unique_array({3, std::vector<std::int32_t>{5, 6, -1}});
+  ASSERT_TRUE(ua.has_value()) << ua.error().to_string();
+  EXPECT_EQ(ua->sum, 10);
+  auto ue = proxy.op_unique_array({0, std::vector<std::int32_t>{}});
+  ASSERT_TRUE(ue.has_value()) << ue.error().to_string();
+  EXPECT_EQ(ue->sum, 0);
+  auto un = proxy.op_unique_array({0, std::nullopt});
+  ASSERT_TRUE(un.has_value()) << un.error().to_string();
+  EXPECT_EQ(un->sum, -1);
+
+  // [out, string] wchar_t**: the string, or a NULL pointer.
+  auto so = proxy.op_string_out({u"hi"});
+  ASSERT_TRUE(so.has_value()) << so.error().to_string();
+  EXPECT_EQ(so->echoed, std::optional<std::u16string>(u"hi!"));
+  auto sn = proxy.op_string_out({u""});
+  ASSERT_TRUE(sn.has_value()) << sn.error().to_string();
+  EXPECT_FALSE(sn->echoed.has_value());
+
   // A fault from the implementation reaches the proxy as call_faulted.
   auto r6 = proxy.op_void({false});
   ASSERT_FALSE(r6.has_value());
@@ -178,6 +197,16 @@ class Recording final : public conformance_server {
   }
   std::expected<op_void_response, R> op_void(const runtime::CallContext& c, op_void_request q) override {
     return echo_.op_void(c, std::move(q));
+  }
+  std::expected<op_unique_array_response, R> op_unique_array(const runtime::CallContext& ctx,
+                                                            op_unique_array_request q) override {
+    seen(ctx);
+    return echo_.op_unique_array(ctx, std::move(q));
+  }
+  std::expected<op_string_out_response, R> op_string_out(const runtime::CallContext& ctx,
+                                                        op_string_out_request q) override {
+    seen(ctx);
+    return echo_.op_string_out(ctx, std::move(q));
   }
 
   std::mutex mutex;

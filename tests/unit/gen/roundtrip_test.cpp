@@ -245,3 +245,66 @@ TEST(GenRoundTrip, ObjectInterfaceOpnumsFollowIUnknown) {
 
 }  // namespace
 }  // namespace rampart::conformance
+
+namespace rampart::conformance {
+namespace {
+
+using gen_test::code;
+using gen_test::expect_round_trip;
+using gen_test::hex;
+using gen_test::kNdr20;
+using gen_test::kNdr64;
+using gen_test::ndr_code;
+
+TEST(GenRoundTrip, UniqueArrayParameter) {
+  // `[in, unique, size_is(n)] long values[]`: a nullable pointer to the array.
+  expect_round_trip(op_unique_array_request{2, std::vector<std::int32_t>{-7, 9}});
+  expect_round_trip(op_unique_array_request{0, std::vector<std::int32_t>{}});
+  expect_round_trip(op_unique_array_request{0, std::nullopt});
+  // NDR20: n, the referent id, then max_count and the elements; NULL is an
+  // id of 0 and nothing after it.
+  auto present = gen_test::decode<op_unique_array_request>(
+      hex("02000000 00000200 02000000 f9ffffff 09000000"), kNdr20);
+  ASSERT_TRUE(present.has_value()) << present.error().to_string();
+  EXPECT_EQ(present->values, (std::optional<std::vector<std::int32_t>>(std::vector<std::int32_t>{-7, 9})));
+  auto null = gen_test::decode<op_unique_array_request>(hex("00000000 00000000"), kNdr20);
+  ASSERT_TRUE(null.has_value()) << null.error().to_string();
+  EXPECT_FALSE(null->values.has_value());
+  auto bytes = gen_test::encode(op_unique_array_request{0, std::nullopt}, kNdr20);
+  ASSERT_TRUE(bytes.has_value());
+  EXPECT_EQ(*bytes, hex("00000000 00000000"));
+  // NDR64: 8-octet referent id and max_count.
+  auto wide = gen_test::decode<op_unique_array_request>(
+      hex("01000000 00000000 00000200 00000000 01000000 00000000 05000000"), kNdr64);
+  ASSERT_TRUE(wide.has_value()) << wide.error().to_string();
+  EXPECT_EQ(wide->values, (std::optional<std::vector<std::int32_t>>(std::vector<std::int32_t>{5})));
+  // The size_is correlation is still checked behind the pointer.
+  EXPECT_EQ(ndr_code(gen_test::decode<op_unique_array_request>(
+                hex("03000000 00000200 02000000 f9ffffff 09000000"), kNdr20)),
+            code(ndr::Errc::conformance_mismatch));
+}
+
+TEST(GenRoundTrip, StringThroughADoublePointer) {
+  // `[out, string] wchar_t** echoed`: [ref] (no wire form) to [unique] to a
+  // conformant varying string.
+  op_string_out_response r;
+  r.echoed = u"ab";
+  expect_round_trip(r);
+  r.echoed.reset();
+  expect_round_trip(r);
+  auto s = gen_test::decode<op_string_out_response>(
+      hex("00000200 03000000 00000000 03000000 6100 6200 0000 0000 2a000000"), kNdr20);
+  ASSERT_TRUE(s.has_value()) << s.error().to_string();
+  EXPECT_EQ(s->echoed, std::optional<std::u16string>(u"ab"));
+  EXPECT_EQ(s->return_value, 42u);
+  auto null = gen_test::decode<op_string_out_response>(hex("00000000 2a000000"), kNdr20);
+  ASSERT_TRUE(null.has_value()) << null.error().to_string();
+  EXPECT_FALSE(null->echoed.has_value());
+  // The terminator is still required.
+  EXPECT_EQ(ndr_code(gen_test::decode<op_string_out_response>(
+                hex("00000200 02000000 00000000 02000000 6100 6200 2a000000"), kNdr20)),
+            code(ndr::Errc::string_not_terminated));
+}
+
+}  // namespace
+}  // namespace rampart::conformance

@@ -35,7 +35,7 @@ TEST(IdlIr, InterfacesAndOpnums) {
   EXPECT_EQ(itf.major, 1);
   EXPECT_EQ(itf.minor, 2);
   EXPECT_EQ(itf.endpoints, (std::vector<std::string>{"ncacn_ip_tcp:[5150]"}));
-  EXPECT_EQ(itf.operations.size(), 18u);
+  EXPECT_EQ(itf.operations.size(), 20u);
   EXPECT_EQ(itf.operations[3].name, "op_conformant_struct");
   EXPECT_EQ(itf.operations[3].opnum, 3);
   const auto& obj = m.interfaces[1];
@@ -250,6 +250,75 @@ TEST(IdlIr, DescribeHookReplacesTheMemberList) {
   EXPECT_EQ(out.source.find("describe_field(out, indent, \"octets\"", blob), std::string::npos);
   EXPECT_NE(out.source.find("describe_field(out, indent, \"n\", n);", out.source.find("void plain::describe_to(")),
             std::string::npos);
+}
+
+}  // namespace
+}  // namespace rampart::idl
+
+namespace rampart::idl {
+namespace {
+
+const char* kItf = "[uuid(11111111-2222-3333-4444-555555555555), pointer_default(unique)] interface t {\n";
+
+TEST(IdlIr, UniqueOnAnArrayParameterMakesItANullablePointer) {
+  const std::string src = std::string(kItf) +
+                          "  void f([in] long n, [in, unique, size_is(n)] long a[], [in, ptr, string] char s[16],\n"
+                          "         [in, size_is(n)] long plain[]);\n}\n";
+  Diagnostics diags;
+  const auto m = analyze_source("a.idl", src, {}, diags);
+  ASSERT_TRUE(m.has_value()) << diags.text();
+  const auto& params = m->interfaces[0].operations[0].params;
+  const ir::Type* a = params[1].type;
+  ASSERT_EQ(a->kind, ir::Type::Kind::pointer);
+  EXPECT_EQ(a->ptr, ir::PtrKind::unique);
+  ASSERT_EQ(a->pointee->kind, ir::Type::Kind::array);
+  EXPECT_EQ(a->pointee->arr, ir::ArrKind::conformant);
+  EXPECT_EQ(a->pointee->size->name, "n");
+  const ir::Type* s = params[2].type;
+  ASSERT_EQ(s->kind, ir::Type::Kind::pointer);
+  EXPECT_EQ(s->ptr, ir::PtrKind::full);
+  EXPECT_EQ(s->pointee->kind, ir::Type::Kind::string);
+  // Without a pointer attribute the array is the parameter itself.
+  EXPECT_EQ(params[3].type->kind, ir::Type::Kind::array);
+}
+
+TEST(IdlIr, UniqueOnAnEmbeddedArrayIsAnError) {
+  const std::string src = std::string(kItf) + "  typedef struct { long n; [unique, size_is(n)] long a[]; } s;\n}\n";
+  Diagnostics diags;
+  EXPECT_FALSE(analyze_source("a.idl", src, {}, diags).has_value());
+  EXPECT_EQ(diags.text(),
+            "a.idl:2:54: error: pointer attribute on 'a', an array that is not a parameter or a pointer\n");
+}
+
+TEST(IdlIr, StringOnADoublePointerIsTheInnermostLevel) {
+  const std::string src = std::string(kItf) +
+                          "  void f([out, string] wchar_t** w, [in, out, unique, string] char** c,\n"
+                          "         [in] long n, [in, size_is(n), string] wchar_t** names);\n}\n";
+  Diagnostics diags;
+  const auto m = analyze_source("w.idl", src, {}, diags);
+  ASSERT_TRUE(m.has_value()) << diags.text();
+  const auto& params = m->interfaces[0].operations[0].params;
+  const ir::Type* w = params[0].type;
+  ASSERT_EQ(w->kind, ir::Type::Kind::pointer);
+  EXPECT_EQ(w->ptr, ir::PtrKind::ref);
+  ASSERT_EQ(w->pointee->kind, ir::Type::Kind::pointer);
+  EXPECT_EQ(w->pointee->ptr, ir::PtrKind::unique);  // pointer_default
+  ASSERT_EQ(w->pointee->pointee->kind, ir::Type::Kind::string);
+  EXPECT_EQ(w->pointee->pointee->elem->prim, ir::Prim::wchar);
+  EXPECT_EQ(w->pointee->pointee->fixed, 0u);
+  const ir::Type* c = params[1].type;
+  EXPECT_EQ(c->ptr, ir::PtrKind::unique);
+  EXPECT_EQ(c->pointee->pointee->elem->prim, ir::Prim::char8);
+  // size_is on the first level: an array of n string pointers.
+  const ir::Type* names = params[3].type;
+  ASSERT_EQ(names->pointee->kind, ir::Type::Kind::array);
+  EXPECT_EQ(names->pointee->size->name, "n");
+  EXPECT_EQ(names->pointee->elem->kind, ir::Type::Kind::pointer);
+  EXPECT_EQ(names->pointee->elem->pointee->kind, ir::Type::Kind::string);
+  Diagnostics bad;
+  EXPECT_FALSE(analyze_source("w.idl", std::string(kItf) + "  void g([in, string] long** p);\n}\n", {}, bad)
+                   .has_value());
+  EXPECT_EQ(bad.text(), "w.idl:2:30: error: [string] on 'p', which does not point to char or wchar_t\n");
 }
 
 }  // namespace

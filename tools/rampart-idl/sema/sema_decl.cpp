@@ -104,16 +104,27 @@ const Type* Analyzer::build_decl(const ast::TypeSpec& ts, const ast::Declarator&
       t.length = std::move(n);
     }
   };
-  auto string_type = [&](Prim c, std::uint64_t fixed) {
+  auto string_type = [&](Prim c, std::uint64_t fixed, std::optional<ir::Expr> size) {
     Type t;
     t.kind = Type::Kind::string;
     t.elem = prim(c);
     t.fixed = fixed;
-    if (fixed == 0) t.size = size_expr();
+    if (fixed == 0) t.size = std::move(size);
     return make(std::move(t));
   };
 
   if (!d.dims.empty()) {
+    // A parameter declared as an array is passed as a pointer to it: by
+    // default a [ref] one, which has no wire form, but [unique] or [ptr] on
+    // it makes it nullable, with a referent id before the array (C706
+    // 14.3.11; MIDL treats `[unique] T a[]` as `[unique] T* a`). Elsewhere
+    // the array is embedded and a pointer attribute has nothing to apply to.
+    const bool via_pointer = pointers == 0 && a.ptr && *a.ptr != ir::PtrKind::ref;
+    if (via_pointer && ctx != DeclContext::param) {
+      diags_.error(d.loc, "pointer attribute on '" + d.name + "', an array that is not a parameter or a pointer");
+      return nullptr;
+    }
+    auto param_pointer = [&](const Type* t) { return via_pointer ? pointer(*a.ptr, t) : t; };
     const Type* elem = base;
     for (std::uint32_t i = 0; i < pointers; ++i) elem = pointer(a.ptr.value_or(pointer_default_), elem);
     std::vector<std::uint64_t> bounds;
@@ -140,7 +151,7 @@ const Type* Analyzer::build_decl(const ast::TypeSpec& ts, const ast::Declarator&
         diags_.error(d.loc, "conformant [string] '" + d.name + "' needs size_is or max_is");
         return nullptr;
       }
-      return string_type(*c, bounds[0]);
+      return param_pointer(string_type(*c, bounds[0], size_expr()));
     }
     const Type* t = elem;
     for (std::size_t i = bounds.size(); i-- > 1;) {
@@ -171,7 +182,7 @@ const Type* Analyzer::build_decl(const ast::TypeSpec& ts, const ast::Declarator&
       arr.size = size_expr();
     }
     fill_variance(arr);
-    return make(std::move(arr));
+    return param_pointer(make(std::move(arr)));
   }
 
   if (pointers > 0) {
@@ -201,7 +212,23 @@ const Type* Analyzer::build_decl(const ast::TypeSpec& ts, const ast::Declarator&
       return pointer(t->ptr, pointee);
     };
     const Type* inner = size_typedef(base, pointers);
-    for (std::uint32_t i = pointers; i-- > 1;) {
+    // [string] makes the innermost pointer level the string: `[out, string]
+    // wchar_t** p` is a [ref] pointer to a pointer_default pointer to a
+    // conformant varying string, as MIDL reads it. A size for that level
+    // (size_is(, n)) is the string's max_count.
+    std::uint32_t levels = pointers;
+    bool string_done = false;
+    if (a.string && pointers > 1) {
+      const auto c = string_char(inner);
+      if (!c) {
+        diags_.error(d.loc, "[string] on '" + d.name + "', which does not point to char or wchar_t");
+        return nullptr;
+      }
+      inner = pointer(pointer_default_, string_type(*c, 0, level_size(pointers - 1)));
+      levels = pointers - 1;
+      string_done = true;
+    }
+    for (std::uint32_t i = levels; i-- > 1;) {
       if (auto n = level_size(i)) {
         Type arr;
         arr.kind = Type::Kind::array;
@@ -214,13 +241,13 @@ const Type* Analyzer::build_decl(const ast::TypeSpec& ts, const ast::Declarator&
     }
     const bool sized = level_size(0).has_value();
     const Type* pointee = inner;
-    if (a.string) {
+    if (a.string && !string_done) {
       const auto c = string_char(inner);
       if (!c) {
         diags_.error(d.loc, "[string] on '" + d.name + "', which does not point to char or wchar_t");
         return nullptr;
       }
-      pointee = string_type(*c, 0);
+      pointee = string_type(*c, 0, size_expr());
     } else if (sized || varied) {
       if (!sized) {
         diags_.error(d.loc, "'" + d.name + "' has length_is but no size_is or max_is");

@@ -51,6 +51,11 @@ void Generator::source_struct(const Type& t) {
   const std::string q = ident(t.name);
   const bool conformant = ir::trailing_conformant(t) != nullptr;
   const std::string align = CodecGen::align_of(t);
+  // A structure without pointers (a tower, an interface id) has short
+  // codecs that other structures and stubs, often in other files, call on
+  // their hot path: they go in the header, where the callers' compiler can
+  // inline them. The source still instantiates them for both formats.
+  std::string& codecs = ir::has_pointers(t) ? s_ : h_;
   {
     Scope s;
     s.prefix = "v.";
@@ -65,7 +70,7 @@ void Generator::source_struct(const Type& t) {
       s.available.insert(f.name);
     }
     c.line("RAMPART_CHECK(d.trailing_pad(" + align + "));");
-    s_ += function("template <class D>\n::rampart::Result<void> " + q + "::decode_scalars(D& d, " + q + "& v" +
+    codecs += function("template <class D>\n::rampart::Result<void> " + q + "::decode_scalars(D& d, " + q + "& v" +
                        (conformant ? ", [[maybe_unused]] std::uint64_t wire_conformance" : "") +
                        ")",
                    s, c, "  return {};\n");
@@ -78,7 +83,7 @@ void Generator::source_struct(const Type& t) {
     c.line("using F [[maybe_unused]] = typename D::Format;");
     for (const auto& f : t.fields)
       codec_.dec_buffers(c, s, Slot{f.type, "v." + ident(f.name), f.name, f.range, f.switch_is ? &*f.switch_is : nullptr});
-    s_ += function("template <class D>\n::rampart::Result<void> " + q + "::decode_buffers([[maybe_unused]] D& d, "
+    codecs += function("template <class D>\n::rampart::Result<void> " + q + "::decode_buffers([[maybe_unused]] D& d, "
                    "[[maybe_unused]] " + q + "& v)", s, c, "  return {};\n");
   }
   {
@@ -94,14 +99,14 @@ void Generator::source_struct(const Type& t) {
                       i + 1 == t.fields.size());
     }
     c.line("e.trailing_pad(" + align + ");");
-    s_ += function("template <class E>\n::rampart::Result<void> " + q + "::encode_scalars(E& e, const " + q + "& v)",
+    codecs += function("template <class E>\n::rampart::Result<void> " + q + "::encode_scalars(E& e, const " + q + "& v)",
                    s, c, "  return {};\n");
     Code b;
     b.line("using F [[maybe_unused]] = typename E::Format;");
     for (const auto& f : t.fields)
       codec_.enc_buffers(b, s, Slot{f.type, "v." + ident(f.name), f.name, f.range, f.switch_is ? &*f.switch_is : nullptr});
     Scope empty;
-    s_ += function("template <class E>\n::rampart::Result<void> " + q + "::encode_buffers([[maybe_unused]] E& e, "
+    codecs += function("template <class E>\n::rampart::Result<void> " + q + "::encode_buffers([[maybe_unused]] E& e, "
                    "[[maybe_unused]] const " + q + "& v)", empty, b, "  return {};\n");
   }
   if (conformant) {
