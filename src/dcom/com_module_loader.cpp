@@ -1,8 +1,6 @@
 // Loading COM modules; the rules are in com_module_loader.hpp.
 #include "rampart/dcom/com_module_loader.hpp"
 
-#include <exception>
-
 #include "rampart/base/trusted_module.hpp"
 
 namespace rampart::dcom {
@@ -39,18 +37,11 @@ Status check_registration(ComModuleRegistrar& r, const ComServer& server, const 
 }  // namespace
 
 std::expected<std::vector<std::string>, std::string> load_com_module(const std::string& path, ComServer& server) {
-  auto module = base::load_trusted_module(path, "rampart_com_module_build", RAMPART_COM_MODULE_BUILD);
-  if (!module) return std::unexpected(module.error());
-  const auto entry = module->symbol<ComModuleEntryV1>("rampart_com_module_v1");
-  if (entry == nullptr) return std::unexpected(path + ": no rampart_com_module_v1 entry point");
   ComModuleRegistrar registrar;
-  try {
-    entry(registrar);
-  } catch (const std::exception& e) {
-    return std::unexpected(path + ": the entry point threw: " + e.what());
-  } catch (...) {
-    return std::unexpected(path + ": the entry point threw");
-  }
+  if (auto ran = base::run_trusted_module(path, "rampart_com_module_build", RAMPART_COM_MODULE_BUILD,
+                                          "rampart_com_module_v1", registrar);
+      !ran)
+    return std::unexpected(ran.error());
   if (auto ok = check_registration(registrar, server, path); !ok) return std::unexpected(ok.error());
   for (const auto* d : registrar.interfaces())
     if (!server.routed_interface(d->syntax.uuid)) server.register_interface(*d);

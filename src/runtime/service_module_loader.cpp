@@ -1,8 +1,6 @@
 // Loading service modules; the rules are in service_module_loader.hpp.
 #include "rampart/runtime/service_module_loader.hpp"
 
-#include <exception>
-
 #include "rampart/base/trusted_module.hpp"
 
 namespace rampart::runtime {
@@ -46,18 +44,11 @@ std::expected<void, std::string> check_services(const std::vector<ModuleService>
 
 std::expected<std::vector<ModuleService>, std::string> load_service_module(const std::string& path,
                                                                            const InterfaceRegistry& served) {
-  auto module = base::load_trusted_module(path, "rampart_service_module_build", RAMPART_SERVICE_MODULE_BUILD);
-  if (!module) return std::unexpected(module.error());
-  const auto entry = module->symbol<ServiceModuleEntryV1>("rampart_service_module_v1");
-  if (entry == nullptr) return std::unexpected(path + ": no rampart_service_module_v1 entry point");
   ServiceModuleRegistrar registrar;
-  try {
-    entry(registrar);
-  } catch (const std::exception& e) {
-    return std::unexpected(path + ": the entry point threw: " + e.what());
-  } catch (...) {
-    return std::unexpected(path + ": the entry point threw");
-  }
+  if (auto ran = base::run_trusted_module(path, "rampart_service_module_build", RAMPART_SERVICE_MODULE_BUILD,
+                                          "rampart_service_module_v1", registrar);
+      !ran)
+    return std::unexpected(ran.error());
   if (auto ok = check_services(registrar.services(), served, path); !ok) return std::unexpected(ok.error());
   return std::move(registrar.services());
 }

@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include <cstring>
+#include <exception>
 #include <expected>
 #include <string>
 #include <string_view>
@@ -57,5 +58,26 @@ class TrustedModule {
 [[nodiscard]] std::expected<TrustedModule, std::string> load_trusted_module(const std::string& path,
                                                                             const char* build_symbol,
                                                                             std::string_view build);
+
+/// Loads the module at `path` (load_trusted_module) and runs its entry
+/// point `entry_symbol`, a `void(Registrar&)`, on `registrar`. A missing
+/// entry point, or one that throws, refuses the module.
+template <class Registrar>
+[[nodiscard]] std::expected<void, std::string> run_trusted_module(const std::string& path, const char* build_symbol,
+                                                                  std::string_view build, const char* entry_symbol,
+                                                                  Registrar& registrar) {
+  auto module = load_trusted_module(path, build_symbol, build);
+  if (!module) return std::unexpected(module.error());
+  const auto entry = module->template symbol<void (*)(Registrar&)>(entry_symbol);
+  if (entry == nullptr) return std::unexpected(path + ": no " + entry_symbol + " entry point");
+  try {
+    entry(registrar);
+  } catch (const std::exception& e) {
+    return std::unexpected(path + ": the entry point threw: " + e.what());
+  } catch (...) {
+    return std::unexpected(path + ": the entry point threw");
+  }
+  return {};
+}
 
 }  // namespace rampart::base

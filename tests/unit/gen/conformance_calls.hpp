@@ -67,6 +67,15 @@ inline void call_every_feature(conformance_client& proxy) {
   ASSERT_TRUE(r1.has_value()) << r1.error().to_string();
   EXPECT_EQ(r1->r, t);
 
+  op_conformant_param_request cp;
+  cp.n = 3;
+  cp.data = {1, 2, 3};
+  cp.max = 8;
+  auto r2 = proxy.op_conformant_param(cp);
+  ASSERT_TRUE(r2.has_value()) << r2.error().to_string();
+  EXPECT_EQ(r2->max, 8u);
+  EXPECT_EQ(r2->values, (std::vector<std::int32_t>{1, 2, 3}));
+
   op_strings_request sq;
   sq.v.name = "name";
   sq.v.wide = u"wide";

@@ -49,75 +49,7 @@ TEST(GenEndToEnd, ProxyCallsTheGeneratedServerOverTcp) {
   ASSERT_TRUE(client.connect_tcp("127.0.0.1", s.port));
   ASSERT_TRUE(client.bind(conformance_descriptor().syntax));
   conformance_client proxy(transport::stub_channel(client));
-
-  conformance_types::twr_t t{4, {9, 8, 7, 6}};
-  auto r1 = proxy.op_conformant_struct({t});
-  ASSERT_TRUE(r1.has_value()) << r1.error().to_string();
-  EXPECT_EQ(r1->r, t);
-
-  op_conformant_param_request cp;
-  cp.n = 3;
-  cp.data = {1, 2, 3};
-  cp.max = 8;
-  auto r2 = proxy.op_conformant_param(cp);
-  ASSERT_TRUE(r2.has_value()) << r2.error().to_string();
-  EXPECT_EQ(r2->max, 8u);
-  EXPECT_EQ(r2->values, (std::vector<std::int32_t>{1, 2, 3}));
-
-  op_strings_request sq;
-  sq.v.name = "name";
-  sq.v.wide = u"wide";
-  sq.name = u"n";
-  sq.cs.len = 3;
-  sq.cs.text = u"ab";
-  auto r3 = proxy.op_strings(sq);
-  ASSERT_TRUE(r3.has_value()) << r3.error().to_string();
-  EXPECT_EQ(r3->r, sq.v);
-
-  op_nonencap_union_request uq;
-  uq.v.kind = 4;
-  uq.v.u.discriminant = 4;
-  uq.v.u.value.emplace<2>(u"union arm");
-  uq.kind = 1;
-  uq.u.discriminant = 1;
-  uq.u.value.emplace<0>(5);
-  auto r4 = proxy.op_nonencap_union(uq);
-  ASSERT_TRUE(r4.has_value()) << r4.error().to_string();
-  EXPECT_EQ(r4->r, uq.v);
-
-  auto r5 = proxy.op_pipe({{1, 2, 3, 4, 5, 6, 7}});
-  ASSERT_TRUE(r5.has_value()) << r5.error().to_string();
-  EXPECT_EQ(r5->count, 7u);
-
-  // size_is(, *count): the second pointer level is sized by another [out].
-  auto r7 = proxy.op_multilevel({3});
-  ASSERT_TRUE(r7.has_value()) << r7.error().to_string();
-  EXPECT_EQ(r7->values, (std::optional<std::vector<std::int32_t>>(std::vector<std::int32_t>{42, 42, 42})));
-
-  // [unique] on an array parameter: present (and empty) differs from NULL.
-  auto ua = proxy.op_unique_array({3, std::vector<std::int32_t>{5, 6, -1}});
-  ASSERT_TRUE(ua.has_value()) << ua.error().to_string();
-  EXPECT_EQ(ua->sum, 10);
-  auto ue = proxy.op_unique_array({0, std::vector<std::int32_t>{}});
-  ASSERT_TRUE(ue.has_value()) << ue.error().to_string();
-  EXPECT_EQ(ue->sum, 0);
-  auto un = proxy.op_unique_array({0, std::nullopt});
-  ASSERT_TRUE(un.has_value()) << un.error().to_string();
-  EXPECT_EQ(un->sum, -1);
-
-  // [out, string] wchar_t**: the string, or a NULL pointer.
-  auto so = proxy.op_string_out({u"hi"});
-  ASSERT_TRUE(so.has_value()) << so.error().to_string();
-  EXPECT_EQ(so->echoed, std::optional<std::u16string>(u"hi!"));
-  auto sn = proxy.op_string_out({u""});
-  ASSERT_TRUE(sn.has_value()) << sn.error().to_string();
-  EXPECT_FALSE(sn->echoed.has_value());
-
-  // A fault from the implementation reaches the proxy as call_faulted.
-  auto r6 = proxy.op_void({false});
-  ASSERT_FALSE(r6.has_value());
-  EXPECT_TRUE(r6.error().is(runtime::ClientErrc::call_faulted));
-  EXPECT_EQ(proxy.last_fault(), 0x1c010003u);
+  call_every_feature(proxy);
 }
 
 /// Records the transfer syntax and drep of each call, then echoes.
