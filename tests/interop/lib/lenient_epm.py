@@ -15,7 +15,8 @@ Plants (the probe that must find each is in tests/interop/probe_test.py):
   header-only, version, request-before-bind, auth-length, no-contexts,
   no-transfer, second-bind, alter-empty, assoc-group, strict-flags,
   frag-above-max, alloc-hint, fragments, request-auth-length, context-id,
-  opnum, tower, truncated, max-ents, handle, fragment-identity, any-ptype,
+  opnum, tower, truncated, max-ents, handle, fragment-identity (a later
+  fragment's opnum is dispatched), any-ptype,
   redefine-context, princ-name (mgmt inq_princ_name writes a name into a
   zero-octet buffer), freed-handle (ept_lookup_handle_free keeps the handle
   usable), walk-restart (a lookup handle whose walk ended starts it again),
@@ -259,9 +260,15 @@ class Conn:
                 raise Close(fault(self.pending[0], PROTO_ERROR))
         if not flags & FIRST and self.pending is not None:
             first_call, first_ctx, first_opnum, first_stub = self.pending
-            if (first_call, first_ctx, first_opnum) != (call_id, ctx, opnum) and not self.has("fragment-identity"):
+            if call_id != first_call:
                 raise Close(fault(first_call, PROTO_ERROR))
-            # A continuation: the first fragment's call, the stubs joined.
+            if opnum != first_opnum and self.has("fragment-identity"):
+                # Dispatched on the later fragment's opnum: an operation this
+                # fake has no handler for when it switches mid-call.
+                self.pending = None
+                return fault(call_id, OP_RNG)
+            # A continuation: the first fragment's call (its context and
+            # opnum govern, as on Windows), the stubs joined.
             ctx, opnum, stub = first_ctx, first_opnum, first_stub + stub
         if flags & FIRST and not flags & LAST:
             if alloc_hint > 0x400000 and not self.has("alloc-hint"):

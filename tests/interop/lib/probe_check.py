@@ -24,7 +24,6 @@ SAMBA_KNOWN = {
     "c7.tower-length-mismatch": "lenient",  # reads the tower by tower_length, ignores the conformance
     "c7.lookup-max-ents-over-range": "lenient",  # no [range(0,500)] on max_ents
     "c6.unknown-assoc-group": "divergent",  # closes instead of bind_nak
-    "c3.fragment-changes-opnum": "lenient",  # 4.17 does not compare a later fragment's opnum
 }
 
 # rampartd with [dcom] activation_floor = "none" (a test configuration): the

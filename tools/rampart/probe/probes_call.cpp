@@ -144,10 +144,10 @@ Probe fragment_opnum() {
           "flagged last with opnum 3, same call_id",
           "Two fragments whose stubs add up to one 40-octet ept_lookup stub; nothing is longer than an "
           "ordinary call.",
-          "C706 12.6.3 and 12.6.4.9: the fragments of a call repeat its header fields, so a later fragment "
-          "naming another operation is a protocol error: fault nca_s_proto_error, then close (current Samba "
-          "checks call_id, context, opnum and drep of every later fragment; Samba 4.17 does not check the "
-          "opnum and serves the call).",
+          "raw_protocol's fragmented-request tests (validated against Windows): a later fragment's context_id, "
+          "opnum and auth header are ignored and the first fragment's call is served, so the answer is "
+          "ept_lookup's response (CVE-2021-23192: the first fragment governs). A server that dispatches on the "
+          "later fragment's opnum mixes two operations' stubs (here a fault naming the operation).",
           Safety::safe, true,
           [](const Session&) {
             auto stub = wire::ept_lookup_stub(1);
@@ -156,8 +156,8 @@ Probe fragment_opnum() {
             return Pdus{wire::request(kCallId, 0, kEptLookup, all.first(half), pdu::pfc::kFirstFrag),
                         wire::request(kCallId, 0, kEptMap, all.subspan(half), pdu::pfc::kLastFrag)};
           },
-          {fault(st::kNcaProtoError, true)},
-          {accepted(ReactionKind::response)}};
+          {accepted(ReactionKind::response)},
+          {fault(st::kNcaOpRangeError), fault(st::kRpcBadStubData)}};
 }
 
 // The reactions to a verifier on an association that negotiated none.
