@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `rampart` authenticating against real servers, each in its own network namespace:
 #  1. Samba's endpoint mapper (standalone, a user in its passdb) with NTLM at integrity and
-#     privacy: ifids and dump succeed, a wrong password fails; tshark, given the password,
+#     privacy, plain and through SPNEGO: ifids and dump succeed, a wrong password fails; tshark, given the password,
 #     decrypts the sealed session and decodes every stub without malformed packets or expert
 #     errors, while without it the sealed lookup reply stays unreadable.
 #  2. Kerberos against the same Samba, given a dedicated keytab from a test KDC (lib/kdc.sh)
@@ -74,6 +74,12 @@ for level in integrity privacy; do
     -U 'RAMPART/$user%$password' --auth-level $level | grep -q '2 interface(s), status ok'"
   check "dump NTLM $level" bash -c "ip netns exec $SAMBA_NETNS $rampart dump 127.0.0.1 \
     -U 'RAMPART\\$user:$password' --auth-level $level | grep -q 'ncalrpc:\[EPMAPPER\]'"
+done
+# SPNEGO (auth type 9) negotiating NTLM: the mechListMIC inside the exchange counts in NTLM's
+# sequence numbers ([MS-SPNG] 3.3.5.1).
+for level in integrity privacy; do
+  check "ifids SPNEGO-NTLM $level" bash -c "ip netns exec $SAMBA_NETNS $rampart ifids 127.0.0.1 \
+    -U 'RAMPART/$user%$password' --auth-type spnego --auth-level $level | grep -q '2 interface(s), status ok'"
 done
 printf '%s\n' "$password" >"$work/pw"
 check "ifids NTLM --password-file" in_ns "$rampart" ifids 127.0.0.1 -U "RAMPART/$user" --password-file "$work/pw"
