@@ -16,7 +16,10 @@ set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_STRIP_FILES ON)  # the debug information stays in the build tree
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)  # Depends: from the binaries' libraries (dpkg-shlibdeps)
 # systemd-sysusers creates the rampart user; deb-systemd-helper enables the sockets.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd, init-system-helpers")
+# gss-ntlmssp is the NTLM mechanism MIT's GSSAPI loads as a plugin (no library
+# links it, so dpkg-shlibdeps cannot see it); rampartd's NTLMSSP and SPNEGO
+# providers need it at start.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd, init-system-helpers, gss-ntlmssp")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${PROJECT_SOURCE_DIR}/packaging/debian/conffiles
     ${PROJECT_SOURCE_DIR}/packaging/debian/postinst
