@@ -78,7 +78,7 @@ std::vector<Wanted> own_endpoints(const Config& c, const std::vector<rampart::tr
 
 EndpointMap::EndpointMap(rampart::runtime::ServerCore& core, const Config& config, std::shared_ptr<StateStore> state,
                          std::shared_ptr<Metrics> metrics)
-    : db_(std::make_shared<EndpointDatabase>(services_config(config))) {
+    : db_(std::make_shared<EndpointDatabase>(services_config(config))), hosted_{{kEpm, kAnnotation}} {
   // Registrations are logged with the caller's pid and uid (registration_log.hpp).
   std::shared_ptr<rampart::runtime::Interface> epm = std::make_shared<RegistrationLog>(
       std::make_shared<rampart::services::EndpointMapper>(db_),
@@ -93,7 +93,7 @@ EndpointMap::EndpointMap(rampart::runtime::ServerCore& core, const Config& confi
 }
 
 void EndpointMap::add_hosted(const rampart::SyntaxId& syntax, std::string annotation) {
-  hosted_.push_back({syntax, std::move(annotation)});
+  hosted_.emplace_back(syntax, std::move(annotation));
 }
 
 bool EndpointMap::restore(std::vector<Entry> entries) {
@@ -105,9 +105,7 @@ std::vector<std::string> EndpointMap::publish(const Config& config,
                                               const std::vector<rampart::transport::ListenAddress>& listening) {
   std::vector<std::string> problems;
   std::vector<Entry> entries;
-  std::vector<std::pair<rampart::SyntaxId, std::string>> hosted{{kEpm, kAnnotation}};
-  for (const auto& h : hosted_) hosted.emplace_back(h.syntax, h.annotation);
-  for (const auto& w : own_endpoints(config, listening, hosted)) {
+  for (const auto& w : own_endpoints(config, listening, hosted_)) {
     auto tower = binding::Tower::build(w.tower);
     auto entry = tower ? EndpointDatabase::make_entry(w.object, tower->encode(), w.annotation, kConfigurationOwner)
                        : std::nullopt;

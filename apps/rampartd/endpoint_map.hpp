@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "config.hpp"
@@ -42,12 +43,10 @@ class EndpointMap {
   [[nodiscard]] bool restore(std::vector<rampart::services::Entry> entries);
 
  private:
-  struct Hosted {
-    rampart::SyntaxId syntax;
-    std::string annotation;
-  };
   std::shared_ptr<rampart::services::EndpointDatabase> db_;
-  std::vector<Hosted> hosted_;
+  /// The interfaces served on rampartd's own endpoints, with their
+  /// annotations: the endpoint mapper first, then the modules' (add_hosted).
+  std::vector<std::pair<rampart::SyntaxId, std::string>> hosted_;
 };
 
 /// Entries owned by the configuration carry this owner; connection ids
