@@ -85,8 +85,10 @@ void ClientAssociation::send_bind_family(pdu::PType type, const Offer& offer, st
     p.body = pdu::AlterContext{std::move(body)};
   }
   // [MS-RPCE] 3.3.1.5.2: the bind and any alter_context before the context
-  // is established carry the provider's next token.
-  if (security_ && !security_->established()) p.auth = security_->verifier();
+  // is established carry the provider's next token, and so does SPNEGO's
+  // closing alter_context (the initiator's mechListMIC); a later
+  // alter_context that only adds presentation contexts carries none.
+  if (security_ && security_->token_pending()) p.auth = security_->verifier();
   pdu::encode(p, out);
 }
 

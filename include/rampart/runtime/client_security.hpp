@@ -73,6 +73,10 @@ class ClientSecurity {
 
   /// Complete. At connect level there is no protection() (nothing per PDU).
   [[nodiscard]] bool established() const noexcept { return established_; }
+  /// The next bind or alter_context carries token(): before the context is
+  /// established, and for SPNEGO's closing leg after it (RFC 4178 5: the
+  /// initiator's mechListMIC once the inner mechanism completed).
+  [[nodiscard]] bool token_pending() const noexcept { return !established_ || final_on_alter_; }
   [[nodiscard]] bool header_sign() const noexcept { return header_sign_; }
   [[nodiscard]] const ClientAuth& auth() const noexcept { return auth_; }
   [[nodiscard]] security::PduProtection* protection() noexcept { return protection_.get(); }
