@@ -5,6 +5,7 @@
 #include "rampart/runtime/client_errc.hpp"
 #include "rampart/security/auth_trailer.hpp"
 #include "rampart/security/errc.hpp"
+#include "rampart/security/spnego_token.hpp"
 
 namespace rampart::runtime {
 
@@ -69,7 +70,12 @@ Result<ClientSecurity::Next> ClientSecurity::on_server_token(const pdu::Pdu& p) 
     // 4.2.2, accept-completed) carries nothing it needs.
     if (!final_on_alter_) return fail(ClientErrc::unexpected_pdu, "an auth token after the context was established", 10);
     final_on_alter_ = false;
-    if (p.auth) RAMPART_CHECK(check_trailer(*p.auth));
+    if (!p.auth) return Next::ready;
+    RAMPART_CHECK(check_trailer(*p.auth));
+    // The acceptor verified the initiator's mechListMIC (RFC 4178 5) and
+    // says so; any other state (reject, request-mic) means it did not.
+    if (!sec::spnego_accept_completed(p.auth->auth_value))
+      return fail(ClientErrc::auth_failed, "the server did not accept SPNEGO's closing leg", 10);
     return Next::ready;
   }
   if (!ack_seen_) {

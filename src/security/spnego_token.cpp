@@ -166,4 +166,16 @@ bool spnego_has_mech_list_mic(ByteSpan token) {
   return mic && mic->has_value();
 }
 
+bool spnego_accept_completed(ByteSpan token) {
+  // negTokenResp ::= [1] SEQUENCE { negState [0] ENUMERATED { accept-completed (0),
+  // accept-incomplete (1), reject (2), request-mic (3) } OPTIONAL, ... }
+  auto body = negotiation_body(token);
+  if (!body || body->tag != 0xa1) return false;
+  auto state = field_at(body->value, 0);
+  if (!state || !state->has_value()) return false;
+  ByteSpan v = **state;
+  auto e = read_tlv(v);
+  return e && v.empty() && e->tag == 0x0a && e->value.size() == 1 && e->value[0] == 0;
+}
+
 }  // namespace rampart::security

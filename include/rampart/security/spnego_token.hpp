@@ -22,6 +22,11 @@ namespace rampart::security {
 /// state, so NTLM's sequence numbers count it ([MS-SPNG] 3.3.5.1).
 [[nodiscard]] bool spnego_has_mech_list_mic(ByteSpan token);
 
+/// True when `token` is a negTokenResp whose negState is accept-completed
+/// (RFC 4178 4.2.2), the only answer a closing leg may get once the
+/// initiator completed; false for any other state, a missing negState, a
+/// negTokenInit or bytes that do not parse.
+[[nodiscard]] bool spnego_accept_completed(ByteSpan token);
 /// `token` rebuilt with a bare AP-REQ when it is a negTokenInit whose
 /// mechToken is a Kerberos AP-REQ in the RFC 2743 3.1 framing (krb5 or the
 /// MS KRB5 OID, TOK_ID 01 00); nullopt for any other token. A DCE-style

@@ -166,6 +166,29 @@ TEST(SpnegoToken, FindsMechListMic) {
   EXPECT_FALSE(spnego_has_mech_list_mic({}));
 }
 
+// RFC 4178 4.2.2: only negState accept-completed (0) in a negTokenResp
+// closes the exchange; other states, an absent state, a negTokenInit and
+// short or trailing bytes do not.
+TEST(SpnegoToken, AcceptCompletedOnlyForThatNegState) {
+  const std::vector<std::uint8_t> completed{0xa1, 0x07, 0x30, 0x05, 0xa0, 0x03, 0x0a, 0x01, 0x00};
+  EXPECT_TRUE(spnego_accept_completed(completed));
+  for (std::uint8_t state : {1, 2, 3}) {
+    auto other = completed;
+    other.back() = state;
+    EXPECT_FALSE(spnego_accept_completed(other)) << int{state};
+  }
+  const std::vector<std::uint8_t> two_octets{0xa1, 0x08, 0x30, 0x06, 0xa0, 0x04, 0x0a, 0x02, 0x00, 0x00};
+  EXPECT_FALSE(spnego_accept_completed(two_octets));
+  const std::vector<std::uint8_t> integer{0xa1, 0x07, 0x30, 0x05, 0xa0, 0x03, 0x02, 0x01, 0x00};
+  EXPECT_FALSE(spnego_accept_completed(integer));
+  const std::vector<std::uint8_t> mic_only{0xa1, 0x09, 0x30, 0x07, 0xa3, 0x05, 0x04, 0x03, 1, 2, 3};
+  EXPECT_FALSE(spnego_accept_completed(mic_only));
+  const std::vector<std::uint8_t> init{0xa0, 0x07, 0x30, 0x05, 0xa0, 0x03, 0x0a, 0x01, 0x00};
+  EXPECT_FALSE(spnego_accept_completed(init));
+  EXPECT_FALSE(spnego_accept_completed(std::vector<std::uint8_t>(completed.begin(), completed.end() - 1)));
+  EXPECT_FALSE(spnego_accept_completed({}));
+}
+
 // An exchange that did not negotiate SEAL yields no privacy protection
 // (test_spnego_privacy_bind_none/_sign), while integrity still works.
 TEST_F(Providers, PrivacyNeedsSeal) {
