@@ -5,7 +5,9 @@
 // carries a 16-octet auth_value survives protect -> unprotect with its stub
 // restored; unprotecting untrusted bytes never crashes. The same bytes also go
 // to the SPNEGO rewrite of a framed Kerberos AP-REQ (spnego_token.hpp): a
-// rebuilt token parses, carries a bare AP-REQ, and is not rebuilt again.
+// rebuilt token parses, carries a bare AP-REQ, and is not rebuilt again;
+// and to the check of SPNEGO's closing answer (spnego_accept_completed),
+// which only reads.
 #include <cstdint>
 #include <cstdlib>
 #include <span>
@@ -52,6 +54,11 @@ void spnego_rewrite(std::span<const std::uint8_t> token) {
   if (spnego_with_bare_ap_req(*bare)) std::abort();
 }
 
+void spnego_closing(std::span<const std::uint8_t> token) {
+  // The shortest accept-completed negTokenResp: [1] { SEQUENCE { [0] { ENUMERATED 0 } } }.
+  if (spnego_accept_completed(token) && token.size() < 9) std::abort();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -59,6 +66,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::size_t stub_offset = (data[0] & 1) ? 40 : 24;
   std::vector<std::uint8_t> pdu(data + 1, data + size);
   spnego_rewrite(pdu);
+  spnego_closing(pdu);
   auto l = locate_auth_trailer(pdu, stub_offset);
   if (!l) {
     (void)l.error().to_string();
