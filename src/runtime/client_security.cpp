@@ -66,14 +66,14 @@ Result<void> ClientSecurity::check_trailer(const pdu::AuthVerifier& v) const {
 Result<ClientSecurity::Next> ClientSecurity::on_server_token(const pdu::Pdu& p) {
   if (established()) {
     // The answer to SPNEGO's last leg: the initiator completed when it
-    // produced that leg, so the server's closing negTokenResp (RFC 4178
-    // 4.2.2, accept-completed) carries nothing it needs.
+    // produced that leg (having verified any acceptor mechListMIC), so the
+    // server's closing negTokenResp (RFC 4178 4.2.2) only has to say
+    // accept-completed, i.e. that it verified the initiator's MIC (RFC 4178
+    // 5); reject or request-mic means it did not. No trailer says nothing.
     if (!final_on_alter_) return fail(ClientErrc::unexpected_pdu, "an auth token after the context was established", 10);
     final_on_alter_ = false;
     if (!p.auth) return Next::ready;
     RAMPART_CHECK(check_trailer(*p.auth));
-    // The acceptor verified the initiator's mechListMIC (RFC 4178 5) and
-    // says so; any other state (reject, request-mic) means it did not.
     if (!sec::spnego_accept_completed(p.auth->auth_value))
       return fail(ClientErrc::auth_failed, "the server did not accept SPNEGO's closing leg", 10);
     return Next::ready;

@@ -172,6 +172,15 @@ TEST_F(SpnegoLegs, TheInitiatorsMechListMicRidesAnAlterContextWithItsVerifier) {
   EXPECT_FALSE(later.auth);
 }
 
+// A closing answer without a sec_trailer (auth_length 0) says nothing
+// more: the initiator already completed.
+TEST_F(SpnegoLegs, AClosingAnswerWithoutATrailerBinds) {
+  bind(kerberos_script());
+  (void)answer({0xa1, 0x01, 0x02});
+  (void)answer({0xa1, 0x01, 0x04});
+  EXPECT_TRUE(find<ev::Bound>(answer({}, false))) << (error_ ? error_->to_string() : "");
+}
+
 TEST_F(SpnegoLegs, AClosingAnswerOtherThanAcceptCompletedFailsTheBind) {
   for (std::uint8_t state : {1, 2, 3}) {
     SCOPED_TRACE(static_cast<int>(state));
