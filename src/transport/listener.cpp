@@ -68,18 +68,22 @@ class BasicListener final : public Listener, public std::enable_shared_from_this
   asio::io_context& context() noexcept override { return home_; }
 
  private:
+  // The pending accept, and its completion until it runs, hold the peer
+  // socket. That socket is created on the listener's own io_context, never
+  // on the worker's it will serve: the workers' io_contexts are destroyed
+  // one after another (Server::Impl), and destroying one runs the
+  // destructors of whatever is still queued on it. A queued accept holding a
+  // socket of a worker already destroyed would then touch freed memory.
+  // Holding only objects of its own io_context, each queue can be destroyed
+  // in any order. Another worker gets the descriptor in hand_over().
   void accept_next() {
-    Worker& worker = pick_();
-    // The new socket belongs to the worker's io_context from the start.
-    const asio::any_io_executor target = worker.context().get_executor();
-    acceptor_.async_accept(target, [self = this->shared_from_this(), &worker](
-                                                 const std::error_code& ec, auto socket) {
-      self->on_accept(ec, std::move(socket), worker);
+    acceptor_.async_accept([self = this->shared_from_this()](const std::error_code& ec,
+                                                             typename Protocol::socket socket) {
+      self->on_accept(ec, std::move(socket));
     });
   }
 
-  template <class Socket>
-  void on_accept(const std::error_code& ec, Socket socket, Worker& worker) {
+  void on_accept(const std::error_code& ec, typename Protocol::socket socket) {
     if (!acceptor_.is_open() || ec == asio::error::operation_aborted) return;
     if (ec) {
       shared_.events->accept_failed(requested_.to_string(), ec);
@@ -89,14 +93,14 @@ class BasicListener final : public Listener, public std::enable_shared_from_this
       });
       return;
     }
-    hand_over(std::move(socket), worker);
+    hand_over(std::move(socket), pick_());
     accept_next();
   }
 
-  template <class Socket>
-  void hand_over(Socket socket, Worker& worker);
-  template <class Socket>
-  std::optional<runtime::PeerInfo> describe(Socket& socket);
+  void hand_over(typename Protocol::socket socket, Worker& worker);
+  std::optional<runtime::PeerInfo> describe(typename Protocol::socket& socket);
+  std::optional<asio::generic::stream_protocol::socket> move_to(typename Protocol::socket& socket,
+                                                                asio::io_context& target);
 
   asio::io_context& home_;
   typename Protocol::acceptor acceptor_;
@@ -173,8 +177,7 @@ void BasicListener<Protocol>::close() {
 }
 
 template <class Protocol>
-template <class Socket>
-std::optional<runtime::PeerInfo> BasicListener<Protocol>::describe(Socket& socket) {
+std::optional<runtime::PeerInfo> BasicListener<Protocol>::describe(typename Protocol::socket& socket) {
   if constexpr (std::is_same_v<Protocol, asio::ip::tcp>) {
     std::error_code ec;
     const auto remote = socket.remote_endpoint(ec);
@@ -187,9 +190,32 @@ std::optional<runtime::PeerInfo> BasicListener<Protocol>::describe(Socket& socke
   }
 }
 
+// Re-creates `socket` on `target`, the io_context of the worker that will
+// serve it, by passing the descriptor: an asio socket cannot change its
+// io_context. Empty when the descriptor cannot be moved (it is closed then).
 template <class Protocol>
-template <class Socket>
-void BasicListener<Protocol>::hand_over(Socket socket, Worker& worker) {
+std::optional<asio::generic::stream_protocol::socket> BasicListener<Protocol>::move_to(
+    typename Protocol::socket& socket, asio::io_context& target) {
+  std::error_code ec;
+  const asio::generic::stream_protocol protocol = [&] {
+    if constexpr (std::is_same_v<Protocol, asio::ip::tcp>) {
+      return asio::generic::stream_protocol(bound_.tcp.protocol());  // accepted sockets share the family
+    } else {
+      return asio::generic::stream_protocol(Protocol());
+    }
+  }();
+  const int fd = socket.release(ec);
+  if (ec) return std::nullopt;
+  asio::generic::stream_protocol::socket moved(target);
+  if (moved.assign(protocol, fd, ec); ec) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  return moved;
+}
+
+template <class Protocol>
+void BasicListener<Protocol>::hand_over(typename Protocol::socket socket, Worker& worker) {
   auto peer = describe(socket);
   if (!peer) return;
   peer->connection_id = shared_.next_connection_id.fetch_add(1);
@@ -210,13 +236,16 @@ void BasicListener<Protocol>::hand_over(Socket socket, Worker& worker) {
     // RPC is request/response with small PDUs: Nagle would delay each reply.
     socket.set_option(asio::ip::tcp::no_delay(true), ec);
   }
-  asio::generic::stream_protocol::socket generic(std::move(socket));
-  if (worker.context().get_executor().running_in_this_thread()) {
+  if (&worker.context() == &home_) {
     // Accepted by the worker's own listener: no hand-over between threads.
-    worker.adopt(std::move(generic), std::move(*peer), std::move(ticket));
+    worker.adopt(asio::generic::stream_protocol::socket(std::move(socket)), std::move(*peer), std::move(ticket));
     return;
   }
-  asio::post(worker.context(), [&worker, generic = std::move(generic), peer = std::move(*peer),
+  // Posted onto the io_context the socket now belongs to: if that worker
+  // goes before the handler runs, both go together (see accept_next()).
+  auto moved = move_to(socket, worker.context());
+  if (!moved) return;
+  asio::post(worker.context(), [&worker, generic = std::move(*moved), peer = std::move(*peer),
                                 ticket = std::move(ticket)]() mutable {
     worker.adopt(std::move(generic), std::move(peer), std::move(ticket));
   });
