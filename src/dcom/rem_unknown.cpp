@@ -67,12 +67,12 @@ std::optional<std::uint32_t> RemUnknown::refs_access_fault(const CallContext& ct
 }
 
 Result<std::optional<IpidEntry>> RemUnknown::query(const CallContext& ctx, const Uuid& ripid, const Uuid& iid,
-                                                   std::uint32_t refs) {
+                                                   std::uint32_t refs, std::string_view operation) {
   // The object must belong to the exporter whose IRemUnknown was called.
   const auto owner = exporter_->rem_unknown_owner(*ctx.object);
   const auto entry = exporter_->find_ipid(ripid);
   if (!entry || !owner || entry->oxid != *owner) return fail(Errc::unknown_ipid, "the IPID is not this exporter's");
-  if (orpc_access_fault(ctx, permissions_.get(), entry->clsid, "RemQueryInterface"))
+  if (orpc_access_fault(ctx, permissions_.get(), entry->clsid, operation))
     return fail(Errc::access_denied, "the class's access list does not admit the caller");
   return exporter_->query_interface(ripid, iid, refs);
 }
@@ -83,7 +83,7 @@ std::expected<ru::RemQueryInterface_response, std::uint32_t> RemUnknown::RemQuer
   out.cIids = request.cIids;
   std::vector<ru::REMQIRESULT> results;
   for (const auto& iid : request.iids) {
-    auto e = query(ctx, from_wire(request.ripid), from_wire(iid), request.cRefs);
+    auto e = query(ctx, from_wire(request.ripid), from_wire(iid), request.cRefs, "RemQueryInterface");
     if (!e && e.error().is(Errc::access_denied)) return std::unexpected(react(e.error()).code);
     if (!e) {
       out.return_value = hres(hr::kInvalidArg);
@@ -130,7 +130,7 @@ std::expected<ru::RemQueryInterface2_response, std::uint32_t> RemUnknown::RemQue
   out.cIids = request.cIids;
   const DualStringArray bindings = resolver_->resolver_bindings(ctx.peer);
   for (const auto& iid : request.iids) {
-    auto e = query(ctx, from_wire(request.ripid), from_wire(iid), 1);
+    auto e = query(ctx, from_wire(request.ripid), from_wire(iid), 1, "RemQueryInterface2");
     if (!e && e.error().is(Errc::access_denied)) return std::unexpected(react(e.error()).code);
     if (!e) {
       out.return_value = hres(hr::kInvalidArg);

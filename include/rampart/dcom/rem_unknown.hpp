@@ -50,7 +50,7 @@ class RemUnknown final : public spec::remunknown::IRemUnknown_server, public spe
   /// The IPID of `ripid`'s object for `iid` with `refs` references, if the
   /// object is this call's exporter's and implements it.
   Result<std::optional<IpidEntry>> query(const runtime::CallContext& ctx, const Uuid& ripid, const Uuid& iid,
-                                         std::uint32_t refs);
+                                         std::uint32_t refs, std::string_view operation);
   /// E_ACCESSDENIED when an object `refs` name is of a class whose access
   /// list refuses the caller.
   template <typename Refs>

@@ -194,6 +194,9 @@ TEST(AccessPermission, ObjectAndRemUnknownCallsOfARefusedCallerFaultAndChangeNot
   EXPECT_EQ(h.exporter->find_ipid(ipid)->public_refs, 1u) << "a refused RemQueryInterface adds nothing";
   EXPECT_EQ(h.denials.at(0).check, "access");
   EXPECT_EQ(h.denials.at(0).operation, "IRampartEcho");
+  EXPECT_EQ(h.denials.at(1).operation, "RemQueryInterface");
+  EXPECT_EQ(h.denials.at(2).operation, "RemRelease");
+  EXPECT_EQ(h.denials.size(), 3u);
   h.as("RAMPART\\alice");
   EXPECT_EQ(h.echo_status(ipid), 0u);
   // New lists apply to the next call on the object already exported.
