@@ -14,6 +14,7 @@
 
 #include "rampart/base/uuid.hpp"
 #include "rampart/binding/protseq.hpp"
+#include "rampart/dcom/class_permissions.hpp"
 #include "rampart/runtime/auth_policy.hpp"
 #include "rampart/runtime/server_limits.hpp"
 #include "rampart/transport/listen_address.hpp"
@@ -69,6 +70,9 @@ struct DcomConfig {
   std::vector<std::string> classes;
   /// COM modules to load at start (absolute paths; com_module_loader.hpp).
   std::vector<std::string> modules;
+  /// default_launch, default_access and [[dcom.class_security]]: who may
+  /// activate and call each class (class_permissions.hpp). Reloaded on SIGHUP.
+  rampart::dcom::ClassPermissions permissions;
   friend bool operator==(const DcomConfig&, const DcomConfig&) = default;
 };
 

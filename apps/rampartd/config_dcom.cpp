@@ -1,5 +1,7 @@
 #include "config_dcom.hpp"
 
+#include "config_dcom_security.hpp"
+
 namespace rampartd::cfg {
 
 namespace {
@@ -12,7 +14,8 @@ Status parse_dcom(const toml::table& t, DcomConfig& out) {
   CFG_CHECK(check_keys(t, "[dcom]",
                        {"enabled", "ping_period_ms", "disclosure", "principal", "max_ping_sets",
                         "max_ping_sets_per_client", "max_oids_per_set", "activation_floor", "classes",
-                        "modules"}));
+                        "modules", "default_launch", "default_access", "class_security"}));
+  CFG_CHECK(parse_dcom_security(t, out.permissions));
   if (const auto* n = t.get("enabled")) out.enabled = CFG_TRY(boolean(*n, "enabled"));
   if (const auto* n = t.get("ping_period_ms"))
     out.ping_period = std::chrono::milliseconds(CFG_TRY(integer(*n, "ping_period_ms", 100, 3600000)));

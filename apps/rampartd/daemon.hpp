@@ -37,6 +37,7 @@ class Daemon {
   void wait_for_signal();
   void on_signal(int signal);
   void reload();
+  void apply_dcom(const Config& fresh);
   /// Starts and stops listeners until the running set is `config`'s.
   /// Returns false when a listener that must exist could not be started.
   bool apply_listeners(const Config& config, bool startup);

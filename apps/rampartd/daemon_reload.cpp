@@ -45,6 +45,21 @@ void Daemon::apply_limits(const Config& fresh) {
   config_.limits = next;
 }
 
+// The launch and access permissions apply to the next call, on established
+// connections and to objects already exported (as the [security] policy
+// does); every other [dcom] key is read once at start.
+void Daemon::apply_dcom(const Config& fresh) {
+  DcomConfig others = fresh.dcom;
+  others.permissions = config_.dcom.permissions;
+  if (others != config_.dcom) log::event(level_enum::warn, "[dcom] changes other than permissions need a restart");
+  if (fresh.dcom.permissions == config_.dcom.permissions) return;
+  config_.dcom.permissions = fresh.dcom.permissions;
+  if (!dcom_) return;
+  dcom_->set_permissions(config_.dcom.permissions);
+  log::event(level_enum::info, "dcom permissions reloaded",
+             {log::num("class_security", config_.dcom.permissions.classes().size())});
+}
+
 void Daemon::reload() {
   if (!cli_.config_path) {
     log::event(level_enum::info, "SIGHUP without --config: nothing to reload");
@@ -100,6 +115,7 @@ void Daemon::reload() {
     log::event(level_enum::info, "authentication policy reloaded",
                {log::num("rules", config_.policy.policy.rules.size())});
   }
+  apply_dcom(*fresh);
   apply_limits(*fresh);
   if (socket_activated_) {
     // The service manager owns the sockets; rampartd.socket changes them.

@@ -49,18 +49,36 @@ rampart::dcom::ResolverPolicy resolver_policy(const Config& config) {
   return p;
 }
 
+// Every refusal by a launch or access list is one structured warning, with
+// what the [security] policy's denials carry (peer, principal) plus the
+// class and the check; counted in metrics when they are on.
+rampart::dcom::PermissionGate::DenialFn denial_reporter(std::shared_ptr<Metrics> metrics) {
+  auto limit = std::make_shared<LogRateLimit>(50);
+  return [metrics = std::move(metrics), limit](const rampart::dcom::PermissionDenial& d) {
+    if (metrics) metrics->dcom_denial(d.check);
+    const auto dropped = limit->admit();
+    if (!dropped) return;
+    log::event(level_enum::warn, "dcom permission denied",
+               {{"check", std::string(d.check)}, {"operation", std::string(d.operation)},
+                {"clsid", d.clsid.to_string()}, {"principal", d.principal.empty() ? "(anonymous)" : d.principal},
+                {"peer", d.peer}, log::num("suppressed", *dropped)});
+  };
+}
+
 }  // namespace
 
 DcomHost::DcomHost(rampart::runtime::ServerCore& core, const Config& config, std::shared_ptr<Metrics> metrics)
     : exporter_(std::make_shared<rampart::dcom::ObjectExporter>(exporter_limits(config.dcom))),
       resolver_(std::make_shared<rampart::dcom::OxidResolver>(exporter_, resolver_policy(config))),
       oxid_(exporter_->add_oxid(activation_floor(config.dcom))) {
+  permissions_ = std::make_shared<rampart::dcom::PermissionGate>(config.dcom.permissions, denial_reporter(metrics));
   auto rem = rampart::dcom::make_rem_unknown_interfaces(
-      std::make_shared<rampart::dcom::RemUnknown>(exporter_, resolver_), exporter_);
-  server_ = std::make_shared<rampart::dcom::ComServer>(exporter_, oxid_.oxid, core.interfaces);
+      std::make_shared<rampart::dcom::RemUnknown>(exporter_, resolver_, permissions_), exporter_);
+  server_ = std::make_shared<rampart::dcom::ComServer>(exporter_, oxid_.oxid, core.interfaces, permissions_);
   for (const auto& name : config.dcom.classes)
     if (name == "rampart-echo") rampart::echo::register_echo_class(*server_);
   load_modules(config.dcom.modules);
+  warn_unserved(config.dcom.permissions);
   auto activator = rampart::dcom::make_activator_interface(std::make_shared<rampart::dcom::Activator>(
       server_, resolver_, rampart::dcom::ActivationPolicy{activation_floor(config.dcom)}));
   auto legacy = rampart::dcom::make_legacy_activator_interface(std::make_shared<rampart::dcom::LegacyActivator>(
@@ -76,7 +94,22 @@ DcomHost::DcomHost(rampart::runtime::ServerCore& core, const Config& config, std
               {"ipid_rem_unknown", oxid_.ipid_rem_unknown.to_string()},
               log::num("ping_period_ms", static_cast<std::uint64_t>(config.dcom.ping_period.count())),
               {"disclosure", config.dcom.disclosure}, {"activation_floor", config.dcom.activation_floor},
-              log::num("classes", server_->classes().size())});
+              log::num("classes", server_->classes().size()),
+              log::num("class_security", config.dcom.permissions.classes().size())});
+}
+
+void DcomHost::warn_unserved(const rampart::dcom::ClassPermissions& permissions) const {
+  // Allowed: a server may register the class later; but a typo in a CLSID
+  // would silently leave the real class on the defaults.
+  for (const auto& [clsid, security] : permissions.classes())
+    if (!server_->has_class(clsid))
+      log::event(level_enum::warn, "dcom class_security names a class rampartd does not serve",
+                 {{"clsid", clsid.to_string()}});
+}
+
+void DcomHost::set_permissions(const rampart::dcom::ClassPermissions& permissions) {
+  permissions_->set(permissions);
+  warn_unserved(permissions);
 }
 
 void DcomHost::load_modules(const std::vector<std::string>& paths) {

@@ -26,16 +26,22 @@ class DcomHost {
   DcomHost& operator=(const DcomHost&) = delete;
 
   [[nodiscard]] const rampart::dcom::OxidEntry& oxid() const noexcept { return oxid_; }
+  /// Puts new launch and access permissions in force for the next call
+  /// (SIGHUP); exported objects stay.
+  void set_permissions(const rampart::dcom::ClassPermissions& permissions);
 
  private:
   void collect_loop(std::stop_token stop);
   /// Loads `[dcom] modules` (before the privilege drop); throws on a
   /// module that is refused.
   void load_modules(const std::vector<std::string>& paths);
+  /// Warns about [[dcom.class_security]] tables of classes no one serves.
+  void warn_unserved(const rampart::dcom::ClassPermissions& permissions) const;
 
   std::shared_ptr<rampart::dcom::ObjectExporter> exporter_;
   std::shared_ptr<rampart::dcom::OxidResolver> resolver_;
   rampart::dcom::OxidEntry oxid_;
+  std::shared_ptr<rampart::dcom::PermissionGate> permissions_;
   std::shared_ptr<rampart::dcom::ComServer> server_;
   std::mutex mutex_;
   std::condition_variable_any wake_;

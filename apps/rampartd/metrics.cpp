@@ -40,6 +40,10 @@ Metrics::Metrics()
                        .Name("rampart_connections_total")
                        .Help("Connections accepted, refused (by reason) and closed (by reason)")
                        .Register(*registry_)),
+      dcom_denials_(prometheus::BuildCounter()
+                        .Name("rampart_dcom_permission_denials_total")
+                        .Help("DCOM calls refused by a class's launch or access permissions, by check")
+                        .Register(*registry_)),
       open_(prometheus::BuildGauge().Name("rampart_connections_open").Help("Connections open").Register(*registry_).Add({})),
       groups_(prometheus::BuildGauge()
                   .Name("rampart_association_groups")
@@ -65,6 +69,8 @@ void Metrics::serve(const std::string& listen) {
   exposer_ = std::make_unique<prometheus::Exposer>(listen, 1);
   exposer_->RegisterCollectable(registry_);
 }
+
+void Metrics::dcom_denial(std::string_view check) { dcom_denials_.Add({{"check", std::string(check)}}).Increment(); }
 
 void Metrics::call(std::string_view interface, std::uint16_t opnum, std::uint32_t fault_status, double seconds) {
   const std::string iface(interface), op = std::to_string(opnum);

@@ -7,6 +7,8 @@
 //    policy chose (the rule names the error domain and code);
 //  - rampart_connections_{accepted,refused,closed}_total and
 //    rampart_connections_open, rampart_association_groups: the transport;
+//  - rampart_dcom_permission_denials_total{check}: DCOM calls refused by a
+//    class's launch or access list (class_permissions.hpp);
 //  - rampart_lookup_handles: context handles the association groups hold
 //    (ept_lookup's, until ept_lookup_handle_free, the last page or the
 //    group's end).
@@ -44,6 +46,8 @@ class Metrics {
   void accepted();
   void refused(rampart::transport::RefuseReason why);
   void closed(rampart::transport::CloseReason why);
+  /// A DCOM call refused by a launch or access list; `check` names which.
+  void dcom_denial(std::string_view check);
 
  private:
   void sample_groups();
@@ -54,6 +58,7 @@ class Metrics {
   prometheus::Family<prometheus::Histogram>& durations_;
   prometheus::Family<prometheus::Counter>& protocol_errors_;
   prometheus::Family<prometheus::Counter>& connections_;
+  prometheus::Family<prometheus::Counter>& dcom_denials_;
   prometheus::Gauge& open_;
   prometheus::Gauge& groups_;
   prometheus::Gauge& handles_;

@@ -92,6 +92,10 @@ std::expected<ra::RemoteGetClassObject_response, std::uint32_t> Activator::Remot
     return std::unexpected(hr::kInvalidObjref);
   auto props = parse_activation_properties(custom->object_data, limits_);
   if (!props) return std::unexpected(react(props.error()).code);
+  if (!server_->permissions()->check_launch(ctx, props->clsid, "RemoteGetClassObject")) {
+    out.return_value = hres(hr::kAccessDenied);
+    return out;
+  }
   auto made = export_class_object(server_, resolver_, props->clsid, props->iids, Clock::now());
   if (!made) {
     out.return_value = hres(made.error());
@@ -153,6 +157,11 @@ std::expected<ra::RemoteCreateInstance_response, std::uint32_t> Activator::Remot
     return std::unexpected(hr::kInvalidObjref);
   auto props = parse_activation_properties(custom->object_data, limits_);
   if (!props) return std::unexpected(react(props.error()).code);
+  // [MS-DCOM] 3.1.2.5.2.3: the class's launch list, before anything is made.
+  if (!server_->permissions()->check_launch(ctx, props->clsid, "RemoteCreateInstance")) {
+    out.return_value = hres(hr::kAccessDenied);
+    return out;
+  }
   auto made = server_->create_instance(props->clsid, props->iids, Clock::now());
   if (!made) {
     out.return_value = hres(made.error());

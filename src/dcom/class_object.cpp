@@ -26,6 +26,12 @@ std::expected<cf::RemoteCreateInstance_response, std::uint32_t> ClassObject::Rem
     out.return_value = hres(hr::kClassNotRegistered);
     return out;
   }
+  // A new instance is a launch ([MS-DCOM] 3.1.2.5.2.3), whoever holds the
+  // class object: the class's launch list as of now applies.
+  if (!server->permissions()->check_launch(ctx, clsid_, "IClassFactory::CreateInstance")) {
+    out.return_value = hres(hr::kAccessDenied);
+    return out;
+  }
   // The same factory and export as RemoteCreateInstance on port 135; the
   // caller already holds an authenticated, routed call on this exporter.
   auto made = server->create_instance(clsid_, {request.riid}, Clock::now());
@@ -64,10 +70,10 @@ std::expected<std::vector<InterfaceResult>, std::uint32_t> export_class_object(
   std::shared_ptr<void> target =
       std::make_shared<cf::IClassFactory_dispatcher>(std::make_shared<ClassObject>(server, resolver, clsid));
   const auto& exporter = server->exporter();
-  auto oid = exporter->export_object(server->oxid(), false, now, {},
-                                     [target, factory_iid](const Uuid& iid) -> std::shared_ptr<void> {
-                                       return iid == factory_iid ? target : nullptr;
-                                     });
+  auto oid = exporter->export_object(
+      server->oxid(), false, now, {},
+      [target, factory_iid](const Uuid& iid) -> std::shared_ptr<void> { return iid == factory_iid ? target : nullptr; },
+      clsid);
   if (!oid) return std::unexpected(react(oid.error()).code);
   std::vector<InterfaceResult> out;
   for (const auto& iid : iids) {

@@ -7,15 +7,19 @@
 
 namespace rampart::dcom {
 
-ComServer::ComServer(std::shared_ptr<ObjectExporter> exporter, Oxid oxid, runtime::InterfaceRegistry& registry)
-    : exporter_(std::move(exporter)), oxid_(oxid), registry_(registry) {}
+ComServer::ComServer(std::shared_ptr<ObjectExporter> exporter, Oxid oxid, runtime::InterfaceRegistry& registry,
+                     std::shared_ptr<PermissionGate> permissions)
+    : exporter_(std::move(exporter)),
+      oxid_(oxid),
+      registry_(registry),
+      permissions_(permissions ? std::move(permissions) : std::make_shared<PermissionGate>()) {}
 
 void ComServer::register_interface(const runtime::InterfaceDescriptor& descriptor) {
   {
     std::lock_guard lock(mutex_);
     routed_[descriptor.syntax.uuid] = descriptor.operation_count();
   }
-  registry_.add(std::make_shared<ObjectRouter>(descriptor, exporter_));
+  registry_.add(std::make_shared<ObjectRouter>(descriptor, exporter_, permissions_));
 }
 
 std::optional<std::uint16_t> ComServer::routed_interface(const Uuid& iid) const {
@@ -58,8 +62,8 @@ std::expected<std::vector<InterfaceResult>, std::uint32_t> ComServer::create_ins
   if (!any) return std::unexpected(hr::kNoInterface);
   // The exporter's query hook hands out the object's other interfaces
   // (RemQueryInterface); releasing the object drops it with its IPIDs.
-  auto oid = exporter_->export_object(oxid_, no_ping, now, {},
-                                      [object](const Uuid& iid) -> std::shared_ptr<void> { return object->find(iid); });
+  auto oid = exporter_->export_object(
+      oxid_, no_ping, now, {}, [object](const Uuid& iid) -> std::shared_ptr<void> { return object->find(iid); }, clsid);
   if (!oid) return std::unexpected(react(oid.error()).code);
   std::vector<InterfaceResult> out;
   for (const auto& iid : iids) {

@@ -47,6 +47,9 @@ DcomReaction react_dcom(Errc e) noexcept {
     // [MS-DCOM] 3.1.1.5.4: an ORPC call below the object exporter's
     // authentication level; a fault, as the call never reaches the object.
     case Errc::below_authn_level: return fault(hr::kAccessDenied);
+    // [MS-DCOM] 3.1.1.5.4: the caller is not in the access list of the
+    // object's class; the same fault as a call below the level.
+    case Errc::access_denied: return fault(hr::kAccessDenied);
     // [MS-DCOM] 3.1.2.5.2.3.2: activation properties that do not parse;
     // Rampart faults the call (E_INVALIDARG) and serves the next one.
     case Errc::actprop_bad_sizes:
@@ -99,6 +102,7 @@ const char* ErrorCodeTraits<dcom::Errc>::name(dcom::Errc e) noexcept {
     case Errc::too_many_objects: return "too_many_objects";
     case Errc::bad_reference_count: return "bad_reference_count";
     case Errc::below_authn_level: return "below_authn_level";
+    case Errc::access_denied: return "access_denied";
     case Errc::actprop_bad_sizes: return "actprop_bad_sizes";
     case Errc::actprop_bad_property: return "actprop_bad_property";
     case Errc::actprop_unknown_property: return "actprop_unknown_property";

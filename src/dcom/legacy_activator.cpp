@@ -34,6 +34,9 @@ std::expected<sa::RemoteActivation_response, std::uint32_t> LegacyActivator::Rem
     return out;
   };
   if (!policy_.admits(call_security(ctx))) return refuse(ActivationPolicy::refusal());
+  // [MS-DCOM] 3.1.2.5.2.3: the class's launch list, before anything is made.
+  if (!server_->permissions()->check_launch(ctx, from_wire(request.Clsid), "RemoteActivation"))
+    return refuse(hr::kAccessDenied);
   if (request.pwszObjectName || request.pObjectStorage) return refuse(kNotImpl);
   if (!request.pIIDs || request.Interfaces > limits_.max_iids) return refuse(hr::kInvalidArg);
   std::vector<Uuid> iids;

@@ -60,12 +60,13 @@ Result<OxidEntry> ObjectExporter::resolve(Oxid oxid) const {
 }
 
 Result<Oid> ObjectExporter::export_object(Oxid oxid, bool no_ping, Clock::time_point now, ReleaseFn on_release,
-                                          QueryFn query) {
+                                          QueryFn query, const Uuid& clsid) {
   std::lock_guard lock(mutex_);
   if (!oxids_.contains(oxid)) return fail(Errc::unknown_oxid, "no such OXID");
   if (objects_.size() >= limits_.max_objects) return fail(Errc::too_many_objects, "exported objects at the limit");
   const Oid oid = fresh_id();
-  objects_.emplace(oid, Object{oxid, no_ping, now + limits_.timeout(), {}, std::move(on_release), std::move(query)});
+  objects_.emplace(oid,
+                   Object{oxid, no_ping, now + limits_.timeout(), {}, std::move(on_release), std::move(query), clsid});
   return oid;
 }
 
@@ -77,7 +78,8 @@ Result<Uuid> ObjectExporter::add_interface(Oid oid, const Uuid& iid, std::shared
   if (it->second.ipids.size() >= limits_.max_ipids_per_object)
     return fail(Errc::too_many_objects, "interfaces on the object at the limit");
   const Uuid ipid = fresh_uuid();
-  ipids_.emplace(ipid, IpidEntry{ipid, oid, it->second.oxid, iid, std::move(target), public_refs, it->second.no_ping});
+  ipids_.emplace(ipid, IpidEntry{ipid, oid, it->second.oxid, iid, std::move(target), public_refs, it->second.no_ping,
+                                it->second.clsid});
   it->second.ipids.push_back(ipid);
   return ipid;
 }

@@ -30,6 +30,12 @@ std::optional<std::uint32_t> orpc_security_fault(const runtime::CallContext& ctx
   return react(Error(Errc::below_authn_level, "ORPC call below the exporter's authentication level")).code;
 }
 
+std::optional<std::uint32_t> orpc_access_fault(const runtime::CallContext& ctx, const PermissionGate* gate,
+                                               const Uuid& clsid, std::string_view operation) {
+  if (gate == nullptr || gate->check_access(ctx, clsid, operation)) return std::nullopt;
+  return react(Error(Errc::access_denied, "the class's access list does not admit the caller")).code;
+}
+
 std::optional<std::uint32_t> orpc_version_fault(const runtime::CallContext& ctx) {
   const auto v = ctx.transfer_syntax == syntax::kNdr64 ? peek_version<ndr::Ndr64>(ctx) : peek_version<ndr::Ndr20>(ctx);
   if (!v) return std::nullopt;  // the generated stub faults it as bad stub data
@@ -38,8 +44,9 @@ std::optional<std::uint32_t> orpc_version_fault(const runtime::CallContext& ctx)
   return std::nullopt;
 }
 
-ObjectRouter::ObjectRouter(const runtime::InterfaceDescriptor& descriptor, std::shared_ptr<ObjectExporter> exporter)
-    : descriptor_(descriptor), exporter_(std::move(exporter)) {}
+ObjectRouter::ObjectRouter(const runtime::InterfaceDescriptor& descriptor, std::shared_ptr<ObjectExporter> exporter,
+                           std::shared_ptr<const PermissionGate> permissions)
+    : descriptor_(descriptor), exporter_(std::move(exporter)), permissions_(std::move(permissions)) {}
 
 void ObjectRouter::call(const runtime::CallContext& ctx, runtime::Responder responder) {
   const auto invalid_ipid = [&] {
@@ -51,6 +58,8 @@ void ObjectRouter::call(const runtime::CallContext& ctx, runtime::Responder resp
   // presentation context names this one ([MS-DCOM] 3.1.1.5.1).
   if (!entry || entry->iid != descriptor_.syntax.uuid || !entry->target) return invalid_ipid();
   if (const auto fault = orpc_security_fault(ctx, *exporter_, entry->oxid))
+    return responder.respond(runtime::CallOutcome::fault(*fault));
+  if (const auto fault = orpc_access_fault(ctx, permissions_.get(), entry->clsid, descriptor_.name))
     return responder.respond(runtime::CallOutcome::fault(*fault));
   if (const auto fault = orpc_version_fault(ctx)) return responder.respond(runtime::CallOutcome::fault(*fault));
   std::static_pointer_cast<runtime::Interface>(entry->target)->call(ctx, std::move(responder));

@@ -50,15 +50,30 @@ class RemUnknownRouter final : public runtime::Interface {
 
 }  // namespace
 
-RemUnknown::RemUnknown(std::shared_ptr<ObjectExporter> exporter, std::shared_ptr<OxidResolver> resolver)
-    : exporter_(std::move(exporter)), resolver_(std::move(resolver)) {}
+RemUnknown::RemUnknown(std::shared_ptr<ObjectExporter> exporter, std::shared_ptr<OxidResolver> resolver,
+                       std::shared_ptr<const PermissionGate> permissions)
+    : exporter_(std::move(exporter)), resolver_(std::move(resolver)), permissions_(std::move(permissions)) {}
+
+template <typename Refs>
+std::optional<std::uint32_t> RemUnknown::refs_access_fault(const CallContext& ctx, const Refs& refs,
+                                                           std::string_view operation) const {
+  for (const auto& ref : refs) {
+    // IPIDs that are gone are answered per entry (E_INVALIDARG) as before.
+    const auto entry = exporter_->find_ipid(from_wire(ref.ipid));
+    if (!entry) continue;
+    if (auto fault = orpc_access_fault(ctx, permissions_.get(), entry->clsid, operation)) return fault;
+  }
+  return std::nullopt;
+}
 
 Result<std::optional<IpidEntry>> RemUnknown::query(const CallContext& ctx, const Uuid& ripid, const Uuid& iid,
-                                                   std::uint32_t refs) {
+                                                   std::uint32_t refs, std::string_view operation) {
   // The object must belong to the exporter whose IRemUnknown was called.
   const auto owner = exporter_->rem_unknown_owner(*ctx.object);
   const auto entry = exporter_->find_ipid(ripid);
   if (!entry || !owner || entry->oxid != *owner) return fail(Errc::unknown_ipid, "the IPID is not this exporter's");
+  if (orpc_access_fault(ctx, permissions_.get(), entry->clsid, operation))
+    return fail(Errc::access_denied, "the class's access list does not admit the caller");
   return exporter_->query_interface(ripid, iid, refs);
 }
 
@@ -68,7 +83,8 @@ std::expected<ru::RemQueryInterface_response, std::uint32_t> RemUnknown::RemQuer
   out.cIids = request.cIids;
   std::vector<ru::REMQIRESULT> results;
   for (const auto& iid : request.iids) {
-    auto e = query(ctx, from_wire(request.ripid), from_wire(iid), request.cRefs);
+    auto e = query(ctx, from_wire(request.ripid), from_wire(iid), request.cRefs, "RemQueryInterface");
+    if (!e && e.error().is(Errc::access_denied)) return std::unexpected(react(e.error()).code);
     if (!e) {
       out.return_value = hres(hr::kInvalidArg);
       return out;
@@ -80,8 +96,9 @@ std::expected<ru::RemQueryInterface_response, std::uint32_t> RemUnknown::RemQuer
   return out;
 }
 
-std::expected<ru::RemAddRef_response, std::uint32_t> RemUnknown::RemAddRef(const CallContext&,
+std::expected<ru::RemAddRef_response, std::uint32_t> RemUnknown::RemAddRef(const CallContext& ctx,
                                                                             ru::RemAddRef_request request) {
+  if (auto fault = refs_access_fault(ctx, request.InterfaceRefs, "RemAddRef")) return std::unexpected(*fault);
   ru::RemAddRef_response out;
   out.cInterfaceRefs = request.cInterfaceRefs;
   for (const auto& ref : request.InterfaceRefs) {
@@ -94,8 +111,9 @@ std::expected<ru::RemAddRef_response, std::uint32_t> RemUnknown::RemAddRef(const
   return out;
 }
 
-std::expected<ru::RemRelease_response, std::uint32_t> RemUnknown::RemRelease(const CallContext&,
+std::expected<ru::RemRelease_response, std::uint32_t> RemUnknown::RemRelease(const CallContext& ctx,
                                                                               ru::RemRelease_request request) {
+  if (auto fault = refs_access_fault(ctx, request.InterfaceRefs, "RemRelease")) return std::unexpected(*fault);
   ru::RemRelease_response out;
   for (const auto& ref : request.InterfaceRefs) {
     const std::uint64_t refs = std::uint64_t{ref.cPublicRefs} + ref.cPrivateRefs;
@@ -112,7 +130,8 @@ std::expected<ru::RemQueryInterface2_response, std::uint32_t> RemUnknown::RemQue
   out.cIids = request.cIids;
   const DualStringArray bindings = resolver_->resolver_bindings(ctx.peer);
   for (const auto& iid : request.iids) {
-    auto e = query(ctx, from_wire(request.ripid), from_wire(iid), 1);
+    auto e = query(ctx, from_wire(request.ripid), from_wire(iid), 1, "RemQueryInterface2");
+    if (!e && e.error().is(Errc::access_denied)) return std::unexpected(react(e.error()).code);
     if (!e) {
       out.return_value = hres(hr::kInvalidArg);
       out.phr.assign(request.iids.size(), hres(hr::kInvalidArg));

@@ -10,6 +10,10 @@ namespace (CoCreateInstanceEx always goes to port 135).
                                                        E_ACCESSDENIED (the exporter's level)
     dcom_impacket_client.py TARGET AUTH_LEVEL gc SECS  activate, never ping, wait SECS: the
                                                        object must be gone (RPC_E_INVALID_IPID)
+    dcom_impacket_client.py TARGET AUTH_LEVEL nolaunch activation must fail with exactly
+                                                       0x80070005 (the class's launch list)
+    dcom_impacket_client.py TARGET AUTH_LEVEL noaccess activate, then Echo must fault
+                                                       E_ACCESSDENIED (its access list)
 
 AUTH_LEVEL is an RPC_C_AUTHN_LEVEL (1 none, 2 connect, 5 integrity, 6 privacy). Above 1 the
 client authenticates with NTLM as DCOM_USER / DCOM_PASSWORD / DCOM_DOMAIN (environment).
@@ -101,6 +105,40 @@ def lowcall(dcom):
     raise AssertionError("an unauthenticated call reached the object")
 
 
+E_ACCESSDENIED = 0x80070005
+
+
+def error_code(e):
+    """The whole status Impacket's exception carries (HRESULT or fault status)."""
+    code = e.get_error_code() if hasattr(e, "get_error_code") else None
+    assert code is not None, "no status in %r" % (e,)
+    return code & 0xFFFFFFFF
+
+
+def nolaunch(dcom):
+    try:
+        dcom.CoCreateInstanceEx(CLSID_RampartEcho, IID_IRampartEcho)
+    except Exception as e:
+        print("refused: 0x%08x" % error_code(e), flush=True)
+        assert error_code(e) == E_ACCESSDENIED, str(e)
+        return
+    raise AssertionError("an activation the launch list refuses succeeded")
+
+
+def noaccess(dcom):
+    iface = dcom.CoCreateInstanceEx(CLSID_RampartEcho, IID_IRampartEcho)
+    print("activated", hex(iface.get_oxid()), flush=True)
+    try:
+        echo(iface, "not for you")
+    except Exception as e:
+        # A fault: Impacket keeps only the low 16 bits of its status (see lowcall); the
+        # rampart client in dcom_permissions_test.sh reads the whole 0x80070005.
+        print("call refused:", str(e).split()[0], flush=True)
+        assert str(e).split()[0] in ("E_ACCESSDENIED", "rpc_s_access_denied"), str(e)
+        return
+    raise AssertionError("a call the access list refuses reached the object")
+
+
 def gc(dcom, seconds):
     iface = dcom.CoCreateInstanceEx(CLSID_RampartEcho, IID_IRampartEcho)
     assert echo(iface, "ping me not") == "ping me not"
@@ -129,6 +167,10 @@ def main():
             denied(dcom)
         elif mode == "lowcall":
             lowcall(dcom)
+        elif mode == "nolaunch":
+            nolaunch(dcom)
+        elif mode == "noaccess":
+            noaccess(dcom)
         else:
             gc(dcom, float(sys.argv[4]))
     finally:

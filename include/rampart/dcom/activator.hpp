@@ -9,14 +9,16 @@
 //  3. pActProperties must not be NULL (E_INVALIDARG fault) and must be an
 //     OBJREF_CUSTOM of CLSID_ActivationPropertiesIn (RPC_E_INVALID_OBJREF);
 //  4. the blob (activation_properties.hpp; E_INVALIDARG fault);
-//  5. the class (ComServer::create_instance: REGDB_E_CLASSNOTREG,
+//  5. the class's launch list (class_permissions.hpp): E_ACCESSDENIED as
+//     the call's HRESULT, as below the floor, with nothing created;
+//  6. the class (ComServer::create_instance: REGDB_E_CLASSNOTREG,
 //     E_NOINTERFACE, E_OUTOFMEMORY returned as the call's HRESULT).
 // The reply is the OBJREF_CUSTOM of CLSID_ActivationPropertiesOut whose
 // blob holds PropsOutInfo then ScmReplyInfoData (the order Impacket's
 // dcomrt.py reads by position), with OBJREF_STANDARD interface pointers,
 // the OXID bindings of oxid_resolver.hpp, the exporter's ipidRemUnknown
 // and authnHint from the floor. RemoteGetClassObject checks its request
-// with steps 1-4, then exports a class object (class_object.hpp: its
+// with steps 1-5, then exports a class object (class_object.hpp: its
 // IClassFactory makes instances on this exporter) and replies in the same
 // form; REGDB_E_CLASSNOTREG for an unknown class, E_NOINTERFACE when
 // IClassFactory is not among the IIDs asked for. The constructor makes

@@ -8,6 +8,8 @@
 //                               returned as an OBJREF_STANDARD for riid with
 //                               the resolver's bindings (the caller's own
 //                               view, OxidResolver::resolver_bindings);
+//                               E_ACCESSDENIED when the class's launch
+//                               list refuses the caller (a launch);
 //                               REGDB_E_CLASSNOTREG once the class is gone,
 //                               E_NOINTERFACE when it lacks riid
 //   RemoteLockServer(fLock)     S_OK; rampartd serves its classes for its

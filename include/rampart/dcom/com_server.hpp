@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "rampart/dcom/class_permissions.hpp"
 #include "rampart/dcom/object_exporter.hpp"
 #include "rampart/dcom/objref.hpp"
 #include "rampart/runtime/interface_descriptor.hpp"
@@ -64,8 +65,11 @@ struct InterfaceResult {
 
 class ComServer {
  public:
-  /// Objects are exported under `oxid`; routers go into `registry`.
-  ComServer(std::shared_ptr<ObjectExporter> exporter, Oxid oxid, runtime::InterfaceRegistry& registry);
+  /// Objects are exported under `oxid`; routers go into `registry`. Object
+  /// calls pass `permissions`' access lists (every caller when null), and
+  /// the activators check its launch lists.
+  ComServer(std::shared_ptr<ObjectExporter> exporter, Oxid oxid, runtime::InterfaceRegistry& registry,
+            std::shared_ptr<PermissionGate> permissions = nullptr);
 
   /// Makes an object interface callable: one ObjectRouter per IID.
   void register_interface(const runtime::InterfaceDescriptor& descriptor);
@@ -90,6 +94,8 @@ class ComServer {
 
   [[nodiscard]] Oxid oxid() const noexcept { return oxid_; }
   [[nodiscard]] const std::shared_ptr<ObjectExporter>& exporter() const noexcept { return exporter_; }
+  /// The launch and access permissions in force (never null).
+  [[nodiscard]] const std::shared_ptr<PermissionGate>& permissions() const noexcept { return permissions_; }
 
  private:
   struct Class {
@@ -99,6 +105,7 @@ class ComServer {
   std::shared_ptr<ObjectExporter> exporter_;
   Oxid oxid_;
   runtime::InterfaceRegistry& registry_;
+  std::shared_ptr<PermissionGate> permissions_;
   mutable std::mutex mutex_;
   std::map<Uuid, Class> classes_;
   std::map<Uuid, std::uint16_t> routed_;  // IID -> opnum count

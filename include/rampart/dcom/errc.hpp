@@ -48,6 +48,8 @@ enum class Errc : std::uint16_t {
   // The client side (dcom_client.hpp): outcomes a server's answer causes, never sent.
   unusable_binding,          // no OXID binding names the target host with a port
   call_failed,               // a method returned a failure HRESULT or error_status_t
+  // Permissions (class_permissions.hpp).
+  access_denied,             // an object call its class's access list refuses: E_ACCESSDENIED
 };
 
 }  // namespace rampart::dcom

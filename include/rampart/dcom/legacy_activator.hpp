@@ -9,7 +9,8 @@
 //    connection and the service go on.
 //  - Interfaces is 1..MAX_REQUESTED_INTERFACES (the generated [range])
 //    and at most ActivationLimits::max_iids; pIIDs must not be NULL.
-//  - The floor, COMVERSION and the class are checked as in activator.hpp;
+//  - The floor, COMVERSION, the class's launch list and the class are
+//    checked as in activator.hpp;
 //    an activation refused after decoding reports its HRESULT in phr with
 //    error_status_t 0, as Windows does. A named (persistent) activation,
 //    pwszObjectName or pObjectStorage present, is E_NOTIMPL.

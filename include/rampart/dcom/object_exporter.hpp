@@ -90,6 +90,7 @@ struct IpidEntry {
   std::shared_ptr<void> target;  // what object calls on this IPID reach
   std::uint32_t public_refs = 0;
   bool no_ping = false;          // the object's SORF_NOPING
+  Uuid clsid;                    // the object's class (class_permissions.hpp); nil for none
 };
 
 class ObjectExporter {
@@ -108,9 +109,10 @@ class ObjectExporter {
   [[nodiscard]] OxidEntry add_oxid(AuthnLevel level = AuthnLevel::none);
   [[nodiscard]] Result<OxidEntry> resolve(Oxid oxid) const;
 
-  /// Exports an object; `on_release` runs once when it is released.
+  /// Exports an object of class `clsid` (whose access list its calls
+  /// pass); `on_release` runs once when it is released.
   [[nodiscard]] Result<Oid> export_object(Oxid oxid, bool no_ping, Clock::time_point now, ReleaseFn on_release = {},
-                                          QueryFn query = {});
+                                          QueryFn query = {}, const Uuid& clsid = {});
   /// The OXID whose IRemUnknown IPID this is.
   [[nodiscard]] std::optional<Oxid> rem_unknown_owner(const Uuid& ipid) const;
   /// [MS-DCOM] 3.1.1.5.6.1.1: the IPID of `iid` on the object `ipid` names,
@@ -152,6 +154,7 @@ class ObjectExporter {
     std::vector<Uuid> ipids;
     ReleaseFn on_release;
     QueryFn query;
+    Uuid clsid;
   };
   struct PingSet {
     std::string client;

@@ -10,8 +10,10 @@
 //  - an object UUID is present and names an IPID of this interface:
 //    otherwise fault RPC_E_INVALID_IPID;
 //  - the call's authentication level is at least the object exporter's
-//    (OxidEntry::authn_level, [MS-DCOM] 3.1.1.5.4): otherwise fault
-//    E_ACCESSDENIED. This is checked before anything of the stub is read;
+//    (OxidEntry::authn_level, [MS-DCOM] 3.1.1.5.4), and the access list of
+//    the object's class (class_permissions.hpp, IpidEntry::clsid) admits
+//    the caller: otherwise fault E_ACCESSDENIED. Both are checked before
+//    anything of the stub is read;
 //    the spec lists version negotiation first, but a caller below the
 //    level learns nothing from the order, and no ORPCTHIS of an
 //    unauthenticated caller is parsed;
@@ -24,6 +26,7 @@
 #include <memory>
 #include <optional>
 
+#include "rampart/dcom/class_permissions.hpp"
 #include "rampart/dcom/object_exporter.hpp"
 #include "rampart/runtime/interface.hpp"
 #include "rampart/runtime/interface_descriptor.hpp"
@@ -35,6 +38,13 @@ namespace rampart::dcom {
 [[nodiscard]] std::optional<std::uint32_t> orpc_security_fault(const runtime::CallContext& ctx,
                                                                const ObjectExporter& exporter, Oxid oxid);
 
+/// The fault status for an ORPC call on an object of class `clsid` whose
+/// access list does not admit the caller (E_ACCESSDENIED, reported to the
+/// gate's DenialFn), or nullopt when it may go on or `gate` is null.
+[[nodiscard]] std::optional<std::uint32_t> orpc_access_fault(const runtime::CallContext& ctx,
+                                                             const PermissionGate* gate, const Uuid& clsid,
+                                                             std::string_view operation);
+
 /// The fault status for an ORPC call whose ORPCTHIS names an unusable
 /// COMVERSION, or nullopt when the call may go on.
 [[nodiscard]] std::optional<std::uint32_t> orpc_version_fault(const runtime::CallContext& ctx);
@@ -44,7 +54,8 @@ class ObjectRouter final : public runtime::Interface {
   /// `descriptor`: the generated descriptor of the object interface (its
   /// syntax is the IID, version 0.0). Targets stored in the exporter for
   /// IPIDs of this IID must be runtime::Interface objects.
-  ObjectRouter(const runtime::InterfaceDescriptor& descriptor, std::shared_ptr<ObjectExporter> exporter);
+  ObjectRouter(const runtime::InterfaceDescriptor& descriptor, std::shared_ptr<ObjectExporter> exporter,
+               std::shared_ptr<const PermissionGate> permissions = nullptr);
 
   [[nodiscard]] const SyntaxId& syntax() const noexcept override { return descriptor_.syntax; }
   [[nodiscard]] std::string_view name() const noexcept override { return descriptor_.name; }
@@ -54,6 +65,7 @@ class ObjectRouter final : public runtime::Interface {
  private:
   const runtime::InterfaceDescriptor& descriptor_;
   std::shared_ptr<ObjectExporter> exporter_;
+  std::shared_ptr<const PermissionGate> permissions_;
 };
 
 }  // namespace rampart::dcom

@@ -16,11 +16,16 @@
 //    is the exporter's own (oxid_resolver.hpp).
 // Every call first passes the router's checks (object UUID is this
 // exporter's ipidRemUnknown, the exporter's authentication level, ORPCTHIS
-// COMVERSION; object_router.hpp).
+// COMVERSION; object_router.hpp). The objects a call names are known only
+// once its arguments are decoded: a call naming an object (ripid, or any
+// IPID of RemAddRef / RemRelease) whose class's access list does not admit
+// the caller faults E_ACCESSDENIED as a whole, and changes nothing
+// (class_permissions.hpp).
 #pragma once
 
 #include <memory>
 
+#include "rampart/dcom/class_permissions.hpp"
 #include "rampart/dcom/object_exporter.hpp"
 #include "rampart/dcom/oxid_resolver.hpp"
 #include "remunknown.hpp"
@@ -29,7 +34,8 @@ namespace rampart::dcom {
 
 class RemUnknown final : public spec::remunknown::IRemUnknown_server, public spec::remunknown::IRemUnknown2_server {
  public:
-  RemUnknown(std::shared_ptr<ObjectExporter> exporter, std::shared_ptr<OxidResolver> resolver);
+  RemUnknown(std::shared_ptr<ObjectExporter> exporter, std::shared_ptr<OxidResolver> resolver,
+             std::shared_ptr<const PermissionGate> permissions = nullptr);
 
   std::expected<spec::remunknown::RemQueryInterface_response, std::uint32_t> RemQueryInterface(
       const runtime::CallContext& ctx, spec::remunknown::RemQueryInterface_request request) override;
@@ -44,10 +50,16 @@ class RemUnknown final : public spec::remunknown::IRemUnknown_server, public spe
   /// The IPID of `ripid`'s object for `iid` with `refs` references, if the
   /// object is this call's exporter's and implements it.
   Result<std::optional<IpidEntry>> query(const runtime::CallContext& ctx, const Uuid& ripid, const Uuid& iid,
-                                         std::uint32_t refs);
+                                         std::uint32_t refs, std::string_view operation);
+  /// E_ACCESSDENIED when an object `refs` name is of a class whose access
+  /// list refuses the caller.
+  template <typename Refs>
+  std::optional<std::uint32_t> refs_access_fault(const runtime::CallContext& ctx, const Refs& refs,
+                                                 std::string_view operation) const;
 
   std::shared_ptr<ObjectExporter> exporter_;
   std::shared_ptr<OxidResolver> resolver_;
+  std::shared_ptr<const PermissionGate> permissions_;
 };
 
 /// IRemUnknown (00000131) and IRemUnknown2 (00000143), each a
