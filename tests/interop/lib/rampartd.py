@@ -81,9 +81,12 @@ class Rampartd:
                 raise RuntimeError(f"rampartd exited with {self.proc.returncode}:\n{self.log_text()}")
             try:
                 socket.create_connection((self.host, self.port), timeout=0.2).close()
-                return self
+                # The TCP port is bound first: the socket files may still be missing.
+                if os.path.exists(self.socket_path) and os.path.exists(self.static_socket_path):
+                    return self
             except OSError:
-                time.sleep(0.05)
+                pass
+            time.sleep(0.05)
         raise RuntimeError("rampartd did not start listening within 10 s:\n" + self.log_text())
 
     def __exit__(self, *exc):
