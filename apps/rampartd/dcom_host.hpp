@@ -10,6 +10,7 @@
 #include <stop_token>
 #include <thread>
 
+#include "class_server_registry.hpp"
 #include "config.hpp"
 #include "metrics.hpp"
 #include "rampart/dcom/com_server.hpp"
@@ -37,6 +38,7 @@ class DcomHost {
   std::shared_ptr<rampart::dcom::OxidResolver> resolver_;
   rampart::dcom::OxidEntry oxid_;
   std::shared_ptr<rampart::dcom::ComServer> server_;
+  std::shared_ptr<ClassServerRegistry> class_servers_;  // null without [[dcom.server]]
   std::mutex mutex_;
   std::condition_variable_any wake_;
   std::jthread collector_;

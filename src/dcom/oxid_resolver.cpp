@@ -75,10 +75,13 @@ DualStringArray OxidResolver::resolver_bindings(const runtime::PeerInfo& peer) c
 }
 
 DualStringArray OxidResolver::oxid_bindings(const runtime::PeerInfo& peer) const {
-  DualStringArray d = resolver_bindings(peer);
   // [MS-DCOM] 2.2.19.3: "address[endpoint]"; the exporter's endpoint is
   // the one this call arrived on.
-  const std::string port = peer.transport == runtime::TransportKind::tcp ? peer.local_endpoint : "135";
+  return oxid_bindings(peer, peer.transport == runtime::TransportKind::tcp ? peer.local_endpoint : "135");
+}
+
+DualStringArray OxidResolver::oxid_bindings(const runtime::PeerInfo& peer, const std::string& port) const {
+  DualStringArray d = resolver_bindings(peer);
   for (auto& s : d.strings) s.network_addr += ascii_to_u16("[" + port + "]");
   return d;
 }
