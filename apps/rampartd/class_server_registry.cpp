@@ -160,7 +160,8 @@ std::expected<std::vector<dcom::InterfaceResult>, std::string> call_server(
   std::vector<dcom::InterfaceResult> out;
   if (request.class_object) {
     auto r = proxy.GetClassObject({dcom::to_wire(request.clsid), level, principal});
-    if (!r) return std::unexpected("GetClassObject failed: " + r.error().to_string());
+    if (!r)
+      return std::unexpected(fmt::format("GetClassObject failed: {} (fault 0x{:08x})", r.error().to_string(), proxy.last_fault()));
     // The class object's one interface is IClassFactory; any other IID
     // asked for gets E_NOINTERFACE, as for an in-process class object.
     for (const auto& iid : request.iids) {
@@ -175,7 +176,7 @@ std::expected<std::vector<dcom::InterfaceResult>, std::string> call_server(
   for (const auto& i : request.iids) iids.push_back(dcom::to_wire(i));
   auto r = proxy.CreateInstance({dcom::to_wire(request.clsid), static_cast<std::uint32_t>(iids.size()), iids, level,
                                  principal});
-  if (!r) return std::unexpected("CreateInstance failed: " + r.error().to_string());
+  if (!r) return std::unexpected(fmt::format("CreateInstance failed: {} (fault 0x{:08x})", r.error().to_string(), proxy.last_fault()));
   if (r->return_value != 0) {
     out.assign(request.iids.size(), {static_cast<std::uint32_t>(r->return_value), {}});
     return out;

@@ -136,6 +136,18 @@ class ObjectExporter {
   /// [MS-DCOM] 3.1.2.5.1.2.
   [[nodiscard]] Result<void> simple_ping(SetId set, Clock::time_point now);
 
+  /// An object another process exports (an out-of-process class server's,
+  /// class_forwarder.hpp) whose OID clients ping here: it has no IPIDs,
+  /// lives by pinging alone, and `on_expire` runs when it expires.
+  /// Errc::too_many_objects at the bound (or when the OID is taken).
+  [[nodiscard]] Result<void> track_object(Oxid oxid, Oid oid, Clock::time_point now, ReleaseFn on_expire);
+  /// Forgets every object of `oxid` without running its callbacks (the
+  /// class server that exported them is gone); returns how many.
+  std::size_t forget_oxid_objects(Oxid oxid);
+  /// Releases one object now, running its release callback; false when
+  /// there is no such object (a class server's RundownOids).
+  bool release_object(Oid oid);
+
   /// Deletes expired sets and releases expired objects; returns how many
   /// objects were released.
   std::size_t collect(Clock::time_point now);
