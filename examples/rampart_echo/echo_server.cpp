@@ -5,12 +5,13 @@
 // root), and keeps the registration until it is stopped (SIGINT, SIGTERM),
 // renewing it every few seconds so that it survives a rampartd restart.
 //
-//   rampart-echo-server FORWARD_SOCKET [REGISTRATION_SOCKET [NTLM_USER_FILE]]
+//   rampart-echo-server FORWARD_SOCKET [REGISTRATION_SOCKET [NTLM_USER_FILE [SERVICE]]]
 //
 // FORWARD_SOCKET is the Unix socket where it serves rampartd; the default
 // registration socket is /run/rampart/epmapper.sock. With NTLM_USER_FILE
 // (DOMAIN:USER:PASSWORD lines) object calls authenticate with NTLM at
-// packet integrity, the exporter's level; without it the level is none.
+// packet integrity, the exporter's level, as the host-based service SERVICE
+// (default host@rampart-echo-server); without it the level is none.
 // Every Echo and every rundown is printed with this process's pid.
 #include <unistd.h>
 
@@ -52,8 +53,8 @@ class LoggedEcho final : public re::IRampartEcho_server {
   rampart::echo::EchoObject inner_;
 };
 
-bool add_ntlm(rampart::runtime::ServerCore& core, const std::string& users) {
-  auto cred = rampart::security::GssCredential::ntlm_user_file(users, "host@rampart-echo-server");
+bool add_ntlm(rampart::runtime::ServerCore& core, const std::string& users, const std::string& service) {
+  auto cred = rampart::security::GssCredential::ntlm_user_file(users, service);
   if (!cred) return false;
   auto registry = std::make_shared<rampart::security::ProviderRegistry>();
   registry->add(rampart::security::make_ntlm_provider(
@@ -66,7 +67,7 @@ bool add_ntlm(rampart::runtime::ServerCore& core, const std::string& users) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: rampart-echo-server FORWARD_SOCKET [REGISTRATION_SOCKET [NTLM_USER_FILE]]\n");
+    std::fprintf(stderr, "usage: rampart-echo-server FORWARD_SOCKET [REGISTRATION_SOCKET [NTLM_USER_FILE [SERVICE]]]\n");
     return 2;
   }
   std::signal(SIGINT, [](int) { stop = true; });
@@ -76,7 +77,7 @@ int main(int argc, char** argv) {
   if (argc > 2) options.registration_socket = argv[2];
   options.level = argc > 3 ? rampart::dcom::AuthnLevel::pkt_integrity : rampart::dcom::AuthnLevel::none;
   rampart::dcom::ClassServerHost host(options);
-  if (argc > 3 && !add_ntlm(host.core(), argv[3])) {
+  if (argc > 3 && !add_ntlm(host.core(), argv[3], argc > 4 ? argv[4] : "host@rampart-echo-server")) {
     std::fprintf(stderr, "rampart-echo-server: cannot read NTLM users from %s\n", argv[3]);
     return 1;
   }
@@ -88,15 +89,13 @@ int main(int argc, char** argv) {
     return object;
   });
   auto status = host.start();
-  if (!status || *status != 0) {
-    std::fprintf(stderr, "rampart-echo-server: registration with %s failed: %s\n",
-                 options.registration_socket.c_str(),
-                 status ? ("status 0x" + [&] {
-                   char b[16];
-                   std::snprintf(b, sizeof b, "%08x", *status);
-                   return std::string(b);
-                 }()).c_str()
-                        : status.error().to_string().c_str());
+  if (!status) {
+    std::fprintf(stderr, "rampart-echo-server: cannot register with %s: %s\n", options.registration_socket.c_str(),
+                 status.error().to_string().c_str());
+    return 1;
+  }
+  if (*status != 0) {
+    std::fprintf(stderr, "rampart-echo-server: rampartd refused the registration: status 0x%08x\n", *status);
     return 1;
   }
   const int pid = static_cast<int>(::getpid());

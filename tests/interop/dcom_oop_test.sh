@@ -48,6 +48,7 @@ allow_root = true
 static_socket = ""
 [security]
 ntlm_user_file = "$work/ntlm-users"
+service = "host@rampart.test"
 [dcom]
 enabled = true
 ping_period_ms = $period_ms
@@ -69,7 +70,7 @@ interop_wait_until 10 netns_exec "$ns" bash -c 'exec 3<>/dev/tcp/127.0.0.1/135' 
 
 start_server() {  # start_server USER LOG: the echo server as USER in the namespace
   ip netns exec "$ns" setpriv --reuid="$1" --regid="$(id -g "$1")" --clear-groups \
-    "$echo_server" "$work/$1/echo.sock" "$work/epmapper.sock" "$work/ntlm-users" >"$work/$2" 2>&1 &
+    "$echo_server" "$work/$1/echo.sock" "$work/epmapper.sock" "$work/ntlm-users" host@rampart.test >"$work/$2" 2>&1 &
 }
 
 fail=0
