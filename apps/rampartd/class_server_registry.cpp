@@ -39,11 +39,43 @@ std::string clsid_list(const std::vector<Uuid>& clsids) {
 
 }  // namespace
 
-ClassServerRegistry::ClassServerRegistry(std::vector<Server> servers, dcom::Oxid own_oxid,
+ClassServerRegistry::ClassServerRegistry(std::vector<Server> servers, std::shared_ptr<dcom::ObjectExporter> exporter,
                                          std::chrono::milliseconds timeout)
-    : servers_(std::move(servers)), own_oxid_(own_oxid), timeout_(timeout) {
+    : servers_(std::move(servers)), exporter_(std::move(exporter)), timeout_(timeout) {
   for (std::size_t i = 0; i < servers_.size(); ++i)
     for (const auto& c : servers_[i].clsids) configured_[c] = i;
+  rundown_thread_ = std::jthread([this](std::stop_token stop) { rundown_loop(stop); });
+}
+
+ClassServerRegistry::~ClassServerRegistry() {
+  rundown_thread_.request_stop();
+  rundown_wake_.notify_all();
+}
+
+void ClassServerRegistry::queue_rundown(dcom::Oxid oxid, dcom::Oid oid) {
+  {
+    std::lock_guard lock(rundown_mutex_);
+    if (rundowns_.size() < kMaxPendingRundowns) {
+      rundowns_.emplace_back(oxid, oid);
+      rundown_wake_.notify_one();
+      return;
+    }
+  }
+  rampartd::log::event(level_enum::warn, "dcom class server object not run down",
+                       {{"oxid", fmt::format("0x{:016x}", oxid)}, {"oid", fmt::format("0x{:016x}", oid)},
+                        {"reason", "too many rundowns pending"}});
+}
+
+void ClassServerRegistry::rundown_loop(std::stop_token stop) {
+  std::unique_lock lock(rundown_mutex_);
+  while (!stop.stop_requested()) {
+    if (!rundown_wake_.wait(lock, stop, [this] { return !rundowns_.empty(); })) break;
+    const auto [oxid, oid] = rundowns_.front();
+    rundowns_.pop_front();
+    lock.unlock();
+    rundown(oxid, oid);
+    lock.lock();
+  }
 }
 
 std::vector<ClassServerRegistry::Server> ClassServerRegistry::from_config(const DcomConfig& config) {
@@ -72,7 +104,9 @@ std::uint32_t ClassServerRegistry::check(const rampart::runtime::PeerInfo& peer,
   }
   if (peer.credentials->uid != 0 && peer.credentials->uid != servers_[server].uid) return dcom::hr::kErrorAccessDenied;
   // sockaddr_un's sun_path holds 107 octets and a NUL.
-  if (r.oxid == 0 || r.oxid == own_oxid_ || r.port == 0 || r.ipidRemUnknown.is_nil() || r.socketPath.empty() ||
+  const auto held = exporter_->resolve(r.oxid);
+  const bool own_oxid = held && held->port == 0;
+  if (r.oxid == 0 || own_oxid || r.port == 0 || r.ipidRemUnknown.is_nil() || r.socketPath.empty() ||
       r.socketPath.front() != u'/' || r.socketPath.size() >= sizeof(sockaddr_un{}.sun_path))
     return dcom::hr::kInvalidArg;
   for (const auto& [conn, reg] : by_connection_) {
@@ -100,10 +134,18 @@ std::expected<cs::RegisterClassServer_response, std::uint32_t> ClassServerRegist
       for (auto it = owner_.begin(); it != owner_.end();)
         it = it->second == ctx.peer.connection_id ? owner_.erase(it) : std::next(it);
       const auto level = static_cast<dcom::AuthnLevel>(request.authnLevel);
-      by_connection_[ctx.peer.connection_id] =
-          Registration{server, pid, uid, {request.oxid, request.port, request.ipidRemUnknown, level},
-                       utf16_to_ascii(request.socketPath)};
-      for (const auto& c : clsids) owner_[c] = ctx.peer.connection_id;
+      if (const auto old = by_connection_.find(ctx.peer.connection_id);
+          old != by_connection_.end() && old->second.exporter.oxid != request.oxid)
+        exporter_->remove_foreign_oxid(old->second.exporter.oxid);
+      const dcom::OxidEntry entry{request.oxid, request.ipidRemUnknown, level, request.port};
+      if (!exporter_->resolve(request.oxid) && !exporter_->add_foreign_oxid(entry)) {
+        out.return_value = dcom::hr::kInvalidArg;
+      } else {
+        by_connection_[ctx.peer.connection_id] =
+            Registration{server, pid, uid, {request.oxid, request.port, request.ipidRemUnknown, level},
+                         utf16_to_ascii(request.socketPath)};
+        for (const auto& c : clsids) owner_[c] = ctx.peer.connection_id;
+      }
     }
   }
   rampartd::log::event(out.return_value == 0 ? level_enum::info : level_enum::warn,
@@ -124,6 +166,7 @@ void ClassServerRegistry::connection_closed(std::uint64_t connection_id) noexcep
     const Registration reg = it->second;
     by_connection_.erase(it);
     for (auto o = owner_.begin(); o != owner_.end();) o = o->second == connection_id ? owner_.erase(o) : std::next(o);
+    exporter_->remove_foreign_oxid(reg.exporter.oxid);
     lock.unlock();
     rampartd::log::event(level_enum::info, "dcom class server unregistered",
                          {{"server", servers_[reg.server].name}, log::num("pid", static_cast<std::uint64_t>(reg.pid)),
@@ -208,7 +251,58 @@ std::expected<dcom::ForwardedInstance, std::uint32_t> ClassServerRegistry::forwa
   auto results = call_server(client, request);
   if (!results) return refuse(results.error());
   if (auto why = dcom::validate_forwarded(reg->exporter, request.iids, *results)) return refuse(*why);
+  if (!track(*reg, *results)) {
+    refuse("too many objects to track");
+    return std::unexpected(dcom::hr::kOutOfMemory);
+  }
   return dcom::ForwardedInstance{reg->exporter, std::move(*results)};
+}
+
+bool ClassServerRegistry::track(const Registration& reg, const std::vector<dcom::InterfaceResult>& results) {
+  for (const auto& r : results) {
+    if (r.hresult != dcom::hr::kOk || r.std.no_ping()) continue;
+    // validate_forwarded(): every S_OK result is on one OID.
+    std::weak_ptr<ClassServerRegistry> self = weak_from_this();
+    const auto oxid = reg.exporter.oxid;
+    const auto oid = r.std.oid;
+    auto tracked = exporter_->track_object(oxid, oid, dcom::Clock::now(), [self, oxid, oid] {
+      if (auto registry = self.lock()) registry->queue_rundown(oxid, oid);
+    });
+    if (!tracked) {
+      queue_rundown(oxid, oid);  // the server made it; nobody could keep it alive
+      return false;
+    }
+    return true;
+  }
+  return true;
+}
+
+void ClassServerRegistry::rundown(dcom::Oxid oxid, dcom::Oid oid) {
+  std::optional<Registration> reg;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [conn, r] : by_connection_)
+      if (r.exporter.oxid == oxid) reg = r;
+  }
+  if (!reg) return;  // the server is gone, and its objects with it
+  rampart::transport::ClientOptions options;
+  options.connect_timeout = timeout_;
+  options.call_timeout = timeout_;
+  rampart::transport::BlockingClient client(options);
+  std::string outcome = "run down";
+  if (!client.connect_local(reg->socket)) {
+    outcome = "server unreachable";
+  } else if (const auto peer = client.peer_credentials(); !peer || peer->uid != reg->uid) {
+    outcome = "the socket's listener is not the registered user";
+  } else if (!client.bind(cs::IRampartClassServer_descriptor().syntax)) {
+    outcome = "bind failed";
+  } else {
+    cs::IRampartClassServer_client proxy(rampart::transport::stub_channel(client));
+    if (!proxy.RundownOids({1, {oid}})) outcome = "RundownOids failed";
+  }
+  rampartd::log::event(level_enum::info, "dcom class server object released",
+                       {{"server", servers_[reg->server].name}, {"oxid", fmt::format("0x{:016x}", oxid)},
+                        {"oid", fmt::format("0x{:016x}", oid)}, {"reason", "not pinged"}, {"outcome", outcome}});
 }
 
 namespace {

@@ -16,6 +16,15 @@
 //        path that is not absolute or does not fit sockaddr_un.
 //  - A registration belongs to its connection: when it closes (the server
 //    exits or crashes) its CLSIDs, OXID and tracked OIDs are gone.
+//  - Pinging: clients ping rampartd. Every object relayed (unless its
+//    STDOBJREF has SORF_NOPING) is tracked by OID in rampartd's exporter,
+//    bounded as its own objects are; when one goes unpinged for ping period
+//    x 3, rampartd calls RundownOids on its server, which releases it. The
+//    call runs on the registry's own thread (collection also runs inside
+//    object resolver calls, on transport threads, which must not block),
+//    bounded by forward_timeout_ms; at most kMaxPendingRundowns wait, and
+//    beyond that an OID is dropped with a log line (its server keeps the
+//    object until it exits).
 //  - forward() connects only to the socket the registration named, checks
 //    that the process listening there has the registered uid (SO_PEERCRED),
 //    bounds every step by [dcom] forward_timeout_ms and validates the
@@ -26,10 +35,14 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <stop_token>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "class_server.hpp"
@@ -40,8 +53,10 @@
 namespace rampartd {
 
 inline constexpr std::uint32_t kCoEObjIsReg = 0x800401fb;
+inline constexpr std::size_t kMaxPendingRundowns = 65536;
 
-class ClassServerRegistry final : public rampart::dcom::ClassForwarder,
+class ClassServerRegistry final : public std::enable_shared_from_this<ClassServerRegistry>,
+                                  public rampart::dcom::ClassForwarder,
                                   public rampart::spec::class_server::IRampartClassRegistry_server {
  public:
   struct Server {
@@ -49,8 +64,14 @@ class ClassServerRegistry final : public rampart::dcom::ClassForwarder,
     std::vector<rampart::Uuid> clsids;
     uid_t uid = 0;
   };
-  /// `own_oxid`: rampartd's exporter, which no server may claim.
-  ClassServerRegistry(std::vector<Server> servers, rampart::dcom::Oxid own_oxid, std::chrono::milliseconds timeout);
+  /// `exporter`: rampartd's, whose OXIDs no server may claim; a server's
+  /// OXID is added to it while registered (ResolveOxid answers for it) and
+  /// the OIDs of the objects relayed are tracked in it for pinging.
+  ClassServerRegistry(std::vector<Server> servers, std::shared_ptr<rampart::dcom::ObjectExporter> exporter,
+                      std::chrono::milliseconds timeout);
+  ~ClassServerRegistry();
+  ClassServerRegistry(const ClassServerRegistry&) = delete;
+  ClassServerRegistry& operator=(const ClassServerRegistry&) = delete;
 
   /// The configuration's entries with their users resolved; throws
   /// std::runtime_error for a user that does not exist.
@@ -82,14 +103,24 @@ class ClassServerRegistry final : public rampart::dcom::ClassForwarder,
   std::uint32_t check(const rampart::runtime::PeerInfo& peer,
                       const rampart::spec::class_server::RegisterClassServer_request& r, std::size_t& server) const;
   std::optional<Registration> live(const rampart::Uuid& clsid) const;
+  /// Tracks the relayed objects' OIDs for pinging; false at the bound.
+  bool track(const Registration& reg, const std::vector<rampart::dcom::InterfaceResult>& results);
+  /// An OID expired unpinged on rampartd: queues RundownOids on its server.
+  void queue_rundown(rampart::dcom::Oxid oxid, rampart::dcom::Oid oid);
+  void rundown(rampart::dcom::Oxid oxid, rampart::dcom::Oid oid);
+  void rundown_loop(std::stop_token stop);
 
   std::vector<Server> servers_;
   std::map<rampart::Uuid, std::size_t> configured_;  // CLSID -> servers_ index
-  rampart::dcom::Oxid own_oxid_;
+  std::shared_ptr<rampart::dcom::ObjectExporter> exporter_;
   std::chrono::milliseconds timeout_;
   mutable std::mutex mutex_;
   std::map<std::uint64_t, Registration> by_connection_;
   std::map<rampart::Uuid, std::uint64_t> owner_;  // CLSID -> connection
+  std::mutex rundown_mutex_;
+  std::condition_variable_any rundown_wake_;
+  std::deque<std::pair<rampart::dcom::Oxid, rampart::dcom::Oid>> rundowns_;
+  std::jthread rundown_thread_;  // last: stops first
 };
 
 /// IRampartClassRegistry as rampartd serves it: local callers only, and a

@@ -71,7 +71,7 @@ DcomHost::DcomHost(rampart::runtime::ServerCore& core, const Config& config, std
         if (server_->has_class(c))
           throw std::runtime_error("[[dcom.server]] " + s.name + ": CLSID " + c.to_string() +
                                    " is served by a built-in class or a module");
-    class_servers_ = std::make_shared<ClassServerRegistry>(std::move(servers), oxid_.oxid, config.dcom.forward_timeout);
+    class_servers_ = std::make_shared<ClassServerRegistry>(std::move(servers), exporter_, config.dcom.forward_timeout);
     activator_impl->set_forwarder(class_servers_);
     core.interfaces.add(make_class_registry_interface(class_servers_));
   }

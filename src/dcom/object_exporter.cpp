@@ -257,8 +257,17 @@ Result<void> ObjectExporter::track_object(Oxid oxid, Oid oid, Clock::time_point 
   return {};
 }
 
-std::size_t ObjectExporter::forget_oxid_objects(Oxid oxid) {
+Result<void> ObjectExporter::add_foreign_oxid(const OxidEntry& entry) {
   std::lock_guard lock(mutex_);
+  if (entry.oxid == 0 || entry.port == 0 || oxids_.contains(entry.oxid))
+    return fail(Errc::too_many_objects, "the OXID is taken");
+  oxids_.emplace(entry.oxid, entry);
+  return {};
+}
+
+std::size_t ObjectExporter::remove_foreign_oxid(Oxid oxid) {
+  std::lock_guard lock(mutex_);
+  if (const auto it = oxids_.find(oxid); it != oxids_.end() && it->second.port != 0) oxids_.erase(it);
   std::vector<Oid> gone;
   for (const auto& [oid, obj] : objects_)
     if (obj.oxid == oxid) gone.push_back(oid);

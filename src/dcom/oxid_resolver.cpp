@@ -108,7 +108,10 @@ OxidResolver::Resolved OxidResolver::resolve(const CallContext& ctx, std::uint64
     out.status = react(entry.error()).code;
     return out;
   }
-  DualStringArray d = oxid_bindings(ctx.peer);
+  // An out-of-process class server's OXID (class_forwarder.hpp) resolves
+  // to its own port and level; rampartd's to the port the call came in on.
+  DualStringArray d = entry->port != 0 ? oxid_bindings(ctx.peer, std::to_string(entry->port)) : oxid_bindings(ctx.peer);
+  out.authn_hint = entry->port != 0 ? entry->authn_level : policy_.authn_hint;
   // 3.1.2.5.1.1: bindings for the protocol sequences the client asked for;
   // only ncacn_ip_tcp exists here.
   if (std::find(protseqs.begin(), protseqs.end(), kTowerNcacnIpTcp) == protseqs.end()) d.strings.clear();
@@ -125,7 +128,7 @@ std::expected<spec_oxid::ResolveOxid_response, std::uint32_t> OxidResolver::Reso
   if (r.status == 0) {
     out.ppdsaOxidBindings = std::move(r.bindings);
     out.pipidRemUnknown = r.ipid_rem_unknown;
-    out.pAuthnHint = static_cast<std::uint32_t>(policy_.authn_hint);
+    out.pAuthnHint = static_cast<std::uint32_t>(r.authn_hint);
   }
   out.return_value = r.status;
   return out;
@@ -139,7 +142,7 @@ std::expected<spec_oxid::ResolveOxid2_response, std::uint32_t> OxidResolver::Res
   if (r.status == 0) {
     out.ppdsaOxidBindings = std::move(r.bindings);
     out.pipidRemUnknown = r.ipid_rem_unknown;
-    out.pAuthnHint = static_cast<std::uint32_t>(policy_.authn_hint);
+    out.pAuthnHint = static_cast<std::uint32_t>(r.authn_hint);
     out.pComVersion = our_version();
   }
   out.return_value = r.status;

@@ -20,7 +20,6 @@ using rampart::runtime::TransportKind;
 const Uuid kEcho = Uuid::from_string("7f1b2c3d-0a4e-4c5f-9d6e-2b8a1c0e5f03");
 const Uuid kOther = Uuid::from_string("7f1b2c3d-0a4e-4c5f-9d6e-2b8a1c0e5f04");
 const Uuid kUnlisted = Uuid::from_string("11111111-2222-3333-4444-555555555555");
-constexpr dcom::Oxid kOwnOxid = 0x1111;
 constexpr uid_t kUser = 1234;
 
 PeerInfo local_peer(std::uint64_t connection, uid_t uid) {
@@ -54,9 +53,13 @@ class RegistryTest : public ::testing::Test {
     EXPECT_TRUE(out.has_value());
     return out ? out->return_value : 0xffffffffu;
   }
-  ClassServerRegistry registry{{{"echo", {kEcho}, kUser}, {"other", {kOther}, kUser + 1}},
-                               kOwnOxid,
-                               std::chrono::milliseconds(500)};
+  void SetUp() override { own_oxid = exporter->add_oxid(dcom::AuthnLevel::pkt_integrity).oxid; }
+  std::shared_ptr<dcom::ObjectExporter> exporter = std::make_shared<dcom::ObjectExporter>();
+  dcom::Oxid own_oxid = 0;
+  std::shared_ptr<ClassServerRegistry> registry_ptr = std::make_shared<ClassServerRegistry>(
+      std::vector<ClassServerRegistry::Server>{{"echo", {kEcho}, kUser}, {"other", {kOther}, kUser + 1}}, exporter,
+      std::chrono::milliseconds(500));
+  ClassServerRegistry& registry = *registry_ptr;
 };
 
 TEST_F(RegistryTest, TheConfiguredUserAndRootRegister) {
@@ -85,7 +88,7 @@ TEST_F(RegistryTest, AClsidHeldByAnotherConnectionIsRefused) {
 }
 
 TEST_F(RegistryTest, BadExportersAreInvalid) {
-  EXPECT_EQ(reg(local_peer(1, kUser), request({kEcho}, kOwnOxid)), dcom::hr::kInvalidArg);
+  EXPECT_EQ(reg(local_peer(1, kUser), request({kEcho}, own_oxid)), dcom::hr::kInvalidArg);
   EXPECT_EQ(reg(local_peer(1, kUser), request({kEcho}, 0)), dcom::hr::kInvalidArg);
   auto relative = request({kEcho});
   relative.socketPath = u"echo.sock";
@@ -106,17 +109,21 @@ TEST_F(RegistryTest, TcpCallersAreRefusedBeforeUnmarshalling) {
   tcp.loopback = true;
   EXPECT_EQ(reg(tcp, request({kEcho})), dcom::hr::kErrorAccessDenied);
   auto itf = make_class_registry_interface(std::make_shared<ClassServerRegistry>(
-      std::vector<ClassServerRegistry::Server>{}, kOwnOxid, std::chrono::milliseconds(500)));
+      std::vector<ClassServerRegistry::Server>{}, exporter, std::chrono::milliseconds(500)));
   EXPECT_FALSE(itf->allows_peer(tcp, 0));
   EXPECT_TRUE(itf->allows_peer(local_peer(1, kUser), 0));
 }
 
 TEST_F(RegistryTest, ClosingTheConnectionEndsTheRegistration) {
   ASSERT_EQ(reg(local_peer(1, kUser), request({kEcho})), 0u);
+  // While registered, rampartd's object resolver answers for its OXID.
+  ASSERT_TRUE(exporter->resolve(0x2222).has_value());
+  EXPECT_EQ(exporter->resolve(0x2222)->port, 49999);
   EXPECT_TRUE(registry.forwards(kEcho));
   EXPECT_FALSE(registry.forwards(kUnlisted));
   registry.connection_closed(1);
   EXPECT_EQ(registry.registered(), 0u);
+  EXPECT_FALSE(exporter->resolve(0x2222).has_value());
   // Configured but not registered: Windows' "server execution failed".
   auto made = registry.forward({kEcho, {Uuid::from_string("7f1b2c3d-0a4e-4c5f-9d6e-2b8a1c0e5f02")},
                                 dcom::AuthnLevel::pkt_integrity, "", false});

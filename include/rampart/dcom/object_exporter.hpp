@@ -80,6 +80,10 @@ struct OxidEntry {
   /// CoInitializeSecurity sets on Windows): ORPC calls on its objects and
   /// on its IRemUnknown below it get E_ACCESSDENIED (object_router.hpp).
   AuthnLevel authn_level = AuthnLevel::none;
+  /// Nonzero for an OXID another process exports (an out-of-process class
+  /// server, class_forwarder.hpp): the TCP port its objects are called on,
+  /// which the object resolver's bindings for it name.
+  std::uint16_t port = 0;
 };
 
 struct IpidEntry {
@@ -107,6 +111,12 @@ class ObjectExporter {
   /// ORPC calls need at least `level`.
   [[nodiscard]] OxidEntry add_oxid(AuthnLevel level = AuthnLevel::none);
   [[nodiscard]] Result<OxidEntry> resolve(Oxid oxid) const;
+  /// Adds another process's OXID (entry.port nonzero) so ResolveOxid(2)
+  /// answers for it; Errc::too_many_objects when the OXID is taken.
+  [[nodiscard]] Result<void> add_foreign_oxid(const OxidEntry& entry);
+  /// Removes such an OXID and forgets every object of it without running
+  /// their callbacks (the class server is gone); returns how many.
+  std::size_t remove_foreign_oxid(Oxid oxid);
 
   /// Exports an object; `on_release` runs once when it is released.
   [[nodiscard]] Result<Oid> export_object(Oxid oxid, bool no_ping, Clock::time_point now, ReleaseFn on_release = {},
@@ -141,9 +151,6 @@ class ObjectExporter {
   /// lives by pinging alone, and `on_expire` runs when it expires.
   /// Errc::too_many_objects at the bound (or when the OID is taken).
   [[nodiscard]] Result<void> track_object(Oxid oxid, Oid oid, Clock::time_point now, ReleaseFn on_expire);
-  /// Forgets every object of `oxid` without running its callbacks (the
-  /// class server that exported them is gone); returns how many.
-  std::size_t forget_oxid_objects(Oxid oxid);
   /// Releases one object now, running its release callback; false when
   /// there is no such object (a class server's RundownOids).
   bool release_object(Oid oid);

@@ -83,6 +83,7 @@ class OxidResolver final : public spec::oxid::IObjectExporter_server {
   struct Resolved {
     spec::orpc::DUALSTRINGARRAY bindings;
     spec::ms_dtyp::GUID ipid_rem_unknown;
+    AuthnLevel authn_hint = AuthnLevel::none;
     std::uint32_t status = 0;
   };
   Resolved resolve(const runtime::CallContext& ctx, std::uint64_t oxid, std::span<const std::uint16_t> protseqs);
