@@ -3,6 +3,11 @@
 #include "class_server_registry.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstdio>
 
 #include "rampart/dcom/hresult.hpp"
 #include "rampart/dcom/oxid_resolver.hpp"
@@ -139,6 +144,38 @@ TEST_F(RegistryTest, AServerThatDoesNotListenFailsTheActivation) {
                                 dcom::AuthnLevel::pkt_integrity, "", false});
   ASSERT_FALSE(made.has_value());
   EXPECT_EQ(made.error(), dcom::kServerExecFailure);
+}
+
+// A server that accepts the connection and never answers (a listener that
+// never calls accept: the kernel completes the connect from its backlog).
+TEST_F(RegistryTest, AHungServerFailsTheActivationInTime) {
+  const std::string path = "/tmp/rampart-hung-" + std::to_string(::getpid()) + ".sock";
+  ::unlink(path.c_str());
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(fd, 4), 0);
+  auto r = request({kEcho});
+  r.socketPath = std::u16string(path.begin(), path.end());
+  // Registered as this process's own uid, so the listener passes the
+  // SO_PEERCRED check and the call itself must time out.
+  const uid_t me = ::getuid();
+  auto own = std::make_shared<ClassServerRegistry>(std::vector<ClassServerRegistry::Server>{{"echo", {kEcho}, me}},
+                                                   exporter, std::chrono::milliseconds(500));
+  rampart::runtime::AssociationGroup group{1, TransportKind::local, 4};
+  const auto peer = local_peer(1, me);
+  const rampart::runtime::CallContext ctx{peer, group, 1, 0, 0, std::nullopt, rampart::Drep::little(),
+                                          rampart::syntax::kNdr20, {}};
+  ASSERT_EQ(own->RegisterClassServer(ctx, r)->return_value, 0u);
+  auto made = own->forward({kEcho, {Uuid::from_string("7f1b2c3d-0a4e-4c5f-9d6e-2b8a1c0e5f02")},
+                                dcom::AuthnLevel::pkt_integrity, "", false});
+  ASSERT_FALSE(made.has_value());
+  EXPECT_EQ(made.error(), dcom::kServerExecFailure);
+  ::close(fd);
+  ::unlink(path.c_str());
 }
 
 }  // namespace
