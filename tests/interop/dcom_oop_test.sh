@@ -9,10 +9,12 @@
 #   pings rampartd runs it down on the server (the server prints the rundown);
 #   a second registration of the CLSID (root, while nobody's is live) gets CO_E_OBJISREG and
 #   one from an unlisted user (daemon) ERROR_ACCESS_DENIED;
+#   RemoteGetClassObject is forwarded too (rampart dcom activate --class-object);
+#   after a rampartd restart the server registers again by itself;
 #   killing the server ends its registration: activation gets CO_E_SERVER_EXEC_FAILURE while
 #   the in-process class keeps working.
 # CoCreateInstanceEx always dials port 135, so rampartd listens on 127.0.0.1:135 inside a
-# private network namespace. About 10 s.
+# private network namespace. About 20 s.
 #   dcom_oop_test.sh RAMPARTD ECHO_SERVER RAMPART
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -63,10 +65,14 @@ CONF
 ns=rampart-dcomoop-$$
 netns_create "$ns"
 interop_at_exit netns_delete "$ns"
-ip netns exec "$ns" "$rampartd" --config "$work/rampartd.toml" >"$work/rampartd.log" 2>&1 &
-interop_at_exit kill $!
-interop_wait_until 10 netns_exec "$ns" bash -c 'exec 3<>/dev/tcp/127.0.0.1/135' 2>/dev/null ||
-  { cat "$work/rampartd.log" >&2; interop_die "rampartd did not listen"; }
+start_rampartd() {  # start_rampartd LOG: sets rampartd_pid
+  ip netns exec "$ns" "$rampartd" --config "$work/rampartd.toml" >"$work/$1" 2>&1 &
+  rampartd_pid=$!
+  interop_at_exit kill "$rampartd_pid"
+  interop_wait_until 10 netns_exec "$ns" bash -c 'exec 3<>/dev/tcp/127.0.0.1/135' 2>/dev/null ||
+    { cat "$work/$1" >&2; interop_die "rampartd did not listen"; }
+}
+start_rampartd rampartd.log
 
 start_server() {  # start_server USER LOG: the echo server as USER in the namespace
   ip netns exec "$ns" setpriv --reuid="$1" --regid="$(id -g "$1")" --clear-groups \
@@ -114,11 +120,33 @@ else
   cat "$work/cli.out" >&2
 fi
 
+if netns_exec "$ns" "$rampart" dcom activate 127.0.0.1 "$clsid" "$iid" --class-object --call add 2 3 --json \
+    -U "RAMPART/alice%$DCOM_PASSWORD" --spn host@rampart.test --auth-level integrity >"$work/cf.out" 2>&1 &&
+   grep -q '"result": "5"' "$work/cf.out"; then
+  ok "RemoteGetClassObject forwarded: IClassFactory::CreateInstance on the class server, Add"
+else
+  flunk "RemoteGetClassObject on the class server"
+  cat "$work/cf.out" >&2
+fi
+
 timeout_s=$(awk "BEGIN { print $period_ms * 3 / 1000 }")
 step "ComplexPing on rampartd keeps the server's object alive" 5 keep "$(awk "BEGIN { print $timeout_s * 2 }")"
 step "an unpinged object is run down on the server" 5 rundown "$(awk "BEGIN { print $timeout_s + 1.5 }")"
 grep -q "objects run down: [1-9]" "$work/server.log" && ok "the server counted the rundown" ||
   flunk "the server did not report a rundown"
+
+# rampartd restarts: the server's registration went with the old connection, and the server
+# registers again (ClassServerHost::renew, every 5 s in the example server).
+kill "$rampartd_pid"
+wait "$rampartd_pid" || true
+start_rampartd rampartd2.log
+if interop_wait_until 12 grep -q "dcom class server registered server=echo-server pid=$server_pid" \
+    "$work/rampartd2.log"; then
+  ok "the class server registered again after a rampartd restart"
+  step "after the restart: activate, Echo, Add, release" 5 cycle "after-restart-$$"
+else
+  flunk "the class server did not register again after a rampartd restart"
+fi
 
 # A second registration of the CLSID: root while nobody's is live, then an unlisted user.
 start_server root second.log
@@ -133,7 +161,7 @@ grep -q "status 0x00000005" "$work/third.log" && ok "unlisted user: ERROR_ACCESS
 # The server goes: its registration goes with its connection.
 kill "$server_pid"
 wait "$server_pid" || true
-interop_wait_until 5 grep -q "dcom class server unregistered server=echo-server" "$work/rampartd.log" ||
+interop_wait_until 5 grep -q "dcom class server unregistered server=echo-server" "$work/rampartd2.log" ||
   flunk "the end of the registration was not logged"
 step "a configured class without its server: CO_E_SERVER_EXEC_FAILURE" 5 fails 0x80080005
 step "the in-process class still works" 6 inproc
