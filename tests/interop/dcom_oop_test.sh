@@ -132,7 +132,7 @@ fi
 timeout_s=$(awk "BEGIN { print $period_ms * 3 / 1000 }")
 step "ComplexPing on rampartd keeps the server's object alive" 5 keep "$(awk "BEGIN { print $timeout_s * 2 }")"
 step "an unpinged object is run down on the server" 5 rundown "$(awk "BEGIN { print $timeout_s + 1.5 }")"
-grep -q "objects run down: [1-9]" "$work/server.log" && ok "the server counted the rundown" ||
+interop_wait_until 5 grep -q "objects run down: [1-9]" "$work/server.log" && ok "the server counted the rundown" ||
   flunk "the server did not report a rundown"
 
 # rampartd restarts: the server's registration went with the old connection, and the server
