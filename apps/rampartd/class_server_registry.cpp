@@ -62,7 +62,8 @@ void ClassServerRegistry::queue_rundown(dcom::Oxid oxid, dcom::Oid oid) {
     }
   }
   rampartd::log::event(level_enum::warn, "dcom class server object not run down",
-                       {{"oxid", fmt::format("0x{:016x}", oxid)}, {"oid", fmt::format("0x{:016x}", oid)},
+                       {{"oxid", fmt::format("0x{:016x}", oxid)},
+                        {"oid", fmt::format("0x{:016x}", oid)},
                         {"reason", "too many rundowns pending"}});
 }
 
@@ -90,8 +91,8 @@ std::vector<ClassServerRegistry::Server> ClassServerRegistry::from_config(const 
   return out;
 }
 
-std::uint32_t ClassServerRegistry::check(const rampart::runtime::PeerInfo& peer, const cs::RegisterClassServer_request& r,
-                                         std::size_t& server) const {
+std::uint32_t ClassServerRegistry::check(const rampart::runtime::PeerInfo& peer,
+                                         const cs::RegisterClassServer_request& r, std::size_t& server) const {
   if (peer.transport != rampart::runtime::TransportKind::local || !peer.credentials)
     return dcom::hr::kErrorAccessDenied;
   if (r.clsids.empty()) return dcom::hr::kClassNotRegistered;
@@ -142,7 +143,10 @@ std::expected<cs::RegisterClassServer_response, std::uint32_t> ClassServerRegist
         out.return_value = dcom::hr::kInvalidArg;
       } else {
         by_connection_[ctx.peer.connection_id] =
-            Registration{server, pid, uid, {request.oxid, request.port, request.ipidRemUnknown, level},
+            Registration{server,
+                         pid,
+                         uid,
+                         {request.oxid, request.port, request.ipidRemUnknown, level},
                          utf16_to_ascii(request.socketPath)};
         for (const auto& c : clsids) owner_[c] = ctx.peer.connection_id;
       }
@@ -151,9 +155,12 @@ std::expected<cs::RegisterClassServer_response, std::uint32_t> ClassServerRegist
   rampartd::log::event(out.return_value == 0 ? level_enum::info : level_enum::warn,
                        out.return_value == 0 ? "dcom class server registered" : "dcom class server refused",
                        {{"server", out.return_value == 0 ? servers_[server].name : std::string("-")},
-                        log::num("pid", static_cast<std::uint64_t>(pid)), log::num("uid", uid),
-                        {"clsids", clsid_list(clsids)}, {"oxid", fmt::format("0x{:016x}", request.oxid)},
-                        log::num("port", request.port), {"socket", utf16_to_ascii(request.socketPath)},
+                        log::num("pid", static_cast<std::uint64_t>(pid)),
+                        log::num("uid", uid),
+                        {"clsids", clsid_list(clsids)},
+                        {"oxid", fmt::format("0x{:016x}", request.oxid)},
+                        log::num("port", request.port),
+                        {"socket", utf16_to_ascii(request.socketPath)},
                         {"status", fmt::format("0x{:08x}", out.return_value)}});
   return out;
 }
@@ -169,8 +176,10 @@ void ClassServerRegistry::connection_closed(std::uint64_t connection_id) noexcep
     exporter_->remove_foreign_oxid(reg.exporter.oxid);
     lock.unlock();
     rampartd::log::event(level_enum::info, "dcom class server unregistered",
-                         {{"server", servers_[reg.server].name}, log::num("pid", static_cast<std::uint64_t>(reg.pid)),
-                          log::num("uid", reg.uid), {"oxid", fmt::format("0x{:016x}", reg.exporter.oxid)},
+                         {{"server", servers_[reg.server].name},
+                          log::num("pid", static_cast<std::uint64_t>(reg.pid)),
+                          log::num("uid", reg.uid),
+                          {"oxid", fmt::format("0x{:016x}", reg.exporter.oxid)},
                           {"reason", "connection closed"}});
   } catch (...) {
     // Logging failed for lack of memory; the registration is gone anyway.
@@ -195,8 +204,8 @@ namespace {
 
 // One call to the class server, on a connection of its own: a class
 // server serves rampartd alone, so there is nothing to share.
-std::expected<std::vector<dcom::InterfaceResult>, std::string> call_server(
-    rampart::transport::BlockingClient& client, const dcom::ForwardRequest& request) {
+std::expected<std::vector<dcom::InterfaceResult>, std::string> call_server(rampart::transport::BlockingClient& client,
+                                                                           const dcom::ForwardRequest& request) {
   cs::IRampartClassServer_client proxy(rampart::transport::stub_channel(client));
   const auto principal = std::u16string(request.principal.begin(), request.principal.end());
   const auto level = static_cast<std::uint32_t>(request.caller_level);
@@ -204,34 +213,40 @@ std::expected<std::vector<dcom::InterfaceResult>, std::string> call_server(
   if (request.class_object) {
     auto r = proxy.GetClassObject({dcom::to_wire(request.clsid), level, principal});
     if (!r)
-      return std::unexpected(fmt::format("GetClassObject failed: {} (fault 0x{:08x})", r.error().to_string(), proxy.last_fault()));
+      return std::unexpected(
+          fmt::format("GetClassObject failed: {} (fault 0x{:08x})", r.error().to_string(), proxy.last_fault()));
     // The class object's one interface is IClassFactory; any other IID
     // asked for gets E_NOINTERFACE, as for an in-process class object.
     for (const auto& iid : request.iids) {
       if (iid == dcom::kIidIClassFactory && r->return_value == 0)
         out.push_back({0, {r->std.flags, r->std.cPublicRefs, r->std.oxid, r->std.oid, r->std.ipid}});
       else
-        out.push_back({r->return_value != 0 ? static_cast<std::uint32_t>(r->return_value) : dcom::hr::kNoInterface, {}});
+        out.push_back(
+            {r->return_value != 0 ? static_cast<std::uint32_t>(r->return_value) : dcom::hr::kNoInterface, {}});
     }
     return out;
   }
   std::vector<rampart::spec::ms_dtyp::GUID> iids;
   for (const auto& i : request.iids) iids.push_back(dcom::to_wire(i));
-  auto r = proxy.CreateInstance({dcom::to_wire(request.clsid), static_cast<std::uint32_t>(iids.size()), iids, level,
-                                 principal});
-  if (!r) return std::unexpected(fmt::format("CreateInstance failed: {} (fault 0x{:08x})", r.error().to_string(), proxy.last_fault()));
+  auto r = proxy.CreateInstance(
+      {dcom::to_wire(request.clsid), static_cast<std::uint32_t>(iids.size()), iids, level, principal});
+  if (!r)
+    return std::unexpected(
+        fmt::format("CreateInstance failed: {} (fault 0x{:08x})", r.error().to_string(), proxy.last_fault()));
   if (r->return_value != 0) {
     out.assign(request.iids.size(), {static_cast<std::uint32_t>(r->return_value), {}});
     return out;
   }
   for (const auto& x : r->results)
-    out.push_back({static_cast<std::uint32_t>(x.hresult), {x.std.flags, x.std.cPublicRefs, x.std.oxid, x.std.oid, x.std.ipid}});
+    out.push_back(
+        {static_cast<std::uint32_t>(x.hresult), {x.std.flags, x.std.cPublicRefs, x.std.oxid, x.std.oid, x.std.ipid}});
   return out;
 }
 
 }  // namespace
 
-std::expected<dcom::ForwardedInstance, std::uint32_t> ClassServerRegistry::forward(const dcom::ForwardRequest& request) {
+std::expected<dcom::ForwardedInstance, std::uint32_t> ClassServerRegistry::forward(
+    const dcom::ForwardRequest& request) {
   const auto reg = live(request.clsid);
   auto refuse = [&](const std::string& why) {
     rampartd::log::event(level_enum::warn, "dcom activation not forwarded",
@@ -301,8 +316,11 @@ void ClassServerRegistry::rundown(dcom::Oxid oxid, dcom::Oid oid) {
     if (!proxy.RundownOids({1, {oid}})) outcome = "RundownOids failed";
   }
   rampartd::log::event(level_enum::info, "dcom class server object released",
-                       {{"server", servers_[reg->server].name}, {"oxid", fmt::format("0x{:016x}", oxid)},
-                        {"oid", fmt::format("0x{:016x}", oid)}, {"reason", "not pinged"}, {"outcome", outcome}});
+                       {{"server", servers_[reg->server].name},
+                        {"oxid", fmt::format("0x{:016x}", oxid)},
+                        {"oid", fmt::format("0x{:016x}", oid)},
+                        {"reason", "not pinged"},
+                        {"outcome", outcome}});
 }
 
 namespace {
@@ -337,7 +355,8 @@ class ClassRegistryInterface final : public rampart::runtime::Interface {
 
 }  // namespace
 
-std::shared_ptr<rampart::runtime::Interface> make_class_registry_interface(std::shared_ptr<ClassServerRegistry> registry) {
+std::shared_ptr<rampart::runtime::Interface> make_class_registry_interface(
+    std::shared_ptr<ClassServerRegistry> registry) {
   return std::make_shared<ClassRegistryInterface>(std::move(registry));
 }
 

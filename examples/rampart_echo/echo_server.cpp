@@ -67,7 +67,8 @@ bool add_ntlm(rampart::runtime::ServerCore& core, const std::string& users, cons
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: rampart-echo-server FORWARD_SOCKET [REGISTRATION_SOCKET [NTLM_USER_FILE [SERVICE]]]\n");
+    std::fprintf(stderr,
+                 "usage: rampart-echo-server FORWARD_SOCKET [REGISTRATION_SOCKET [NTLM_USER_FILE [SERVICE]]]\n");
     return 2;
   }
   std::signal(SIGINT, [](int) { stop = true; });

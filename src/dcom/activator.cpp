@@ -104,7 +104,8 @@ std::expected<ra::RemoteGetClassObject_response, std::uint32_t> Activator::Remot
     return out;
   }
   if (forwarder_ && forwarder_->forwards(props->clsid)) {
-    auto reply = forward(ctx.peer, {props->clsid, props->iids, call_security(ctx).level, call_security(ctx).principal, true});
+    const auto security = call_security(ctx);
+    auto reply = forward(ctx.peer, {props->clsid, props->iids, security.level, security.principal, true});
     if (reply) out.ppActProperties = std::move(*reply);
     else out.return_value = hres(reply.error());
     return out;
@@ -188,7 +189,8 @@ std::expected<ra::RemoteCreateInstance_response, std::uint32_t> Activator::Remot
   if (forwarder_ && forwarder_->forwards(props->clsid)) {
     // Reached only through a direct call of this method; the interface of
     // make_activator_interface forwards on its pool instead.
-    auto reply = forward(ctx.peer, {props->clsid, props->iids, call_security(ctx).level, call_security(ctx).principal, false});
+    const auto security = call_security(ctx);
+    auto reply = forward(ctx.peer, {props->clsid, props->iids, security.level, security.principal, false});
     if (reply) out.ppActProperties = std::move(*reply);
     else out.return_value = hres(reply.error());
     return out;

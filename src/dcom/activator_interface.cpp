@@ -43,8 +43,9 @@ class ActivatorInterface final : public runtime::Interface {
   }
 
   void call(const CallContext& ctx, runtime::Responder responder) override {
-    const bool activation = ctx.opnum == static_cast<std::uint16_t>(ra::IRemoteSCMActivator_opnum::RemoteCreateInstance) ||
-                            ctx.opnum == static_cast<std::uint16_t>(ra::IRemoteSCMActivator_opnum::RemoteGetClassObject);
+    const bool activation =
+        ctx.opnum == static_cast<std::uint16_t>(ra::IRemoteSCMActivator_opnum::RemoteCreateInstance) ||
+        ctx.opnum == static_cast<std::uint16_t>(ra::IRemoteSCMActivator_opnum::RemoteGetClassObject);
     if (!activation || !activator_->forwarder()) return inner_->call(ctx, std::move(responder));
     if (ctx.transfer_syntax == syntax::kNdr64) return handle<ndr::Ndr64>(ctx, std::move(responder));
     handle<ndr::Ndr20>(ctx, std::move(responder));
@@ -54,8 +55,8 @@ class ActivatorInterface final : public runtime::Interface {
   template <ndr::WireFormat F>
   void handle(const CallContext& ctx, runtime::Responder responder) {
     if (ctx.opnum == static_cast<std::uint16_t>(ra::IRemoteSCMActivator_opnum::RemoteCreateInstance))
-      return handle_op<F, ra::RemoteCreateInstance_request, ra::RemoteCreateInstance_response>(ctx, std::move(responder),
-                                                                                               false);
+      return handle_op<F, ra::RemoteCreateInstance_request, ra::RemoteCreateInstance_response>(
+          ctx, std::move(responder), false);
     handle_op<F, ra::RemoteGetClassObject_request, ra::RemoteGetClassObject_response>(ctx, std::move(responder), true);
   }
 
@@ -72,8 +73,10 @@ class ActivatorInterface final : public runtime::Interface {
                 forward = ForwardRequest{props->clsid, props->iids, security.level, security.principal, class_object}] {
       Response out;
       auto reply = activator->forward(peer, forward);
-      if (reply) out.ppActProperties = std::move(*reply);
-      else out.return_value = static_cast<std::int32_t>(reply.error());
+      if (reply)
+        out.ppActProperties = std::move(*reply);
+      else
+        out.return_value = static_cast<std::int32_t>(reply.error());
       slot->respond(runtime::stub_reply<F>(out, drep));
     };
     if (pool_.submit(std::move(job))) return;

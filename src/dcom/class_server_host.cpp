@@ -155,8 +155,7 @@ Result<std::uint32_t> ClassServerHost::start() {
   const auto local = RAMPART_TRY(transport::local_address(options_.forward_socket));
   ::unlink(options_.forward_socket.c_str());
   auto serving = impl_->server->listen(local);
-  if (!serving)
-    return fail(transport::Errc::listen_failed, "cannot listen on the forwarding socket");
+  if (!serving) return fail(transport::Errc::listen_failed, "cannot listen on the forwarding socket");
   return renew();
 }
 

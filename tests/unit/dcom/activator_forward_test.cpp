@@ -34,8 +34,8 @@ class FakeForwarder final : public ClassForwarder {
     thread = std::this_thread::get_id();
     last = request;
     if (fail) return std::unexpected(kServerExecFailure);
-    return ForwardedInstance{kServer, {{hr::kOk, {0, 5, kServer.oxid, 0x77, Uuid::from_string(
-                                                                           "11111111-2222-4333-8444-555555555555")}}}};
+    return ForwardedInstance{
+        kServer, {{hr::kOk, {0, 5, kServer.oxid, 0x77, Uuid::from_string("11111111-2222-4333-8444-555555555555")}}}};
   }
   std::thread::id thread;
   ForwardRequest last;
