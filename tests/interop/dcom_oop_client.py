@@ -13,6 +13,8 @@ DCOM_DOMAIN at AUTH_LEVEL.
     dcom_oop_client.py TARGET AUTH_LEVEL rundown SECS activate, never ping, wait SECS: the server
                                                       ran the object down (RPC_E_INVALID_IPID)
     dcom_oop_client.py TARGET AUTH_LEVEL inproc       the in-process class still activates
+    dcom_oop_client.py TARGET AUTH_LEVEL tcpregister  RegisterClassServer over TCP 135 is refused
+                                                      with the fault access denied (5)
 """
 
 import os
@@ -104,7 +106,28 @@ def rundown(dcom, seconds):
     raise AssertionError("an unpinged object outlived the timeout")
 
 
+def tcpregister():
+    """IRampartClassRegistry is served on the local socket only: over TCP the call gets the
+    fault a remote ept_insert gets, before anything is unmarshalled."""
+    from impacket.dcerpc.v5.rpcrt import DCERPCException
+    from impacket.uuid import uuidtup_to_bin
+    dce = transport.DCERPCTransportFactory("ncacn_ip_tcp:127.0.0.1[135]").get_dce_rpc()
+    dce.connect()
+    dce.bind(uuidtup_to_bin(("f00611c4-c237-4ba1-9215-7c20212d4e36", "1.0")))
+    try:
+        dce.call(0, b"\x00" * 64)
+        dce.recv()
+    except DCERPCException as e:
+        print("refused:", str(e), flush=True)
+        assert str(e).split()[0] == "rpc_s_access_denied", str(e)
+        return
+    raise AssertionError("RegisterClassServer over TCP was not refused")
+
+
 def main():
+    if sys.argv[3] == "tcpregister":
+        tcpregister()
+        return
     target, level, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     dcom = DCOMConnection(target, authLevel=level, oxidResolver=False, username=os.environ["DCOM_USER"],
                           password=os.environ["DCOM_PASSWORD"], domain=os.environ["DCOM_DOMAIN"])

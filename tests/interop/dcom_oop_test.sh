@@ -7,6 +7,7 @@
 #   `rampart dcom activate` on the same class;
 #   ComplexPing on rampartd keeps the server's object alive past ping period x 3, and without
 #   pings rampartd runs it down on the server (the server prints the rundown);
+#   RegisterClassServer over TCP gets the fault access denied, as a remote ept_insert;
 #   a second registration of the CLSID (root, while nobody's is live) gets CO_E_OBJISREG and
 #   one from an unlisted user (daemon) ERROR_ACCESS_DENIED;
 #   RemoteGetClassObject is forwarded too (rampart dcom activate --class-object);
@@ -101,6 +102,8 @@ interop_wait_until 10 grep -q "registered, object port" "$work/server.log" ||
   { cat "$work/server.log" "$work/rampartd.log" >&2; interop_die "the class server did not register"; }
 grep -q "dcom class server registered server=echo-server pid=[0-9]* uid=65534" "$work/rampartd.log" ||
   flunk "the registration was not logged with its pid and uid"
+
+step "RegisterClassServer over TCP: access denied" 1 tcpregister
 
 for level in 5 6; do
   text="served-out-of-process-$level-$$"
