@@ -15,7 +15,7 @@
 #   killing the server ends its registration: activation gets CO_E_SERVER_EXEC_FAILURE while
 #   the in-process class keeps working.
 # CoCreateInstanceEx always dials port 135, so rampartd listens on 127.0.0.1:135 inside a
-# private network namespace. About 20 s.
+# private network namespace. About 12 s.
 #   dcom_oop_test.sh RAMPARTD ECHO_SERVER RAMPART
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

@@ -10,7 +10,10 @@
 //     OBJREF_CUSTOM of CLSID_ActivationPropertiesIn (RPC_E_INVALID_OBJREF);
 //  4. the blob (activation_properties.hpp; E_INVALIDARG fault);
 //  5. the class (ComServer::create_instance: REGDB_E_CLASSNOTREG,
-//     E_NOINTERFACE, E_OUTOFMEMORY returned as the call's HRESULT).
+//     E_NOINTERFACE, E_OUTOFMEMORY returned as the call's HRESULT), or,
+//     for a CLSID of an out-of-process class server, its forwarder
+//     (class_forwarder.hpp: CO_E_SERVER_EXEC_FAILURE or the server's own
+//     HRESULT), with the reply built here from the server's exporter.
 // The reply is the OBJREF_CUSTOM of CLSID_ActivationPropertiesOut whose
 // blob holds PropsOutInfo then ScmReplyInfoData (the order Impacket's
 // dcomrt.py reads by position), with OBJREF_STANDARD interface pointers,
@@ -74,8 +77,8 @@ class Activator final : public spec::remact::IRemoteSCMActivator_server {
   [[nodiscard]] const std::shared_ptr<ClassForwarder>& forwarder() const noexcept { return forwarder_; }
 
   /// Steps 1-4 of a RemoteCreateInstance / RemoteGetClassObject request:
-  /// the parsed properties, or the answer to send now (a fault, or a
-  /// response whose HRESULT is `hresult`).
+  /// the parsed properties, or the answer to send now (a fault with status
+  /// `code`, or a response whose HRESULT is `code`).
   struct Refusal {
     bool fault = false;
     std::uint32_t code = 0;
