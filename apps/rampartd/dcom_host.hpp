@@ -13,6 +13,7 @@
 #include "class_server_registry.hpp"
 #include "config.hpp"
 #include "metrics.hpp"
+#include "rampart/dcom/activator.hpp"
 #include "rampart/dcom/com_server.hpp"
 #include "rampart/dcom/oxid_resolver.hpp"
 #include "rampart/runtime/server_core.hpp"
@@ -33,6 +34,11 @@ class DcomHost {
   /// Loads `[dcom] modules` (before the privilege drop); throws on a
   /// module that is refused.
   void load_modules(const std::vector<std::string>& paths);
+  /// [[dcom.server]]: the registry of class servers, served on the local
+  /// socket and consulted by `activator`; throws on a CLSID also served
+  /// in-process or a user that does not exist.
+  void setup_class_servers(rampart::runtime::ServerCore& core, const Config& config,
+                           rampart::dcom::Activator& activator);
 
   std::shared_ptr<rampart::dcom::ObjectExporter> exporter_;
   std::shared_ptr<rampart::dcom::OxidResolver> resolver_;
