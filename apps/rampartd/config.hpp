@@ -73,6 +73,19 @@ struct DcomConfig {
   /// default_launch, default_access and [[dcom.class_security]]: who may
   /// activate and call each class (class_permissions.hpp). Reloaded on SIGHUP.
   rampart::dcom::ClassPermissions permissions;
+  /// [[dcom.server]]: out-of-process class servers (docs/dcom.md). Each
+  /// names the CLSIDs it may register and the one local user besides root
+  /// allowed to register them.
+  struct ClassServer {
+    std::string name;
+    std::vector<std::string> clsids;  // canonical lower-case UUID text
+    std::string user;
+    friend bool operator==(const ClassServer&, const ClassServer&) = default;
+  };
+  std::vector<ClassServer> servers;
+  /// How long rampartd waits for a class server's answer to a forwarded
+  /// activation before answering CO_E_SERVER_EXEC_FAILURE.
+  std::chrono::milliseconds forward_timeout{5000};
   friend bool operator==(const DcomConfig&, const DcomConfig&) = default;
 };
 

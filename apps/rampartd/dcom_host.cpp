@@ -78,9 +78,11 @@ DcomHost::DcomHost(rampart::runtime::ServerCore& core, const Config& config, std
   for (const auto& name : config.dcom.classes)
     if (name == "rampart-echo") rampart::echo::register_echo_class(*server_);
   load_modules(config.dcom.modules);
+  auto activator_impl = std::make_shared<rampart::dcom::Activator>(
+      server_, resolver_, rampart::dcom::ActivationPolicy{activation_floor(config.dcom)});
+  if (!config.dcom.servers.empty()) setup_class_servers(core, config, *activator_impl);
   warn_unserved(config.dcom.permissions);
-  auto activator = rampart::dcom::make_activator_interface(std::make_shared<rampart::dcom::Activator>(
-      server_, resolver_, rampart::dcom::ActivationPolicy{activation_floor(config.dcom)}));
+  auto activator = rampart::dcom::make_activator_interface(activator_impl);
   auto legacy = rampart::dcom::make_legacy_activator_interface(std::make_shared<rampart::dcom::LegacyActivator>(
       server_, resolver_, rampart::dcom::ActivationPolicy{activation_floor(config.dcom)}));
   for (auto itf : {rampart::dcom::make_oxid_resolver_interface(resolver_, exporter_->limits()), rem.rem_unknown,
@@ -95,14 +97,15 @@ DcomHost::DcomHost(rampart::runtime::ServerCore& core, const Config& config, std
               log::num("ping_period_ms", static_cast<std::uint64_t>(config.dcom.ping_period.count())),
               {"disclosure", config.dcom.disclosure}, {"activation_floor", config.dcom.activation_floor},
               log::num("classes", server_->classes().size()),
-              log::num("class_security", config.dcom.permissions.classes().size())});
+              log::num("class_security", config.dcom.permissions.classes().size()),
+              log::num("class_servers", config.dcom.servers.size())});
 }
 
 void DcomHost::warn_unserved(const rampart::dcom::ClassPermissions& permissions) const {
   // Allowed: a server may register the class later; but a typo in a CLSID
   // would silently leave the real class on the defaults.
   for (const auto& [clsid, security] : permissions.classes())
-    if (!server_->has_class(clsid))
+    if (!server_->has_class(clsid) && !(class_servers_ && class_servers_->forwards(clsid)))
       log::event(level_enum::warn, "dcom class_security names a class rampartd does not serve",
                  {{"clsid", clsid.to_string()}});
 }
@@ -110,6 +113,24 @@ void DcomHost::warn_unserved(const rampart::dcom::ClassPermissions& permissions)
 void DcomHost::set_permissions(const rampart::dcom::ClassPermissions& permissions) {
   permissions_->set(permissions);
   warn_unserved(permissions);
+}
+
+void DcomHost::setup_class_servers(rampart::runtime::ServerCore& core, const Config& config,
+                                   rampart::dcom::Activator& activator) {
+  auto servers = ClassServerRegistry::from_config(config.dcom);
+  // A CLSID is served in-process or by a class server, never both.
+  for (const auto& s : servers)
+    for (const auto& c : s.clsids)
+      if (server_->has_class(c))
+        throw std::runtime_error("[[dcom.server]] " + s.name + ": CLSID " + c.to_string() +
+                                 " is served by a built-in class or a module");
+  class_servers_ = std::make_shared<ClassServerRegistry>(std::move(servers), exporter_, config.dcom.forward_timeout);
+  activator.set_forwarder(class_servers_);
+  core.interfaces.add(make_class_registry_interface(class_servers_));
+  // Class servers register over the local socket only (C14, C18).
+  if (config.local_socket.empty())
+    log::event(level_enum::warn, "dcom class servers cannot register",
+               {{"reason", "[server] local_socket is empty"}, log::num("class_servers", config.dcom.servers.size())});
 }
 
 void DcomHost::load_modules(const std::vector<std::string>& paths) {

@@ -10,8 +10,10 @@
 #include <stop_token>
 #include <thread>
 
+#include "class_server_registry.hpp"
 #include "config.hpp"
 #include "metrics.hpp"
+#include "rampart/dcom/activator.hpp"
 #include "rampart/dcom/com_server.hpp"
 #include "rampart/dcom/oxid_resolver.hpp"
 #include "rampart/runtime/server_core.hpp"
@@ -37,12 +39,18 @@ class DcomHost {
   void load_modules(const std::vector<std::string>& paths);
   /// Warns about [[dcom.class_security]] tables of classes no one serves.
   void warn_unserved(const rampart::dcom::ClassPermissions& permissions) const;
+  /// [[dcom.server]]: the registry of class servers, served on the local
+  /// socket and consulted by `activator`; throws on a CLSID also served
+  /// in-process or a user that does not exist.
+  void setup_class_servers(rampart::runtime::ServerCore& core, const Config& config,
+                           rampart::dcom::Activator& activator);
 
   std::shared_ptr<rampart::dcom::ObjectExporter> exporter_;
   std::shared_ptr<rampart::dcom::OxidResolver> resolver_;
   rampart::dcom::OxidEntry oxid_;
   std::shared_ptr<rampart::dcom::PermissionGate> permissions_;
   std::shared_ptr<rampart::dcom::ComServer> server_;
+  std::shared_ptr<ClassServerRegistry> class_servers_;  // null without [[dcom.server]]
   std::mutex mutex_;
   std::condition_variable_any wake_;
   std::jthread collector_;

@@ -15,6 +15,10 @@
 //             ComplexPing back to back, alternately adding its OID to its
 //             ping set and deleting it ([MS-DCOM] 3.1.2.5.1.2)
 //
+// --clsid selects the class (the in-process rampart-echo by default;
+// 7f1b2c3d-0a4e-4c5f-9d6e-2b8a1c0e5f03 is the same class served out of
+// process by rampart-echo-server, whose own CPU --server-pid does not see).
+//
 // With --server-pid PID the server's CPU (utime+stime of its process group,
 // /proc) over the timed window is reported per operation.
 //
@@ -60,6 +64,7 @@ struct Options {
   security::AuthLevel level = security::AuthLevel::integrity;
   int server_pid = 0;
   std::string label = "-";
+  Uuid clsid = echo::kClsid;
 };
 
 [[noreturn]] void usage(const char* why) {
@@ -67,7 +72,8 @@ struct Options {
                "rampart-dcomload: %s\n"
                "usage: rampart-dcomload --user DOMAIN\\\\USER --password PW [--host A] [--port P]\n"
                "         [--shape activate|reuse|ping] [--connections N] [--seconds S] [--warmup S]\n"
-               "         [--level integrity|privacy] [--spn SERVICE@HOST] [--server-pid PID] [--label TEXT]\n",
+               "         [--level integrity|privacy] [--spn SERVICE@HOST] [--server-pid PID] [--label TEXT]\n"
+               "         [--clsid CLSID]\n",
                why);
   std::exit(2);
 }
@@ -99,6 +105,11 @@ Options parse(int argc, char** argv) {
     else if (a == "--server-pid") o.server_pid = std::atoi(next().c_str());
     else if (a == "--label") o.label = next();
     else if (a == "--spn") o.spn = next();
+    else if (a == "--clsid") {
+      auto clsid = Uuid::parse(next());
+      if (!clsid) usage("--clsid needs a CLSID");
+      o.clsid = *clsid;
+    }
     else usage("unknown option");
   }
   if (o.user.empty() || o.connections == 0 || o.connections > 256) usage("--user and 1..256 connections needed");
@@ -111,9 +122,9 @@ bool report(const char* what, const Error& e, const dcom::DcomClient& c) {
 }
 
 // One activation of IRampartEcho, one Echo checked, every reference released.
-bool activate_echo_release(dcom::DcomClient& c, const std::u16string& text) {
+bool activate_echo_release(dcom::DcomClient& c, const Uuid& clsid, const std::u16string& text) {
   const std::vector iids{echo::kIid};
-  const auto act = c.create_instance(dcom::activation_params(echo::kClsid, iids));
+  const auto act = c.create_instance(dcom::activation_params(clsid, iids));
   if (!act) return report("RemoteCreateInstance", act.error(), c);
   const auto& ref = act->interfaces.at(0).objref;
   if (!ref) return report("RemoteCreateInstance", Error(dcom::Errc::call_failed, "no IRampartEcho"), c);
@@ -141,7 +152,7 @@ struct Pinger {
   bool start(const Options& o, const dcom::DcomClientOptions& options) {
     client = std::make_unique<dcom::DcomClient>(o.host, options);
     const std::vector iids{echo::kIid};
-    const auto act = client->create_instance(dcom::activation_params(echo::kClsid, iids));
+    const auto act = client->create_instance(dcom::activation_params(o.clsid, iids));
     if (!act) return report("RemoteCreateInstance", act.error(), *client);
     if (!act->interfaces.at(0).objref) return false;
     oid = act->interfaces.at(0).objref->std.oid;
@@ -177,10 +188,10 @@ void worker(const Options& o, const dcom::DcomClientOptions& options, std::size_
     bool ok = false;
     if (o.shape == Shape::activate) {
       dcom::DcomClient c(o.host, options);
-      ok = activate_echo_release(c, text);
+      ok = activate_echo_release(c, o.clsid, text);
     } else if (o.shape == Shape::reuse) {
       if (!kept) kept = std::make_unique<dcom::DcomClient>(o.host, options);
-      ok = activate_echo_release(*kept, text);
+      ok = activate_echo_release(*kept, o.clsid, text);
       if (!ok) kept.reset();
     } else {
       if (!started) started = pinger.start(o, options);

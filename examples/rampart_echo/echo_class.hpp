@@ -21,6 +21,10 @@ class EchoObject final : public spec::rampart_echo::IRampartEcho_server {
 /// A new instance: one EchoObject behind IRampartEcho.
 [[nodiscard]] dcom::ComObject make_echo_object();
 
+/// The same class served by an out-of-process server (rampart-echo-server),
+/// under a CLSID of its own so a test can tell the two apart.
+inline const Uuid kServerClsid = Uuid::from_string("7f1b2c3d-0a4e-4c5f-9d6e-2b8a1c0e5f03");
+
 /// Registers IRampartEcho and the class with `server`.
 void register_echo_class(dcom::ComServer& server);
 

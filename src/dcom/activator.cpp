@@ -70,6 +70,25 @@ std::expected<ra::Opnum2NotUsedOnWire_response, std::uint32_t> Activator::Opnum2
   return std::unexpected(pdu::status::kNcaOpRangeError);
 }
 
+std::expected<ActivationRequest, Activator::Refusal> Activator::check_request(
+    const CallContext& ctx, const spec::orpc::ORPCTHIS& orpcthis,
+    const std::optional<spec::orpc::MInterfacePointer>& properties) const {
+  if (!policy_.admits(call_security(ctx))) return std::unexpected(Refusal{false, ActivationPolicy::refusal()});
+  if (auto v = negotiate({orpcthis.version.MajorVersion, orpcthis.version.MinorVersion}); !v)
+    return std::unexpected(Refusal{true, react(v.error()).code});
+  // [MS-DCOM] 3.1.2.5.2.3.2: pActProperties is [unique] on the wire but
+  // required; NULL is the MS03-039 "NULL pActProperties" shape.
+  if (!properties) return std::unexpected(Refusal{true, hr::kInvalidArg});
+  auto objref = ObjRef::decode(properties->abData);
+  if (!objref) return std::unexpected(Refusal{true, react(objref.error()).code});
+  const auto* custom = std::get_if<ObjRefCustom>(&objref->form);
+  if (custom == nullptr || custom->clsid != actprop::kActivationPropertiesIn || objref->iid != kIActivationPropertiesIn)
+    return std::unexpected(Refusal{true, hr::kInvalidObjref});
+  auto props = parse_activation_properties(custom->object_data, limits_);
+  if (!props) return std::unexpected(Refusal{true, react(props.error()).code});
+  return std::move(*props);
+}
+
 // [MS-DCOM] 3.1.2.5.2.3.2: the request is checked exactly as
 // RemoteCreateInstance's (steps 1-4 of activator.hpp), so the MS03-039
 // shapes get the same faults on opnum 3. The reply is a class object
@@ -78,22 +97,23 @@ std::expected<ra::Opnum2NotUsedOnWire_response, std::uint32_t> Activator::Opnum2
 std::expected<ra::RemoteGetClassObject_response, std::uint32_t> Activator::RemoteGetClassObject(
     const CallContext& ctx, ra::RemoteGetClassObject_request request) {
   ra::RemoteGetClassObject_response out;
-  if (!policy_.admits(call_security(ctx))) {
-    out.return_value = hres(ActivationPolicy::refusal());
+  auto props = check_request(ctx, request.orpcthis, request.pActProperties);
+  if (!props) {
+    if (props.error().fault) return std::unexpected(props.error().code);
+    out.return_value = hres(props.error().code);
     return out;
   }
-  if (auto v = negotiate({request.orpcthis.version.MajorVersion, request.orpcthis.version.MinorVersion}); !v)
-    return std::unexpected(react(v.error()).code);
-  if (!request.pActProperties) return std::unexpected(hr::kInvalidArg);
-  auto objref = ObjRef::decode(request.pActProperties->abData);
-  if (!objref) return std::unexpected(react(objref.error()).code);
-  const auto* custom = std::get_if<ObjRefCustom>(&objref->form);
-  if (custom == nullptr || custom->clsid != actprop::kActivationPropertiesIn || objref->iid != kIActivationPropertiesIn)
-    return std::unexpected(hr::kInvalidObjref);
-  auto props = parse_activation_properties(custom->object_data, limits_);
-  if (!props) return std::unexpected(react(props.error()).code);
+  // [MS-DCOM] 3.1.2.5.2.3: the class's launch list, before anything is
+  // made or forwarded.
   if (!server_->permissions()->check_launch(ctx, props->clsid, "RemoteGetClassObject")) {
     out.return_value = hres(hr::kAccessDenied);
+    return out;
+  }
+  if (forwarder_ && forwarder_->forwards(props->clsid)) {
+    const auto security = call_security(ctx);
+    auto reply = forward(ctx.peer, {props->clsid, props->iids, security.level, security.principal, true});
+    if (reply) out.ppActProperties = std::move(*reply);
+    else out.return_value = hres(reply.error());
     return out;
   }
   auto made = export_class_object(server_, resolver_, props->clsid, props->iids, Clock::now());
@@ -110,12 +130,20 @@ std::expected<ra::RemoteGetClassObject_response, std::uint32_t> Activator::Remot
 Result<std::vector<std::uint8_t>> Activator::reply_blob(const CallContext& ctx, const std::vector<Uuid>& iids,
                                                         const std::vector<InterfaceResult>& results) const {
   const auto oxid = RAMPART_TRY(server_->exporter()->resolve(server_->oxid()));
+  return reply_blob(ctx.peer, {server_->oxid(), resolver_->oxid_bindings(ctx.peer), oxid.ipid_rem_unknown,
+                               policy_.authn_hint()},
+                    iids, results);
+}
+
+Result<std::vector<std::uint8_t>> Activator::reply_blob(const runtime::PeerInfo& peer, const ReplyExporter& exporter,
+                                                        const std::vector<Uuid>& iids,
+                                                        const std::vector<InterfaceResult>& results) const {
   ap::PropsOutInfo props;
   props.cIfs = static_cast<std::uint32_t>(iids.size());
   props.piid.emplace();
   props.phresults.emplace();
   props.ppIntfData.emplace();
-  const DualStringArray resolver_address = resolver_->resolver_bindings(ctx.peer);
+  const DualStringArray resolver_address = resolver_->resolver_bindings(peer);
   for (std::size_t i = 0; i < iids.size(); ++i) {
     props.piid->push_back(to_wire(iids[i]));
     props.phresults->push_back(hres(results[i].hresult));
@@ -127,8 +155,8 @@ Result<std::vector<std::uint8_t>> Activator::reply_blob(const CallContext& ctx, 
     props.ppIntfData->emplace_back(spec::orpc::MInterfacePointer{static_cast<std::uint32_t>(bytes.size()), bytes});
   }
   ap::ScmReplyInfoData scm;
-  scm.remoteReply = ap::customREMOTE_REPLY_SCM_INFO{server_->oxid(), to_wire(resolver_->oxid_bindings(ctx.peer)),
-                                                    to_wire(oxid.ipid_rem_unknown), policy_.authn_hint(),
+  scm.remoteReply = ap::customREMOTE_REPLY_SCM_INFO{exporter.oxid, to_wire(exporter.bindings),
+                                                    to_wire(exporter.ipid_rem_unknown), exporter.authn_hint,
                                                     spec::orpc::COMVERSION{kComVersion.major, kComVersion.minor}};
   const auto props_out = RAMPART_TRY(ap::PropsOutInfo_encode(props));
   const auto scm_reply = RAMPART_TRY(ap::ScmReplyInfoData_encode(scm));
@@ -138,28 +166,45 @@ Result<std::vector<std::uint8_t>> Activator::reply_blob(const CallContext& ctx, 
       .encode();
 }
 
+std::expected<spec::orpc::MInterfacePointer, std::uint32_t> Activator::forward(const runtime::PeerInfo& peer,
+                                                                              const ForwardRequest& request) const {
+  auto made = forwarder_->forward(request);
+  if (!made) return std::unexpected(made.error());
+  bool any = false;
+  for (const auto& r : made->results) any = any || r.hresult == hr::kOk;
+  if (!any) return std::unexpected(made->results.empty() ? kServerExecFailure : made->results.front().hresult);
+  // authnHint from the server's own exporter level ([MS-DCOM] 2.2.22.2.8.1).
+  const auto hint = ActivationPolicy{made->exporter.level}.authn_hint();
+  auto reply = reply_blob(peer,
+                          {made->exporter.oxid, resolver_->oxid_bindings(peer, std::to_string(made->exporter.port)),
+                           made->exporter.ipid_rem_unknown, hint},
+                          request.iids, made->results);
+  if (!reply) return std::unexpected(kServerExecFailure);
+  return spec::orpc::MInterfacePointer{static_cast<std::uint32_t>(reply->size()), std::move(*reply)};
+}
+
 std::expected<ra::RemoteCreateInstance_response, std::uint32_t> Activator::RemoteCreateInstance(
     const CallContext& ctx, ra::RemoteCreateInstance_request request) {
   ra::RemoteCreateInstance_response out;
-  if (!policy_.admits(call_security(ctx))) {
-    out.return_value = hres(ActivationPolicy::refusal());
+  auto props = check_request(ctx, request.orpcthis, request.pActProperties);
+  if (!props) {
+    if (props.error().fault) return std::unexpected(props.error().code);
+    out.return_value = hres(props.error().code);
     return out;
   }
-  if (auto v = negotiate({request.orpcthis.version.MajorVersion, request.orpcthis.version.MinorVersion}); !v)
-    return std::unexpected(react(v.error()).code);
-  // [MS-DCOM] 3.1.2.5.2.3.2: pActProperties is [unique] on the wire but
-  // required; NULL is the MS03-039 "NULL pActProperties" shape.
-  if (!request.pActProperties) return std::unexpected(hr::kInvalidArg);
-  auto objref = ObjRef::decode(request.pActProperties->abData);
-  if (!objref) return std::unexpected(react(objref.error()).code);
-  const auto* custom = std::get_if<ObjRefCustom>(&objref->form);
-  if (custom == nullptr || custom->clsid != actprop::kActivationPropertiesIn || objref->iid != kIActivationPropertiesIn)
-    return std::unexpected(hr::kInvalidObjref);
-  auto props = parse_activation_properties(custom->object_data, limits_);
-  if (!props) return std::unexpected(react(props.error()).code);
-  // [MS-DCOM] 3.1.2.5.2.3: the class's launch list, before anything is made.
+  // [MS-DCOM] 3.1.2.5.2.3: the class's launch list, before anything is
+  // made or forwarded.
   if (!server_->permissions()->check_launch(ctx, props->clsid, "RemoteCreateInstance")) {
     out.return_value = hres(hr::kAccessDenied);
+    return out;
+  }
+  if (forwarder_ && forwarder_->forwards(props->clsid)) {
+    // Reached only through a direct call of this method; the interface of
+    // make_activator_interface forwards on its pool instead.
+    const auto security = call_security(ctx);
+    auto reply = forward(ctx.peer, {props->clsid, props->iids, security.level, security.principal, false});
+    if (reply) out.ppActProperties = std::move(*reply);
+    else out.return_value = hres(reply.error());
     return out;
   }
   auto made = server_->create_instance(props->clsid, props->iids, Clock::now());
@@ -171,15 +216,6 @@ std::expected<ra::RemoteCreateInstance_response, std::uint32_t> Activator::Remot
   if (!reply) return std::unexpected(react(reply.error()).code);
   out.ppActProperties = spec::orpc::MInterfacePointer{static_cast<std::uint32_t>(reply->size()), std::move(*reply)};
   return out;
-}
-
-std::shared_ptr<runtime::Interface> make_activator_interface(std::shared_ptr<Activator> activator) {
-  ndr::DecodeLimits l;
-  // One activation blob (64 KiB at most, ActivationLimits) and ORPCTHIS.
-  l.max_alloc_bytes = 256 * 1024;
-  l.max_array_elements = 128 * 1024;
-  l.max_depth = 16;
-  return std::make_shared<ra::IRemoteSCMActivator_dispatcher>(std::move(activator), l);
 }
 
 }  // namespace rampart::dcom

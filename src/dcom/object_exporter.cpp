@@ -247,6 +247,47 @@ std::size_t ObjectExporter::collect(Clock::time_point now) {
   return released.size();
 }
 
+Result<void> ObjectExporter::track_object(Oxid oxid, Oid oid, Clock::time_point now, ReleaseFn on_expire) {
+  std::lock_guard lock(mutex_);
+  if (objects_.size() >= limits_.max_objects || objects_.contains(oid) || oid == 0)
+    return fail(Errc::too_many_objects, "cannot track this object");
+  Object o;
+  o.oxid = oxid;
+  o.expires = now + limits_.timeout();
+  o.on_release = std::move(on_expire);
+  objects_.emplace(oid, std::move(o));
+  return {};
+}
+
+Result<void> ObjectExporter::add_foreign_oxid(const OxidEntry& entry) {
+  std::lock_guard lock(mutex_);
+  if (entry.oxid == 0 || entry.port == 0 || oxids_.contains(entry.oxid))
+    return fail(Errc::too_many_objects, "the OXID is taken");
+  oxids_.emplace(entry.oxid, entry);
+  return {};
+}
+
+std::size_t ObjectExporter::remove_foreign_oxid(Oxid oxid) {
+  std::lock_guard lock(mutex_);
+  if (const auto it = oxids_.find(oxid); it != oxids_.end() && it->second.port != 0) oxids_.erase(it);
+  std::vector<Oid> gone;
+  for (const auto& [oid, obj] : objects_)
+    if (obj.oxid == oxid) gone.push_back(oid);
+  for (const Oid oid : gone) (void)remove_object(oid);
+  return gone.size();
+}
+
+bool ObjectExporter::release_object(Oid oid) {
+  ReleaseFn release;
+  {
+    std::lock_guard lock(mutex_);
+    if (!objects_.contains(oid)) return false;
+    release = remove_object(oid);
+  }
+  if (release) release();
+  return true;
+}
+
 std::size_t ObjectExporter::object_count() const {
   std::lock_guard lock(mutex_);
   return objects_.size();

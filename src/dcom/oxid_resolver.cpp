@@ -75,10 +75,13 @@ DualStringArray OxidResolver::resolver_bindings(const runtime::PeerInfo& peer) c
 }
 
 DualStringArray OxidResolver::oxid_bindings(const runtime::PeerInfo& peer) const {
-  DualStringArray d = resolver_bindings(peer);
   // [MS-DCOM] 2.2.19.3: "address[endpoint]"; the exporter's endpoint is
   // the one this call arrived on.
-  const std::string port = peer.transport == runtime::TransportKind::tcp ? peer.local_endpoint : "135";
+  return oxid_bindings(peer, peer.transport == runtime::TransportKind::tcp ? peer.local_endpoint : "135");
+}
+
+DualStringArray OxidResolver::oxid_bindings(const runtime::PeerInfo& peer, const std::string& port) const {
+  DualStringArray d = resolver_bindings(peer);
   for (auto& s : d.strings) s.network_addr += ascii_to_u16("[" + port + "]");
   return d;
 }
@@ -105,7 +108,10 @@ OxidResolver::Resolved OxidResolver::resolve(const CallContext& ctx, std::uint64
     out.status = react(entry.error()).code;
     return out;
   }
-  DualStringArray d = oxid_bindings(ctx.peer);
+  // An out-of-process class server's OXID (class_forwarder.hpp) resolves
+  // to its own port and level; rampartd's to the port the call came in on.
+  DualStringArray d = entry->port != 0 ? oxid_bindings(ctx.peer, std::to_string(entry->port)) : oxid_bindings(ctx.peer);
+  out.authn_hint = entry->port != 0 ? entry->authn_level : policy_.authn_hint;
   // 3.1.2.5.1.1: bindings for the protocol sequences the client asked for;
   // only ncacn_ip_tcp exists here.
   if (std::find(protseqs.begin(), protseqs.end(), kTowerNcacnIpTcp) == protseqs.end()) d.strings.clear();
@@ -122,7 +128,7 @@ std::expected<spec_oxid::ResolveOxid_response, std::uint32_t> OxidResolver::Reso
   if (r.status == 0) {
     out.ppdsaOxidBindings = std::move(r.bindings);
     out.pipidRemUnknown = r.ipid_rem_unknown;
-    out.pAuthnHint = static_cast<std::uint32_t>(policy_.authn_hint);
+    out.pAuthnHint = static_cast<std::uint32_t>(r.authn_hint);
   }
   out.return_value = r.status;
   return out;
@@ -136,7 +142,7 @@ std::expected<spec_oxid::ResolveOxid2_response, std::uint32_t> OxidResolver::Res
   if (r.status == 0) {
     out.ppdsaOxidBindings = std::move(r.bindings);
     out.pipidRemUnknown = r.ipid_rem_unknown;
-    out.pAuthnHint = static_cast<std::uint32_t>(policy_.authn_hint);
+    out.pAuthnHint = static_cast<std::uint32_t>(r.authn_hint);
     out.pComVersion = our_version();
   }
   out.return_value = r.status;

@@ -8,6 +8,8 @@
 #include <asio/post.hpp>
 #include <asio/write.hpp>
 
+#include <sys/socket.h>
+
 #include "client_impl.hpp"
 
 namespace rampart::transport {
@@ -54,6 +56,19 @@ AsyncClient::CallTicket AsyncClient::async_call(CallRequest request, CallHandler
 bool AsyncClient::cancel(CallTicket ticket, bool orphan) { return impl_->cancel(shared_from_this(), ticket, orphan); }
 void AsyncClient::close() { impl_->fail_all(Error(ClientErrc::call_cancelled, "the client closed the connection")); }
 bool AsyncClient::is_open() const noexcept { return impl_->phase == Impl::Phase::open; }
+std::optional<runtime::PeerInfo::Credentials> AsyncClient::peer_credentials() const noexcept {
+  if (impl_->phase != Impl::Phase::open) return std::nullopt;
+  ucred cred{};
+  socklen_t len = sizeof cred;
+  // socket(7) SO_PEERCRED: for AF_UNIX, the credentials the listening
+  // process had when it called listen(). (asio's native_handle is not const.)
+  auto& s = const_cast<Impl::Socket&>(impl_->socket);
+  std::error_code ec;
+  const auto local = s.local_endpoint(ec);
+  if (ec || local.protocol().family() != AF_UNIX) return std::nullopt;
+  if (::getsockopt(s.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return std::nullopt;
+  return runtime::PeerInfo::Credentials{cred.pid, cred.uid, cred.gid};
+}
 bool AsyncClient::conc_mpx() const noexcept { return impl_->assoc.conc_mpx(); }
 std::optional<SyntaxId> AsyncClient::transfer_syntax(const SyntaxId& interface) const noexcept {
   return impl_->assoc.transfer_syntax_for(interface);

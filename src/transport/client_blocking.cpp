@@ -163,6 +163,9 @@ void BlockingClient::close() {
 }
 
 bool BlockingClient::is_open() const noexcept { return client_ && client_->is_open(); }
+std::optional<runtime::PeerInfo::Credentials> BlockingClient::peer_credentials() const noexcept {
+  return client_ ? client_->peer_credentials() : std::nullopt;
+}
 std::optional<SyntaxId> BlockingClient::transfer_syntax(const SyntaxId& interface) const noexcept {
   return client_ ? client_->transfer_syntax(interface) : std::nullopt;
 }

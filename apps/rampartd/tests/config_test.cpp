@@ -239,6 +239,42 @@ TEST(Config, DcomSection) {
   EXPECT_NE(parse_error("[dcom]\nmodules = \"/x.so\"\n").find("modules must be an array"), std::string::npos);
 }
 
+TEST(Config, DcomClassServers) {
+  const Config d = parse_ok("");
+  EXPECT_TRUE(d.dcom.servers.empty()) << "no class server by default";
+  EXPECT_EQ(d.dcom.forward_timeout, 5000ms);
+  const Config c = parse_ok(
+      "[dcom]\nforward_timeout_ms = 800\n[[dcom.server]]\nname = \"echo\"\n"
+      "clsids = [\"7F1B2C3D-0A4E-4C5F-9D6E-2B8A1C0E5F03\"]\nuser = \"nobody\"\n"
+      "[[dcom.server]]\nname = \"other\"\nclsids = [\"11111111-2222-3333-4444-555555555555\"]\nuser = \"svc\"\n");
+  EXPECT_EQ(c.dcom.forward_timeout, 800ms);
+  ASSERT_EQ(c.dcom.servers.size(), 2u);
+  EXPECT_EQ(c.dcom.servers[0].name, "echo");
+  EXPECT_EQ(c.dcom.servers[0].clsids, std::vector<std::string>{"7f1b2c3d-0a4e-4c5f-9d6e-2b8a1c0e5f03"})
+      << "CLSIDs are kept in canonical form";
+  EXPECT_EQ(c.dcom.servers[0].user, "nobody");
+  EXPECT_EQ(c.dcom.servers[1].user, "svc");
+  const std::string head = "[[dcom.server]]\nname = \"s\"\nuser = \"nobody\"\n";
+  EXPECT_EQ(parse_error(head + "clsids = [\"7f1b2c3d-0a4e-4c5f-9d6e-2b8a1c0e5f03\"]\nport = 1\n"),
+            "test.toml:5:1: unknown key 'port' in [[dcom.server]]");
+  EXPECT_NE(parse_error("[[dcom.server]]\nname = \"s\"\nclsids = [\"7f1b2c3d-0a4e-4c5f-9d6e-2b8a1c0e5f03\"]\n")
+                .find("needs name, clsids and user"),
+            std::string::npos);
+  EXPECT_NE(parse_error(head + "clsids = [\"not-a-clsid\"]\n").find("not a CLSID: 'not-a-clsid'"), std::string::npos);
+  EXPECT_NE(parse_error(head + "clsids = []\n").find("1..64 CLSIDs"), std::string::npos);
+  EXPECT_NE(parse_error(head + "clsids = [\"7f1b2c3d-0a4e-4c5f-9d6e-2b8a1c0e5f01\"]\n").find("is a built-in class"),
+            std::string::npos)
+      << "a CLSID is served in-process or by a server, never both";
+  EXPECT_NE(parse_error(head + "clsids = [\"7f1b2c3d-0a4e-4c5f-9d6e-2b8a1c0e5f03\"]\n" + head +
+                        "clsids = [\"7f1b2c3d-0a4e-4c5f-9d6e-2b8a1c0e5f03\"]\n")
+                .find("named by two [[dcom.server]] entries"),
+            std::string::npos);
+  EXPECT_NE(parse_error("[[dcom.server]]\nname = \"s\"\nuser = \"a b\"\nclsids = [\"7f1b2c3d-0a4e-4c5f-9d6e-2b8a1c0e5f03\"]\n")
+                .find("user must be a local user name"),
+            std::string::npos);
+  EXPECT_NE(parse_error("[dcom]\nforward_timeout_ms = 10\n").find("forward_timeout_ms"), std::string::npos);
+}
+
 TEST(Config, ServiceModules) {
   EXPECT_TRUE(parse_ok("").service_modules.empty());
   auto example = load_config_file(RAMPARTD_EXAMPLE_CONFIG);

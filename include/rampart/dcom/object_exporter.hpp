@@ -80,6 +80,10 @@ struct OxidEntry {
   /// CoInitializeSecurity sets on Windows): ORPC calls on its objects and
   /// on its IRemUnknown below it get E_ACCESSDENIED (object_router.hpp).
   AuthnLevel authn_level = AuthnLevel::none;
+  /// Nonzero for an OXID another process exports (an out-of-process class
+  /// server, class_forwarder.hpp): the TCP port its objects are called on,
+  /// which the object resolver's bindings for it name.
+  std::uint16_t port = 0;
 };
 
 struct IpidEntry {
@@ -108,6 +112,12 @@ class ObjectExporter {
   /// ORPC calls need at least `level`.
   [[nodiscard]] OxidEntry add_oxid(AuthnLevel level = AuthnLevel::none);
   [[nodiscard]] Result<OxidEntry> resolve(Oxid oxid) const;
+  /// Adds another process's OXID (entry.port nonzero) so ResolveOxid(2)
+  /// answers for it; Errc::too_many_objects when the OXID is taken.
+  [[nodiscard]] Result<void> add_foreign_oxid(const OxidEntry& entry);
+  /// Removes such an OXID and forgets every object of it without running
+  /// their callbacks (the class server is gone); returns how many.
+  std::size_t remove_foreign_oxid(Oxid oxid);
 
   /// Exports an object of class `clsid` (whose access list its calls
   /// pass); `on_release` runs once when it is released.
@@ -137,6 +147,15 @@ class ObjectExporter {
                                            std::span<const Oid> add, std::span<const Oid> del, Clock::time_point now);
   /// [MS-DCOM] 3.1.2.5.1.2.
   [[nodiscard]] Result<void> simple_ping(SetId set, Clock::time_point now);
+
+  /// An object another process exports (an out-of-process class server's,
+  /// class_forwarder.hpp) whose OID clients ping here: it has no IPIDs,
+  /// lives by pinging alone, and `on_expire` runs when it expires.
+  /// Errc::too_many_objects at the bound (or when the OID is taken).
+  [[nodiscard]] Result<void> track_object(Oxid oxid, Oid oid, Clock::time_point now, ReleaseFn on_expire);
+  /// Releases one object now, running its release callback; false when
+  /// there is no such object (a class server's RundownOids).
+  bool release_object(Oid oid);
 
   /// Deletes expired sets and releases expired objects; returns how many
   /// objects were released.

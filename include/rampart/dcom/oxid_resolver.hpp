@@ -59,6 +59,9 @@ class OxidResolver final : public spec::oxid::IObjectExporter_server {
   /// An OXID's bindings: the same addresses with the port the caller used
   /// ("127.0.0.1[135]"): object calls go to the exporter's own endpoint.
   [[nodiscard]] DualStringArray oxid_bindings(const runtime::PeerInfo& peer) const;
+  /// The same addresses with another exporter's TCP port: an out-of-process
+  /// class server's (class_forwarder.hpp), disclosed by this policy.
+  [[nodiscard]] DualStringArray oxid_bindings(const runtime::PeerInfo& peer, const std::string& port) const;
 
   /// Runs the garbage collector now; returns the objects released.
   std::size_t collect();
@@ -80,6 +83,7 @@ class OxidResolver final : public spec::oxid::IObjectExporter_server {
   struct Resolved {
     spec::orpc::DUALSTRINGARRAY bindings;
     spec::ms_dtyp::GUID ipid_rem_unknown;
+    AuthnLevel authn_hint = AuthnLevel::none;
     std::uint32_t status = 0;
   };
   Resolved resolve(const runtime::CallContext& ctx, std::uint64_t oxid, std::span<const std::uint16_t> protseqs);

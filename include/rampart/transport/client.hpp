@@ -30,6 +30,7 @@
 #include "rampart/binding/tower.hpp"
 #include "rampart/runtime/client_association.hpp"
 #include "rampart/runtime/client_errc.hpp"
+#include "rampart/runtime/peer.hpp"
 
 namespace rampart::transport {
 
@@ -136,6 +137,9 @@ class AsyncClient : public std::enable_shared_from_this<AsyncClient> {
   void close();
 
   [[nodiscard]] bool is_open() const noexcept;
+  /// SO_PEERCRED of the server on a connected Unix-domain socket (nullopt
+  /// for TCP or when not connected): who really listens on the path.
+  [[nodiscard]] std::optional<runtime::PeerInfo::Credentials> peer_credentials() const noexcept;
   [[nodiscard]] bool conc_mpx() const noexcept;
   /// The transfer syntax the server accepted for `interface` (nullopt: not
   /// bound), and the drep of what this client sends.
@@ -184,6 +188,8 @@ class BlockingClient {
 
   void close();
   [[nodiscard]] bool is_open() const noexcept;
+  /// SO_PEERCRED of the server on a Unix-domain connection (AsyncClient's).
+  [[nodiscard]] std::optional<runtime::PeerInfo::Credentials> peer_credentials() const noexcept;
   /// The transfer syntax the server accepted for `interface` (nullopt: not bound).
   [[nodiscard]] std::optional<SyntaxId> transfer_syntax(const SyntaxId& interface) const noexcept;
   /// The status of the last call that faulted (0 if none yet).

@@ -14,6 +14,7 @@ enum class Errc : std::uint16_t {
   bad_port,             // port missing, not decimal, or above 65535
   path_too_long,        // a local socket path longer than sockaddr_un allows
   annotation_too_long,  // an ept_entry annotation over 63 octets (C706 O.2.1: char[64])
+  listen_failed,        // a socket could not be bound or listened on
 };
 
 }  // namespace rampart::transport
