@@ -46,7 +46,10 @@ struct Harness {
   std::shared_ptr<ObjectExporter> exporter = std::make_shared<ObjectExporter>();
   OxidEntry oxid = exporter->add_oxid();
   runtime::InterfaceRegistry registry;
-  std::shared_ptr<ComServer> server = std::make_shared<ComServer>(exporter, oxid.oxid, registry);
+  std::vector<PermissionDenial> denials;
+  std::shared_ptr<PermissionGate> gate =
+      std::make_shared<PermissionGate>(ClassPermissions{}, [this](const PermissionDenial& d) { denials.push_back(d); });
+  std::shared_ptr<ComServer> server = std::make_shared<ComServer>(exporter, oxid.oxid, registry, gate);
   std::shared_ptr<OxidResolver> resolver = std::make_shared<OxidResolver>(exporter, ResolverPolicy{});
   std::shared_ptr<FakeForwarder> forwarder = std::make_shared<FakeForwarder>();
   std::shared_ptr<runtime::Interface> activator;
@@ -135,6 +138,29 @@ TEST(ActivatorForward, InProcessClassesAndBadBlobsNeverReachTheForwarder) {
   ASSERT_TRUE(slot->inline_outcome);
   EXPECT_EQ(slot->inline_outcome->fault_status, hr::kVersionMismatch);
   EXPECT_EQ(h.forwarder->thread, std::thread::id{});
+}
+
+TEST(ActivatorForward, AServersClassOutsideTheLaunchListIsRefusedWithoutForwarding) {
+  Harness h;
+  ClassPermissions lists;
+  ASSERT_TRUE(lists.add_class(kServerClsid, {PermissionList{}, std::nullopt}));  // admits no one
+  h.gate->set(lists);
+  const auto out = h.create(kServerClsid);
+  ASSERT_FALSE(out.is_fault()) << std::hex << out.fault_status;
+  auto resp = ndr::decode_stub<ra::RemoteCreateInstance_response, ndr::Ndr20>(out.stub, Drep::little()).value();
+  EXPECT_EQ(static_cast<std::uint32_t>(resp.return_value), hr::kAccessDenied);
+  EXPECT_FALSE(resp.ppActProperties);
+  EXPECT_EQ(h.forwarder->thread, std::thread::id{}) << "a refused launch never reaches the class server";
+  ASSERT_EQ(h.denials.size(), 1u) << "refused, and reported, once";
+  EXPECT_EQ(h.denials[0].check, "launch");
+  EXPECT_EQ(h.denials[0].clsid, kServerClsid);
+  // The same caller is forwarded once the lists admit it again.
+  h.gate->set(ClassPermissions{});
+  const auto again = h.create(kServerClsid);
+  ASSERT_FALSE(again.is_fault());
+  const auto admitted = ndr::decode_stub<ra::RemoteCreateInstance_response, ndr::Ndr20>(again.stub, Drep::little());
+  EXPECT_EQ(admitted.value().return_value, 0);
+  EXPECT_NE(h.forwarder->thread, std::thread::id{});
 }
 
 }  // namespace
