@@ -128,12 +128,12 @@ ClassServerHost::ClassServerHost(ClassServerHostOptions options)
     : options_(std::move(options)),
       exporter_(std::make_shared<ObjectExporter>(host_limits())),
       oxid_(exporter_->add_oxid(options_.level)),
-      server_(std::make_shared<ComServer>(exporter_, oxid_.oxid, core_.interfaces)),
+      server_(std::make_shared<ComServer>(exporter_, oxid_.oxid, core_.interfaces, options_.permissions)),
       rundowns_(std::make_shared<std::atomic<std::size_t>>(0)),
       impl_(std::make_unique<Impl>()) {
   auto resolver = std::make_shared<OxidResolver>(exporter_, ResolverPolicy{});
   register_class_object_interface(*server_);
-  auto rem = make_rem_unknown_interfaces(std::make_shared<RemUnknown>(exporter_, resolver), exporter_);
+  auto rem = make_rem_unknown_interfaces(std::make_shared<RemUnknown>(exporter_, resolver, server_->permissions()), exporter_);
   core_.interfaces.add(rem.rem_unknown);
   core_.interfaces.add(rem.rem_unknown2);
   core_.interfaces.add(std::make_shared<ForwardingInterface>(

@@ -49,6 +49,12 @@ struct ClassServerHostOptions {
   /// Bounds the registration's connect and call.
   std::chrono::milliseconds timeout{5000};
   std::size_t threads = 2;
+  /// Who may call this server's objects (the access lists of
+  /// class_permissions.hpp, checked by its object routers and IRemUnknown
+  /// as rampartd checks its own); null: every caller at `level`. Who may
+  /// activate its classes is rampartd's launch list ([[dcom.class_security]]),
+  /// checked before an activation is forwarded.
+  std::shared_ptr<PermissionGate> permissions;
 };
 
 class ClassServerHost {
