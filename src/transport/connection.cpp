@@ -38,10 +38,14 @@ void Connection::start(runtime::PeerInfo peer) {
 }
 
 runtime::Association::Poster Connection::make_poster() {
-  // Only a weak reference is captured (it fits std::function's small
-  // buffer, so no allocation), and a completion that arrives after the
-  // connection closed is dropped.
-  return [weak = weak_from_this()](std::function<void(runtime::Output&)> task) {
+  // Only a weak reference to the connection is captured, so a completion
+  // that arrives after the connection closed is dropped. It runs on the
+  // application's thread, under the worker's PostGate: the connection is
+  // neither posted to nor released (its last reference may be this one)
+  // once the worker's io_context is going away.
+  return [weak = weak_from_this(), gate = worker_.post_gate()](std::function<void(runtime::Output&)> task) {
+    std::lock_guard lock(gate->mutex);
+    if (!gate->open) return;
     auto self = weak.lock();
     if (!self) return;
     auto& context = self->worker_.context();

@@ -25,6 +25,11 @@ Worker::Worker(SharedState& shared)
 }
 
 Worker::~Worker() {
+  {
+    // From here on, answers from other threads are dropped (PostGate).
+    std::lock_guard lock(post_gate_->mutex);
+    post_gate_->open = false;
+  }
   join();
   // Connections go before the io_context they were created on.
   connections_.clear();

@@ -2,6 +2,8 @@
 // on it. Everything a connection does happens on its worker's thread.
 #pragma once
 
+#include <mutex>
+
 #include <chrono>
 #include <memory>
 #include <thread>
@@ -19,6 +21,16 @@ namespace rampart::transport {
 
 class Connection;
 
+/// Whether a worker's io_context still takes work from other threads. A
+/// thread answering a call late (runtime::Responder) posts through it; the
+/// worker closes it before its io_context stops, and anything done under
+/// its mutex while open (finding the connection, posting, dropping the
+/// connection's last reference) happens while that io_context lives.
+struct PostGate {
+  std::mutex mutex;
+  bool open = true;
+};
+
 class Worker {
  public:
   explicit Worker(SharedState& shared);
@@ -28,6 +40,7 @@ class Worker {
 
   [[nodiscard]] asio::io_context& context() noexcept { return context_; }
   [[nodiscard]] SharedState& shared() noexcept { return shared_; }
+  [[nodiscard]] const std::shared_ptr<PostGate>& post_gate() const noexcept { return post_gate_; }
   /// Scratch space for reads: one per thread instead of one per connection,
   /// so an idle connection holds no read buffer.
   [[nodiscard]] std::span<std::uint8_t> read_buffer() noexcept { return read_buffer_; }
@@ -57,6 +70,7 @@ class Worker {
   asio::steady_timer tick_;
   std::vector<std::uint8_t> read_buffer_;
   std::unordered_map<Connection*, std::shared_ptr<Connection>> connections_;
+  std::shared_ptr<PostGate> post_gate_ = std::make_shared<PostGate>();
   std::thread thread_;
 };
 
