@@ -23,7 +23,7 @@ struct ReplyExporter {
   std::uint32_t authn_hint = 0;
 };
 
-// [MS-DCOM] 3.1.2.5.1.1: the [out] arrays are sized by the [in]
+// [MS-DCOM] 3.1.2.5.2.3.1: the [out] arrays are sized by the [in]
 // Interfaces whatever happens; pServerVersion is always set.
 sa::RemoteActivation_response skeleton(const sa::RemoteActivation_request& request) {
   sa::RemoteActivation_response out;

@@ -1,4 +1,4 @@
-// IActivation::RemoteActivation ([MS-DCOM] 3.1.2.5.1.1), the activation
+// IActivation::RemoteActivation ([MS-DCOM] 3.1.2.5.2.3.1), the activation
 // interface of COMVERSION 5.1 .. 5.5 and the one MS03-026 (Blaster)
 // overflowed through pwszObjectName.
 //

@@ -114,7 +114,7 @@ TEST(LegacyActivatorForward, AServersClassIsForwardedOffTheCallingThreadAndRelay
   EXPECT_FALSE(h.forwarder->last.class_object);
   EXPECT_EQ(r.return_value, 0u);
   ASSERT_EQ(r.phr, 0);
-  // [MS-DCOM] 3.1.2.5.1.1: the server's OXID, bindings, IRemUnknown and level.
+  // [MS-DCOM] 3.1.2.5.2.3.1: the server's OXID, bindings, IRemUnknown and level.
   EXPECT_EQ(r.pOxid, kServer.oxid);
   EXPECT_NE(r.pOxid, h.oxid.oxid);
   EXPECT_EQ(r.pipidRemUnknown, kServer.ipid_rem_unknown);
