@@ -55,8 +55,8 @@ class LegacyActivator final : public spec::activation::IActivation_server {
   /// What to forward when `request` passes every check and its class is
   /// a class server's; nullopt when RemoteActivation answers it itself (a
   /// refusal, which it reports, or an in-process class). Reports nothing.
-  [[nodiscard]] std::optional<ForwardRequest> forwardable(const runtime::CallContext& ctx,
-                                                          const spec::activation::RemoteActivation_request& request) const;
+  [[nodiscard]] std::optional<ForwardRequest> forwardable(
+      const runtime::CallContext& ctx, const spec::activation::RemoteActivation_request& request) const;
   /// Forwards a checked request to its class server (blocking, bounded)
   /// and builds the reply; a failure is the HRESULT in phr.
   [[nodiscard]] spec::activation::RemoteActivation_response forward(

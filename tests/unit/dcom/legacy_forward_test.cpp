@@ -57,11 +57,11 @@ struct Harness {
   runtime::PeerInfo peer;
   runtime::AssociationGroup group{1, runtime::TransportKind::tcp, 4};
 
-  explicit Harness(AuthnLevel floor = AuthnLevel::none) {
+  explicit Harness(AuthnLevel floor = AuthnLevel::none, std::size_t forward_queue = 64) {
     echo::register_echo_class(*server);
     auto impl = std::make_shared<LegacyActivator>(server, resolver, ActivationPolicy{floor});
     impl->set_forwarder(forwarder);
-    legacy = make_legacy_activator_interface(impl);
+    legacy = make_legacy_activator_interface(impl, 1, forward_queue);
     peer.local_ipv4 = std::array<std::uint8_t, 4>{127, 0, 0, 1};
     peer.local_endpoint = "135";
   }
@@ -194,6 +194,18 @@ TEST(LegacyActivatorForward, AServersClassOutsideTheLaunchListIsRefusedWithoutFo
   h.gate->set(ClassPermissions{});
   EXPECT_EQ(h.reply(Harness::request(kServerClsid)).phr, 0);
   EXPECT_EQ(h.forwarder->calls, 1);
+}
+
+TEST(LegacyActivatorForward, AFullPoolIsServerExecFailureWithoutForwarding) {
+  Harness h(AuthnLevel::none, 0);  // no room in the queue: every forward is refused
+  const auto r = h.reply(Harness::request(kServerClsid));
+  EXPECT_EQ(r.return_value, 0u);
+  EXPECT_EQ(static_cast<std::uint32_t>(r.phr), kServerExecFailure);
+  ASSERT_EQ(r.ppInterfaceData.size(), 1u);
+  EXPECT_FALSE(r.ppInterfaceData[0]);
+  EXPECT_EQ(h.forwarder->calls, 0);
+  // The in-process class does not need the pool.
+  EXPECT_EQ(h.reply(Harness::request(echo::kClsid)).phr, 0);
 }
 
 TEST(LegacyActivatorForward, ADirectCallForwardsToo) {
