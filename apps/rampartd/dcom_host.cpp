@@ -80,11 +80,17 @@ DcomHost::DcomHost(rampart::runtime::ServerCore& core, const Config& config, std
   load_modules(config.dcom.modules);
   auto activator_impl = std::make_shared<rampart::dcom::Activator>(
       server_, resolver_, rampart::dcom::ActivationPolicy{activation_floor(config.dcom)});
-  if (!config.dcom.servers.empty()) setup_class_servers(core, config, *activator_impl);
+  auto legacy_impl = std::make_shared<rampart::dcom::LegacyActivator>(
+      server_, resolver_, rampart::dcom::ActivationPolicy{activation_floor(config.dcom)});
+  if (!config.dcom.servers.empty()) {
+    setup_class_servers(core, config);
+    // Both activation interfaces serve the class servers' classes.
+    activator_impl->set_forwarder(class_servers_);
+    legacy_impl->set_forwarder(class_servers_);
+  }
   warn_unserved(config.dcom.permissions);
   auto activator = rampart::dcom::make_activator_interface(activator_impl);
-  auto legacy = rampart::dcom::make_legacy_activator_interface(std::make_shared<rampart::dcom::LegacyActivator>(
-      server_, resolver_, rampart::dcom::ActivationPolicy{activation_floor(config.dcom)}));
+  auto legacy = rampart::dcom::make_legacy_activator_interface(legacy_impl);
   for (auto itf : {rampart::dcom::make_oxid_resolver_interface(resolver_, exporter_->limits()), rem.rem_unknown,
                    rem.rem_unknown2, activator, legacy}) {
     if (metrics) itf = std::make_shared<MeteredInterface>(std::move(itf), metrics);
@@ -115,8 +121,7 @@ void DcomHost::set_permissions(const rampart::dcom::ClassPermissions& permission
   warn_unserved(permissions);
 }
 
-void DcomHost::setup_class_servers(rampart::runtime::ServerCore& core, const Config& config,
-                                   rampart::dcom::Activator& activator) {
+void DcomHost::setup_class_servers(rampart::runtime::ServerCore& core, const Config& config) {
   auto servers = ClassServerRegistry::from_config(config.dcom);
   // A CLSID is served in-process or by a class server, never both.
   for (const auto& s : servers)
@@ -125,7 +130,6 @@ void DcomHost::setup_class_servers(rampart::runtime::ServerCore& core, const Con
         throw std::runtime_error("[[dcom.server]] " + s.name + ": CLSID " + c.to_string() +
                                  " is served by a built-in class or a module");
   class_servers_ = std::make_shared<ClassServerRegistry>(std::move(servers), exporter_, config.dcom.forward_timeout);
-  activator.set_forwarder(class_servers_);
   core.interfaces.add(make_class_registry_interface(class_servers_));
   // Class servers register over the local socket only (C14, C18).
   if (config.local_socket.empty())

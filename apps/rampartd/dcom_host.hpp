@@ -40,10 +40,9 @@ class DcomHost {
   /// Warns about [[dcom.class_security]] tables of classes no one serves.
   void warn_unserved(const rampart::dcom::ClassPermissions& permissions) const;
   /// [[dcom.server]]: the registry of class servers, served on the local
-  /// socket and consulted by `activator`; throws on a CLSID also served
+  /// socket (class_servers_, the activators' forwarder); throws on a CLSID also served
   /// in-process or a user that does not exist.
-  void setup_class_servers(rampart::runtime::ServerCore& core, const Config& config,
-                           rampart::dcom::Activator& activator);
+  void setup_class_servers(rampart::runtime::ServerCore& core, const Config& config);
 
   std::shared_ptr<rampart::dcom::ObjectExporter> exporter_;
   std::shared_ptr<rampart::dcom::OxidResolver> resolver_;

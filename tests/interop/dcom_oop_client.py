@@ -13,6 +13,11 @@ DCOM_DOMAIN at AUTH_LEVEL.
     dcom_oop_client.py TARGET AUTH_LEVEL rundown SECS activate, never ping, wait SECS: the server
                                                       ran the object down (RPC_E_INVALID_IPID)
     dcom_oop_client.py TARGET AUTH_LEVEL inproc       the in-process class still activates
+    dcom_oop_client.py TARGET AUTH_LEVEL legacy TEXT  IActivation::RemoteActivation (Impacket's
+                                                      IActivation helper) on port 135, then Echo
+                                                      TEXT and Add on the server's own port,
+                                                      RemRelease
+    dcom_oop_client.py TARGET AUTH_LEVEL legacyfails HEX  RemoteActivation answers phr HEX
     dcom_oop_client.py TARGET AUTH_LEVEL tcpregister  RegisterClassServer over TCP 135 is refused
                                                       with the fault access denied (5)
 """
@@ -22,7 +27,9 @@ import sys
 import time
 
 from impacket.dcerpc.v5 import transport
-from impacket.dcerpc.v5.dcomrt import DCOMConnection, IObjectExporter, IRemUnknown2
+from impacket.dcerpc.v5.dcomrt import (IID, IID_IActivation, DCOMConnection, IActivation, IObjectExporter,
+                                       IRemUnknown2, ORPCTHIS, RemoteActivation)
+from impacket.dcerpc.v5.dtypes import NULL
 from impacket.uuid import string_to_bin
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -71,6 +78,51 @@ def fails(dcom, code):
             (hasattr(e, "get_error_code") and e.get_error_code() == int(code, 16)), str(e)
         return
     raise AssertionError("activation succeeded")
+
+
+def legacy(dcom, text):
+    """The legacy activation path: Impacket's IActivation.RemoteActivation on the
+    DCOMConnection's connection to port 135 (which it binds to IActivation, with NTLM at the
+    connection's level); the interface it returns is called through the OXID bindings of the
+    reply."""
+    iface = IActivation(dcom.get_dce_rpc()).RemoteActivation(CLSID_Oop, IID_IRampartEcho)
+    print("activated", hex(iface.get_oxid()), flush=True)
+    echoed = echo(iface, text)
+    print("echo", echoed, flush=True)
+    assert echoed == text, echoed
+    port = iface.get_dce_rpc().get_rpc_transport().get_dport()
+    print("object calls went to port", port, flush=True)
+    assert int(port) != 135, "object calls went to rampartd's port"
+    req = Add()
+    req["a"], req["b"] = 40, 2
+    assert iface.request(req, IID_IRampartEcho, iface.get_iPid())["sum"] == 42
+    print("add 42", flush=True)
+    IRemUnknown2(iface).RemRelease()
+    print("released", flush=True)
+
+
+def legacy_fails(dcom, code):
+    """RemoteActivation refused after decoding: error_status_t 0 and the HRESULT in phr."""
+    dce = dcom.get_dce_rpc()
+    dce.bind(IID_IActivation)
+    req = RemoteActivation()
+    req["ORPCthis"] = ORPCTHIS()
+    req["ORPCthis"]["cid"] = os.urandom(16)
+    req["ORPCthis"]["extensions"] = NULL
+    req["Clsid"] = CLSID_Oop
+    req["pwszObjectName"] = NULL
+    req["pObjectStorage"] = NULL
+    req["ClientImpLevel"] = 2
+    req["Mode"] = 0
+    req["Interfaces"] = 1
+    iid = IID()
+    iid["Data"] = IID_IRampartEcho
+    req["pIIDs"].append(iid)
+    req["cRequestedProtseqs"] = 1
+    req["aRequestedProtseqs"].append(7)
+    phr = dce.request(req)["phr"] & 0xFFFFFFFF
+    print("phr", hex(phr), flush=True)
+    assert phr == int(code, 16), hex(phr)
 
 
 def resolver():
@@ -138,6 +190,10 @@ def main():
             fails(dcom, sys.argv[4])
         elif mode == "keep":
             keep(dcom, float(sys.argv[4]))
+        elif mode == "legacy":
+            legacy(dcom, sys.argv[4])
+        elif mode == "legacyfails":
+            legacy_fails(dcom, sys.argv[4])
         elif mode == "rundown":
             rundown(dcom, float(sys.argv[4]))
         else:

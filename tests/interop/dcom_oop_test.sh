@@ -10,10 +10,12 @@
 #   RegisterClassServer over TCP gets the fault access denied, as a remote ept_insert;
 #   a second registration of the CLSID (root, while nobody's is live) gets CO_E_OBJISREG and
 #   one from an unlisted user (daemon) ERROR_ACCESS_DENIED;
-#   RemoteGetClassObject is forwarded too (rampart dcom activate --class-object);
+#   RemoteGetClassObject is forwarded too (rampart dcom activate --class-object), and so is the
+#   legacy IActivation::RemoteActivation (Impacket's IActivation helper, NTLM at PKT_INTEGRITY,
+#   Echo and Add on the server's port);
 #   after a rampartd restart the server registers again by itself;
-#   killing the server ends its registration: activation gets CO_E_SERVER_EXEC_FAILURE while
-#   the in-process class keeps working.
+#   killing the server ends its registration: activation gets CO_E_SERVER_EXEC_FAILURE (through
+#   RemoteActivation too, in phr) while the in-process class keeps working.
 # CoCreateInstanceEx always dials port 135, so rampartd listens on 127.0.0.1:135 inside a
 # private network namespace. About 12 s.
 #   dcom_oop_test.sh RAMPARTD ECHO_SERVER RAMPART
@@ -132,6 +134,12 @@ else
   cat "$work/cf.out" >&2
 fi
 
+text="legacy-activation-$$"
+step "IActivation::RemoteActivation at NTLM level 5: activate, Echo, Add, release" 5 legacy "$text"
+grep -q "rampart-echo-server\[$server_pid\]: Echo \"$text\"" "$work/server.log" &&
+  ok "the class server (pid $server_pid) answered Echo after RemoteActivation" ||
+  flunk "the Echo after RemoteActivation was not answered by the class server"
+
 timeout_s=$(awk "BEGIN { print $period_ms * 3 / 1000 }")
 step "ComplexPing on rampartd keeps the server's object alive" 5 keep "$(awk "BEGIN { print $timeout_s * 2 }")"
 step "an unpinged object is run down on the server" 5 rundown "$(awk "BEGIN { print $timeout_s + 1.5 }")"
@@ -167,5 +175,6 @@ wait "$server_pid" || true
 interop_wait_until 5 grep -q "dcom class server unregistered server=echo-server" "$work/rampartd2.log" ||
   flunk "the end of the registration was not logged"
 step "a configured class without its server: CO_E_SERVER_EXEC_FAILURE" 5 fails 0x80080005
+step "RemoteActivation without its server: CO_E_SERVER_EXEC_FAILURE in phr" 5 legacyfails 0x80080005
 step "the in-process class still works" 6 inproc
 exit "$fail"
