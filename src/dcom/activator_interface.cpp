@@ -5,8 +5,8 @@
 // server never blocks the event loop (docs/hardening.md C16).
 #include <memory>
 
-#include "../transport/auth_pool.hpp"
 #include "rampart/dcom/activator.hpp"
+#include "pooled_dispatcher.hpp"
 #include "rampart/ndr/stub.hpp"
 #include "rampart/pdu/status.hpp"
 #include "rampart/runtime/stub_codecs.hpp"
@@ -28,19 +28,12 @@ ndr::DecodeLimits activator_decode_limits() {
   return l;
 }
 
-class ActivatorInterface final : public runtime::Interface {
+class ActivatorInterface final : public PooledDispatcher {
  public:
   ActivatorInterface(std::shared_ptr<Activator> activator, std::size_t threads, std::size_t queue)
-      : activator_(activator),
-        inner_(std::make_shared<ra::IRemoteSCMActivator_dispatcher>(std::move(activator), activator_decode_limits())),
-        pool_(threads, queue) {}
-
-  [[nodiscard]] const SyntaxId& syntax() const noexcept override { return inner_->syntax(); }
-  [[nodiscard]] std::string_view name() const noexcept override { return inner_->name(); }
-  [[nodiscard]] std::uint16_t operation_count() const noexcept override { return inner_->operation_count(); }
-  [[nodiscard]] bool supports_transfer_syntax(const SyntaxId& t) const noexcept override {
-    return inner_->supports_transfer_syntax(t);
-  }
+      : PooledDispatcher(std::make_shared<ra::IRemoteSCMActivator_dispatcher>(activator, activator_decode_limits()),
+                         threads, queue),
+        activator_(std::move(activator)) {}
 
   void call(const CallContext& ctx, runtime::Responder responder) override {
     const bool activation =
@@ -92,8 +85,6 @@ class ActivatorInterface final : public runtime::Interface {
   }
 
   std::shared_ptr<Activator> activator_;
-  std::shared_ptr<runtime::Interface> inner_;
-  transport::AuthPool pool_;
 };
 
 }  // namespace

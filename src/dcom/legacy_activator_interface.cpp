@@ -7,9 +7,9 @@
 // as without a forwarder.
 #include <memory>
 
-#include "../transport/auth_pool.hpp"
 #include "rampart/dcom/hresult.hpp"
 #include "rampart/dcom/legacy_activator.hpp"
+#include "pooled_dispatcher.hpp"
 #include "rampart/ndr/stub.hpp"
 #include "rampart/runtime/stub_codecs.hpp"
 
@@ -31,20 +31,13 @@ ndr::DecodeLimits legacy_decode_limits(const ActivationLimits& limits) {
   return l;
 }
 
-class LegacyActivatorInterface final : public runtime::Interface {
+class LegacyActivatorInterface final : public PooledDispatcher {
  public:
   LegacyActivatorInterface(std::shared_ptr<LegacyActivator> activator, std::size_t threads, std::size_t queue)
-      : activator_(activator),
-        limits_(legacy_decode_limits(activator->limits())),
-        inner_(std::make_shared<sa::IActivation_dispatcher>(std::move(activator), limits_)),
-        pool_(threads, queue) {}
-
-  [[nodiscard]] const SyntaxId& syntax() const noexcept override { return inner_->syntax(); }
-  [[nodiscard]] std::string_view name() const noexcept override { return inner_->name(); }
-  [[nodiscard]] std::uint16_t operation_count() const noexcept override { return inner_->operation_count(); }
-  [[nodiscard]] bool supports_transfer_syntax(const SyntaxId& t) const noexcept override {
-    return inner_->supports_transfer_syntax(t);
-  }
+      : PooledDispatcher(std::make_shared<sa::IActivation_dispatcher>(activator, legacy_decode_limits(activator->limits())),
+                         threads, queue),
+        activator_(std::move(activator)),
+        limits_(legacy_decode_limits(activator_->limits())) {}
 
   void call(const CallContext& ctx, runtime::Responder responder) override {
     const bool activation = ctx.opnum == static_cast<std::uint16_t>(sa::IActivation_opnum::RemoteActivation);
@@ -83,8 +76,6 @@ class LegacyActivatorInterface final : public runtime::Interface {
 
   std::shared_ptr<LegacyActivator> activator_;
   ndr::DecodeLimits limits_;
-  std::shared_ptr<runtime::Interface> inner_;
-  transport::AuthPool pool_;
 };
 
 }  // namespace
