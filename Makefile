@@ -21,7 +21,7 @@ FUZZ_BUILD   ?= build-fuzz
 ASAN_BUILD   ?= build-asan
 JOBS         ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
-TEST_FUZZ_SECONDS ?= 25
+TEST_FUZZ_SECONDS ?= 12
 PREFIX       ?= /usr/local
 RUN_USER     ?= nobody
 # rampartd refuses to keep root (rampartd(8), PRIVILEGES): as root, make run
